@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+// Labbook: a literate, notebook-style document generator for neural-network lessons.
+// Data flows one way: Parse → Blocks → Execute(Engine, Datasets) → Charts → Render → Site.
+import PackageDescription
+
+let package = Package(
+    name: "Labbook",
+    products: [
+        .executable(name: "labbook", targets: ["labbook"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // System libraries from Debian: libcmark-dev, libopenblas-dev, zlib1g-dev.
+        .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "LabbookCore"),
+        .target(name: "Parse", dependencies: ["LabbookCore", "CCmark"]),
+        .target(name: "Engine", dependencies: ["COpenBLAS"],
+                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(name: "Datasets", dependencies: ["LabbookCore", "Engine", "CZlib",
+                                                 .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Blocks", dependencies: ["LabbookCore", "Engine", "Datasets", "Yams"]),
+        .target(name: "Charts", dependencies: ["LabbookCore"]),
+        .target(name: "Execute", dependencies: ["LabbookCore", "Blocks", "Engine", "Datasets"]),
+        .target(name: "Render", dependencies: ["LabbookCore", "Parse", "Blocks", "Execute", "Charts"]),
+        .target(name: "Site", dependencies: ["LabbookCore", "Render",
+                                             .product(name: "Mustache", package: "swift-mustache")]),
+        .target(name: "LabbookKit", dependencies: ["LabbookCore", "Parse", "Blocks", "Execute", "Render", "Site", "Datasets", "Engine"]),
+        .executableTarget(name: "labbook", dependencies: ["LabbookKit",
+                                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        .testTarget(name: "ParseTests", dependencies: ["Parse"]),
+        .testTarget(name: "BlocksTests", dependencies: ["Blocks"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LabbookKit"]),
+    ]
+)

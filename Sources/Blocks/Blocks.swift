@@ -1,0 +1,2 @@
+// Blocks module.
+import LabbookCore

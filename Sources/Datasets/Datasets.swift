@@ -1,0 +1,2 @@
+// Datasets module.
+import LabbookCore

@@ -1,0 +1,239 @@
+// The engine's vocabulary: what a training run is made of. Plain values, no I/O, no YAML.
+
+/// A hidden-layer nonlinearity. Names are the author's (`leaky-relu`), see `name`.
+public enum Activation: Hashable, Sendable, Codable {
+    case sigmoid
+    case tanh
+    case relu
+    case leakyRelu(slope: Float)        // default slope 0.01 (PyTorch)
+    case prelu(initialSlope: Float)     // learned slope per layer, PyTorch init 0.25
+    case elu(alpha: Float)              // default alpha 1
+    case gelu                           // exact erf form
+    case swish                          // x·σ(x), a.k.a. SiLU
+    case mish                           // x·tanh(softplus(x))
+    case identity
+
+    /// Every name an author may write, in the order the contract lists them.
+    public static let names = ["sigmoid", "tanh", "relu", "leaky-relu", "prelu", "elu", "gelu", "swish", "mish", "identity"]
+
+    /// The activation with its default parameters, for a bare name; nil for an unknown name.
+    public init?(name: String) {
+        switch name {
+        case "sigmoid": self = .sigmoid
+        case "tanh": self = .tanh
+        case "relu": self = .relu
+        case "leaky-relu": self = .leakyRelu(slope: 0.01)
+        case "prelu": self = .prelu(initialSlope: 0.25)
+        case "elu": self = .elu(alpha: 1)
+        case "gelu": self = .gelu
+        case "swish", "silu": self = .swish
+        case "mish": self = .mish
+        case "identity", "linear": self = .identity
+        default: return nil
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .sigmoid: "sigmoid"
+        case .tanh: "tanh"
+        case .relu: "relu"
+        case .leakyRelu: "leaky-relu"
+        case .prelu: "prelu"
+        case .elu: "elu"
+        case .gelu: "gelu"
+        case .swish: "swish"
+        case .mish: "mish"
+        case .identity: "identity"
+        }
+    }
+}
+
+/// Weight initialisation for the linear layers.
+public enum InitScheme: Hashable, Sendable, Codable {
+    case normal(std: Float)        // N(0, std²), default std 1
+    case uniform(limit: Float)     // U(−limit, limit), default limit 0.05
+    case xavier                    // Glorot uniform: limit √(6/(fan_in+fan_out))
+    case he                        // Kaiming normal: std √(2/fan_in)
+    case torchDefault              // nn.Linear: kaiming-uniform a=√5 → U(±1/√fan_in)
+
+    public static let names = ["normal", "uniform", "xavier", "he", "torch-default"]
+
+    public init?(name: String) {
+        switch name {
+        case "normal": self = .normal(std: 1)
+        case "uniform": self = .uniform(limit: 0.05)
+        case "xavier", "glorot": self = .xavier
+        case "he", "kaiming": self = .he
+        case "torch-default": self = .torchDefault
+        default: return nil
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .normal: "normal"
+        case .uniform: "uniform"
+        case .xavier: "xavier"
+        case .he: "he"
+        case .torchDefault: "torch-default"
+        }
+    }
+}
+
+public enum BiasInit: String, Hashable, Sendable, Codable, CaseIterable {
+    case zeros
+    case torchDefault = "torch-default"   // U(±1/√fan_in)
+}
+
+/// The output layer's nonlinearity; it pairs with the loss (sigmoid+bce, softmax+cross-entropy).
+public enum OutputKind: String, Hashable, Sendable, Codable, CaseIterable {
+    case sigmoid, softmax, identity
+}
+
+public enum LossKind: Hashable, Sendable, Codable {
+    case bce                          // binary cross-entropy on logits (stable form)
+    case crossEntropy                 // softmax cross-entropy on logits (stable form)
+    case mse
+    case huber(delta: Float)          // default delta 1
+    case clippedMSE(threshold: Float) // MSE whose per-example loss is clipped at threshold²/… (zero gradient beyond)
+
+    public static let names = ["bce", "cross-entropy", "mse", "huber", "clipped-mse"]
+
+    public init?(name: String) {
+        switch name {
+        case "bce": self = .bce
+        case "cross-entropy": self = .crossEntropy
+        case "mse": self = .mse
+        case "huber": self = .huber(delta: 1)
+        case "clipped-mse": self = .clippedMSE(threshold: 1)
+        default: return nil
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .bce: "bce"
+        case .crossEntropy: "cross-entropy"
+        case .mse: "mse"
+        case .huber: "huber"
+        case .clippedMSE: "clipped-mse"
+        }
+    }
+}
+
+public enum OptimizerConfig: Hashable, Sendable, Codable {
+    /// PyTorch SGD: v ← μ·v + g; p ← p − lr·v (nesterov: p ← p − lr·(g + μ·v)).
+    case sgd(lr: Float, momentum: Float, nesterov: Bool)
+    /// PyTorch Adam with bias correction.
+    case adam(lr: Float, beta1: Float, beta2: Float, eps: Float)
+
+    public static let names = ["sgd", "adam"]
+
+    public var name: String {
+        switch self {
+        case .sgd: "sgd"
+        case .adam: "adam"
+        }
+    }
+
+    public var learningRate: Float {
+        switch self {
+        case .sgd(let lr, _, _), .adam(let lr, _, _, _): lr
+        }
+    }
+}
+
+public enum GradientClip: Hashable, Sendable, Codable {
+    case none
+    case norm(Float)    // scale all gradients so that their global L2 norm ≤ value
+    case value(Float)   // clamp every gradient component to [−value, value]
+}
+
+public struct ModelConfig: Hashable, Sendable, Codable {
+    public var hidden: [Int]
+    public var activation: Activation
+    public var initScheme: InitScheme
+    public var biasInit: BiasInit
+    public var output: OutputKind
+
+    public init(hidden: [Int], activation: Activation = .relu, initScheme: InitScheme = .torchDefault,
+                biasInit: BiasInit = .zeros, output: OutputKind = .softmax) {
+        self.hidden = hidden
+        self.activation = activation
+        self.initScheme = initScheme
+        self.biasInit = biasInit
+        self.output = output
+    }
+}
+
+public struct TrainConfig: Hashable, Sendable, Codable {
+    public var epochs: Int
+    public var batch: Int
+    public var shuffle: Bool
+    public var dropLast: Bool
+    /// Early stopping on validation accuracy; the best weights are restored. nil: no early stopping.
+    public var patience: Int?
+    /// Iterations between per-layer gradient samples (mean |g|, ‖g‖) and loss traces.
+    public var recordEvery: Int
+    public var clip: GradientClip
+
+    public init(epochs: Int = 5, batch: Int = 32, shuffle: Bool = true, dropLast: Bool = false,
+                patience: Int? = nil, recordEvery: Int = 100, clip: GradientClip = .none) {
+        self.epochs = epochs
+        self.batch = batch
+        self.shuffle = shuffle
+        self.dropLast = dropLast
+        self.patience = patience
+        self.recordEvery = recordEvery
+        self.clip = clip
+    }
+}
+
+/// Extra, costlier diagnostics a run computes only when a report asks for them.
+public struct Diagnostics: Hashable, Sendable, Codable {
+    /// Float64 central-difference gradient check at initialisation, per layer.
+    public var gradientCheck: Bool
+    /// Model predictions on a grid over the 2-D input range (decision surface), resolution × resolution.
+    public var predictionGrid: Int?
+
+    public init(gradientCheck: Bool = false, predictionGrid: Int? = nil) {
+        self.gradientCheck = gradientCheck
+        self.predictionGrid = predictionGrid
+    }
+}
+
+/// Everything that determines a training run's numbers, besides the data.
+public struct TrainingJob: Hashable, Sendable, Codable {
+    public var model: ModelConfig
+    public var loss: LossKind
+    public var optimizer: OptimizerConfig
+    public var train: TrainConfig
+    public var seed: UInt64
+    public var diagnostics: Diagnostics
+
+    public init(model: ModelConfig, loss: LossKind, optimizer: OptimizerConfig, train: TrainConfig,
+                seed: UInt64, diagnostics: Diagnostics = Diagnostics()) {
+        self.model = model
+        self.loss = loss
+        self.optimizer = optimizer
+        self.train = train
+        self.seed = seed
+        self.diagnostics = diagnostics
+    }
+}
+
+/// The recurrent probe: a tanh RNN whose gradient norm is measured at each time step.
+public struct RecurrentProbeConfig: Hashable, Sendable, Codable {
+    public var hidden: Int
+    public var steps: Int
+    public var weightScales: [Float]
+    public var activation: Activation
+
+    public init(hidden: Int = 32, steps: Int = 50, weightScales: [Float] = [0.5, 1.0, 1.5], activation: Activation = .tanh) {
+        self.hidden = hidden
+        self.steps = steps
+        self.weightScales = weightScales
+        self.activation = activation
+    }
+}

@@ -1,0 +1,2 @@
+// Execute module.
+import LabbookCore

@@ -1,0 +1,2 @@
+// LabbookKit module.
+import LabbookCore

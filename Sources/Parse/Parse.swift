@@ -1,0 +1,2 @@
+// Parse module.
+import LabbookCore

@@ -1,0 +1,2 @@
+// Render module.
+import LabbookCore

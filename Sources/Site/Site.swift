@@ -1,0 +1,2 @@
+// Site module.
+import LabbookCore

@@ -1,0 +1,4 @@
+import Testing
+@testable import Blocks
+
+@Test func placeholderBlocks() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import Datasets
+
+@Test func placeholderDatasets() { #expect(Bool(true)) }

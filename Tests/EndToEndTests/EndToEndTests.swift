@@ -1,0 +1,4 @@
+import Testing
+@testable import LabbookKit
+
+@Test func placeholderLabbookKit() { #expect(Bool(true)) }

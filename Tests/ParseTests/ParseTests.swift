@@ -1,0 +1,4 @@
+import Testing
+@testable import Parse
+
+@Test func placeholderParse() { #expect(Bool(true)) }
