@@ -1,0 +1,20 @@
+// Escaping author text for HTML and XML: everything from a book reaches markup only through here.
+
+public enum Escape {
+    /// Escapes & < > " ' so the text is safe in element content and in quoted attributes.
+    public static func html(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+}

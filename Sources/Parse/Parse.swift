@@ -1,2 +1,0 @@
-// Parse module.
-import LabbookCore

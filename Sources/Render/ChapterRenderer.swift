@@ -1,0 +1,149 @@
+// A chapter's Markdown and its blocks' figures → the HTML of the chapter's content, with heading anchors.
+import Foundation
+import LabbookCore
+import Parse
+
+public struct Section: Sendable, Hashable {
+    public var level: Int
+    public var id: String
+    /// Inner HTML of the heading (may hold math spans and inline code).
+    public var titleHTML: String
+}
+
+public struct RenderedChapter: Sendable {
+    /// Output name without extension, e.g. `01-intro`.
+    public var slug: String
+    /// Plain-text title for <title> and the table of contents.
+    public var title: String
+    public var titleHTML: String
+    public var html: String
+    public var sections: [Section]
+    public var hasMath: Bool
+}
+
+public enum ChapterRenderer {
+    /// `figures[i]` is the HTML of the i-th experiment block of `chapter` (in document order).
+    /// `reservedIDs` are ids already used on the page (the blocks'), which headings must not take.
+    public static func render(_ chapter: Chapter, slug: String, frontMatterTitle: String?, figures: [String],
+                              reservedIDs: Set<String>, rawHTML: Bool = true) -> RenderedChapter {
+        // 1. Prose with each block replaced by a placeholder paragraph.
+        var blockStem = "LBBLOCK"
+        let all = chapter.nodes.map { node -> String in
+            if case .markdown(let s, _) = node { return s }
+            return ""
+        }.joined(separator: "\n")
+        while all.contains(blockStem) { blockStem += "X" }
+        var pieces: [String] = []
+        var blockIndex = 0
+        for node in chapter.nodes {
+            switch node {
+            case .markdown(let text, _):
+                pieces.append(text)
+            case .experiment:
+                pieces.append("\(blockStem)\(blockIndex)Z")
+                blockIndex += 1
+            }
+        }
+        let markdown = pieces.joined(separator: "\n\n")
+
+        // 2. Math out, cmark, math back in.
+        var math = MathProtection(avoiding: markdown)
+        let protected = math.protect(markdown)
+        var html = MarkdownHTML.render(protected, rawHTML: rawHTML)
+        html = math.restore(html)
+
+        // 3. Heading ids and sections.
+        var used = reservedIDs
+        var sections: [Section] = []
+        html = addHeadingAnchors(html, used: &used, sections: &sections)
+
+        // 4. Figures in place of the placeholders.
+        for (i, fig) in figures.enumerated().reversed() {
+            let tok = "\(blockStem)\(i)Z"
+            html = html.replacingOccurrences(of: "<p>\(tok)</p>", with: fig)
+        }
+
+        // Title: front matter, else the first level-1 heading, else the file name.
+        let firstH1 = sections.first { $0.level == 1 }
+        let titleHTML: String
+        if let t = frontMatterTitle {
+            titleHTML = Escape.html(t)
+        } else if let h = firstH1 {
+            titleHTML = h.titleHTML
+        } else {
+            titleHTML = Escape.html(slug)
+        }
+        if frontMatterTitle != nil, firstH1 == nil {
+            html = "<h1>\(titleHTML)</h1>\n" + html
+        }
+        return RenderedChapter(slug: slug, title: plainText(ofHTML: titleHTML), titleHTML: titleHTML, html: html,
+                               sections: sections.filter { $0.level == 2 || $0.level == 3 },
+                               hasMath: !math.formulas.isEmpty)
+    }
+
+    /// Adds `id` and a self-link to every <h1>…<h6> cmark produced.
+    static func addHeadingAnchors(_ html: String, used: inout Set<String>, sections: inout [Section]) -> String {
+        var out = ""
+        var rest = html[...]
+        while let open = rest.range(of: "<h") {
+            let after = rest[open.upperBound...]
+            guard let levelChar = after.first, let level = Int(String(levelChar)), (1...6).contains(level),
+                  after.dropFirst().first == ">" else {
+                out += rest[..<open.upperBound]
+                rest = after
+                continue
+            }
+            let close = "</h\(level)>"
+            let contentStart = after.index(after.startIndex, offsetBy: 2)
+            guard let end = after[contentStart...].range(of: close) else { break }
+            let inner = String(after[contentStart..<end.lowerBound])
+            var id = slugify(plainText(ofHTML: inner))
+            if id.isEmpty { id = "section" }
+            if used.contains(id) {
+                var n = 1
+                while used.contains("\(id)-\(n)") { n += 1 }
+                id = "\(id)-\(n)"
+            }
+            used.insert(id)
+            sections.append(Section(level: level, id: id, titleHTML: inner))
+            out += rest[..<open.lowerBound]
+            let anchor = level == 1 ? "" : "<a class=\"anchor\" href=\"#\(id)\" aria-label=\"Link to this section\">#</a>"
+            out += "<h\(level) id=\"\(id)\">\(inner)\(anchor)</h\(level)>"
+            rest = after[end.upperBound...]
+        }
+        out += rest
+        return out
+    }
+
+    /// Lower-case ASCII letters and digits joined by single hyphens; other letters are kept as they are
+    /// (so CJK headings still get readable ids).
+    public static func slugify(_ text: String) -> String {
+        var out = ""
+        var pendingHyphen = false
+        for ch in text.lowercased() {
+            if ch.isLetter || ch.isNumber {
+                if pendingHyphen, !out.isEmpty { out.append("-") }
+                pendingHyphen = false
+                out.append(ch)
+            } else {
+                pendingHyphen = true
+            }
+        }
+        return out
+    }
+
+    /// Text content of an HTML fragment: tags dropped, the common entities decoded, math kept as TeX.
+    public static func plainText(ofHTML html: String) -> String {
+        var out = ""
+        var inTag = false
+        for ch in html {
+            if ch == "<" { inTag = true; continue }
+            if ch == ">" { inTag = false; continue }
+            if !inTag { out.append(ch) }
+        }
+        let entities = [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")]
+        for (e, c) in entities { out = out.replacingOccurrences(of: e, with: c) }
+        out = out.replacingOccurrences(of: "\\(", with: "").replacingOccurrences(of: "\\)", with: "")
+        return out.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -1,2 +1,0 @@
-// Render module.
-import LabbookCore

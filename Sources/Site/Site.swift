@@ -1,2 +1,0 @@
-// Site module.
-import LabbookCore

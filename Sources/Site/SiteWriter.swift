@@ -1,0 +1,207 @@
+// Writes the static site: index, one page per chapter with navigation, assets, JSON data, a manifest.
+import Foundation
+import LabbookCore
+import Mustache
+import Render
+
+public struct BookInfo: Sendable {
+    public var title: String
+    public var author: String?
+    public var description: String?
+    public var language: String
+
+    public init(title: String, author: String? = nil, description: String? = nil, language: String = "en") {
+        self.title = title
+        self.author = author
+        self.description = description
+        self.language = language
+    }
+}
+
+public struct SiteInput: Sendable {
+    public var book: BookInfo
+    public var chapters: [RenderedChapter]
+    /// Extra files relative to the output directory, e.g. `data/01-intro/xor.json`.
+    public var files: [String: Data]
+    /// The book's own `templates/page.mustache`, if any.
+    public var templateSource: String?
+    /// The book's own `assets/custom.css`, if any.
+    public var customCSS: Data?
+
+    public init(book: BookInfo, chapters: [RenderedChapter], files: [String: Data] = [:],
+                templateSource: String? = nil, customCSS: Data? = nil) {
+        self.book = book
+        self.chapters = chapters
+        self.files = files
+        self.templateSource = templateSource
+        self.customCSS = customCSS
+    }
+}
+
+public struct SiteReport: Sendable {
+    public var written: [String] = []
+    public var unchanged = 0
+    public var removed: [String] = []
+}
+
+public enum SiteError: Error, CustomStringConvertible {
+    case template(String)
+    case katexMissing(String)
+    case unsafePath(String)
+
+    public var description: String {
+        switch self {
+        case .template(let m): "templates/page.mustache: error: \(m)"
+        case .katexMissing(let dir): "KaTeX not found in \(dir); install Debian's libjs-katex (apt-get install libjs-katex) or set LABBOOK_KATEX"
+        case .unsafePath(let p): "refusing to write '\(p)': output paths must stay inside the output directory"
+        }
+    }
+}
+
+public enum SiteWriter {
+    /// The name of the file that marks a directory as written by Labbook and lists what it wrote.
+    public static let manifestName = ".labbook-manifest"
+    public static let defaultKatexDirectory = "/usr/share/javascript/katex"
+
+    /// Builds every page in memory, then writes only the files whose bytes changed (atomically), and
+    /// removes files a previous build wrote that this one no longer produces.
+    public static func write(_ input: SiteInput, to output: URL, katexDirectory: String) throws -> SiteReport {
+        var files = try pages(input)
+        files["assets/labbook.css"] = Data(Stylesheet.css.utf8)
+        files["assets/labbook.js"] = Data(PageTemplate.script.utf8)
+        if let css = input.customCSS { files["assets/custom.css"] = css }
+        for (path, data) in try katexAssets(katexDirectory) { files[path] = data }
+        for (path, data) in input.files { files[path] = data }
+
+        var report = SiteReport()
+        for path in files.keys.sorted() {
+            guard isSafeRelativePath(path) else { throw SiteError.unsafePath(path) }
+            let url = output.appendingPathComponent(path)
+            // Force-unwrap-free: every key in `files` has a value.
+            guard let data = files[path] else { continue }
+            if try AtomicFile.write(data, to: url) { report.written.append(path) } else { report.unchanged += 1 }
+        }
+
+        // Remove what the previous build wrote and this one did not.
+        let manifestURL = output.appendingPathComponent(manifestName)
+        let previous = (try? String(contentsOf: manifestURL, encoding: .utf8))?
+            .split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") } ?? []
+        for old in previous where files[old] == nil && isSafeRelativePath(old) {
+            let url = output.appendingPathComponent(old)
+            if (try? FileManager.default.removeItem(at: url)) != nil { report.removed.append(old) }
+        }
+        let manifest = "# Files written by labbook; `labbook clean` removes exactly these.\n"
+            + files.keys.sorted().joined(separator: "\n") + "\n"
+        try AtomicFile.write(manifest, to: manifestURL)
+        return report
+    }
+
+    /// Relative, no `..`, no absolute paths, no empty components.
+    public static func isSafeRelativePath(_ path: String) -> Bool {
+        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\") else { return false }
+        return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { $0 != ".." && $0 != "." && !$0.isEmpty }
+    }
+
+    // MARK: - Pages
+
+    static func pages(_ input: SiteInput) throws -> [String: Data] {
+        let template: MustacheTemplate
+        do {
+            template = try PageTemplate.compile(input.templateSource ?? PageTemplate.builtIn)
+        } catch {
+            throw SiteError.template("\(error)")
+        }
+        let book = input.book
+        let anyMath = input.chapters.contains { $0.hasMath }
+        var out: [String: Data] = [:]
+
+        // Index: title, byline, description, and the table of contents with each chapter's sections.
+        var index = "<h1>\(Escape.html(book.title))</h1>\n"
+        if let author = book.author { index += "<p class=\"byline\">\(Escape.html(author))</p>\n" }
+        if let d = book.description { index += "<p class=\"description\">\(Escape.html(d))</p>\n" }
+        index += "<h2 id=\"contents\">Contents</h2>\n<ol class=\"chapter-list\">\n"
+        for ch in input.chapters {
+            index += "<li><a href=\"\(ch.slug).html\">\(ch.titleHTML)</a>"
+            let h2 = ch.sections.filter { $0.level == 2 }
+            if !h2.isEmpty {
+                index += "\n<ol>\n"
+                for s in h2 { index += "<li><a href=\"\(ch.slug).html#\(s.id)\">\(stripAnchors(s.titleHTML))</a></li>\n" }
+                index += "</ol>\n"
+            }
+            index += "</li>\n"
+        }
+        index += "</ol>\n"
+        out["index.html"] = Data(template.render(context(book: book, pageTitle: book.title, content: index, toc: "",
+                                                        isIndex: true, katex: anyMath, custom: input.customCSS != nil,
+                                                        position: "", prev: nil, next: nil)).utf8)
+
+        for (i, ch) in input.chapters.enumerated() {
+            let prev = i > 0 ? input.chapters[i - 1] : nil
+            let next = i + 1 < input.chapters.count ? input.chapters[i + 1] : nil
+            out["\(ch.slug).html"] = Data(template.render(context(
+                book: book, pageTitle: "\(ch.title) · \(book.title)", content: ch.html, toc: chapterTOC(ch),
+                isIndex: false, katex: ch.hasMath, custom: input.customCSS != nil,
+                position: "Chapter \(i + 1) of \(input.chapters.count)",
+                prev: prev.map { ["href": "\($0.slug).html", "titleHTML": $0.titleHTML] },
+                next: next.map { ["href": "\($0.slug).html", "titleHTML": $0.titleHTML] })).utf8)
+        }
+        return out
+    }
+
+    static func context(book: BookInfo, pageTitle: String, content: String, toc: String, isIndex: Bool, katex: Bool,
+                        custom: Bool, position: String, prev: [String: String]?, next: [String: String]?) -> [String: Any] {
+        var c: [String: Any] = [
+            "lang": book.language, "pageTitle": pageTitle, "bookTitle": book.title, "root": "",
+            "content": content, "toc": toc, "isIndex": isIndex, "katex": katex, "customCSS": custom,
+            "chapterPosition": position,
+        ]
+        if let prev { c["prev"] = prev }
+        if let next { c["next"] = next }
+        return c
+    }
+
+    /// "On this page": the chapter's h2 (and nested h3) headings, collapsible.
+    static func chapterTOC(_ ch: RenderedChapter) -> String {
+        guard ch.sections.contains(where: { $0.level == 2 }) else { return "" }
+        var html = "<details class=\"chapter-toc\" open>\n<summary>On this page</summary>\n<ol>\n"
+        var openSub = false
+        for s in ch.sections {
+            if s.level == 2 {
+                if openSub { html += "</ol></li>\n"; openSub = false } else if html.hasSuffix("</a>") { html += "</li>\n" }
+                html += "<li><a href=\"#\(s.id)\">\(stripAnchors(s.titleHTML))</a>"
+            } else {
+                if !openSub { html += "\n<ol>\n"; openSub = true }
+                html += "<li><a href=\"#\(s.id)\">\(stripAnchors(s.titleHTML))</a></li>\n"
+            }
+        }
+        html += openSub ? "</ol></li>\n" : "</li>\n"
+        html += "</ol>\n</details>\n"
+        return html
+    }
+
+    /// Links inside a heading (e.g. `[text](url)`) cannot nest in the TOC's own link.
+    static func stripAnchors(_ html: String) -> String {
+        var out = html
+        while let open = out.range(of: "<a "), let end = out[open.upperBound...].range(of: ">") {
+            out.removeSubrange(open.lowerBound..<end.upperBound)
+        }
+        return out.replacingOccurrences(of: "</a>", with: "")
+    }
+
+    // MARK: - KaTeX
+
+    static func katexAssets(_ dir: String) throws -> [String: Data] {
+        let fm = FileManager.default
+        let needed = ["katex.min.js", "katex.min.css", "contrib/auto-render.js"]
+        var out: [String: Data] = [:]
+        for f in needed {
+            guard let d = fm.contents(atPath: "\(dir)/\(f)") else { throw SiteError.katexMissing(dir) }
+            out["assets/katex/\(f)"] = d
+        }
+        let fonts = (try? fm.contentsOfDirectory(atPath: "\(dir)/fonts")) ?? []
+        for f in fonts.sorted() where f.hasSuffix(".woff2") || f.hasSuffix(".woff") || f.hasSuffix(".ttf") {
+            if let d = fm.contents(atPath: "\(dir)/fonts/\(f)") { out["assets/katex/fonts/\(f)"] = d }
+        }
+        return out
+    }
+}

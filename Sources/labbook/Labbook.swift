@@ -1,0 +1,52 @@
+// The `labbook` command: a thin shell over LabbookKit. Exit codes: 0 ok, 1 failed blocks or invalid input, 2 usage.
+import ArgumentParser
+import Foundation
+
+@main
+struct Labbook: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "labbook",
+        abstract: "Build a literate book of neural-network experiments into a static site.",
+        subcommands: [],
+        defaultSubcommand: nil)
+
+    /// Like ArgumentParser's main, but usage errors exit with 2 as the contract says (not 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                // --help and --version.
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            if code == .validationFailure {
+                Foundation.exit(2)
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
+}
+
+/// Options shared by the commands that take a book.
+struct BookArgument: ParsableArguments {
+    @Argument(help: "The book's directory (holds book.yml and chapters/). Default: the current directory.")
+    var book: String = "."
+}
+
+func absoluteURL(_ path: String) -> URL {
+    URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+}
+
+/// Writes a line to standard error.
+func printError(_ s: String) {
+    FileHandle.standardError.write(Data((s + "\n").utf8))
+}
