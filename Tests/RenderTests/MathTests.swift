@@ -23,7 +23,7 @@ func renderMath(_ md: String) -> String {
     }
 
     @Test func displayMathOwnParagraph() {
-        let html = renderMath("Before\n\n$$\n\\sigma&#39;(x) = \\sigma(x)(1-\\sigma(x)) \\le \\tfrac14\n$$\n\nAfter")
+        let html = renderMath("Before\n\n$$\n\\sigma'(x) = \\sigma(x)(1-\\sigma(x)) \\le \\tfrac14\n$$\n\nAfter")
         #expect(html.contains("<div class=\"math display\">\\[\\sigma&#39;(x) = \\sigma(x)(1-\\sigma(x)) \\le \\tfrac14\\]</div>"))
         #expect(html.contains("<p>After</p>"))
     }
