@@ -1,2 +1,0 @@
-// Execute module.
-import LabbookCore

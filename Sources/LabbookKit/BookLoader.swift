@@ -1,0 +1,136 @@
+// Reads a book from disk and validates every block of every chapter in one pass; runs nothing.
+import Blocks
+import Foundation
+import LabbookCore
+import Parse
+
+public struct LoadedBlock: Sendable {
+    public var location: SourceLocation
+    /// nil when the block has errors.
+    public var spec: ExperimentSpec?
+    public var diagnostics: [Diagnostic]
+    /// The id as written, even when the block is invalid (for anchors and messages); nil if missing.
+    public var id: String?
+}
+
+public struct LoadedChapter: Sendable {
+    /// Relative to the book, e.g. `chapters/01-intro.md`.
+    public var file: String
+    /// Output name: the file name without `.md`.
+    public var slug: String
+    public var chapter: Chapter
+    public var meta: ChapterMeta
+    public var blocks: [LoadedBlock]
+    /// Problems of the chapter itself (front matter), not of a block.
+    public var diagnostics: [Diagnostic]
+}
+
+public struct LoadedBook: Sendable {
+    public var directory: URL
+    public var config: BookConfig
+    public var chapters: [LoadedChapter]
+    public var templateSource: String?
+    public var customCSS: Data?
+    /// book.yml problems.
+    public var diagnostics: [Diagnostic]
+
+    /// Every diagnostic of the book, sorted by file and line.
+    public var allDiagnostics: [Diagnostic] {
+        var all = DiagnosticList(diagnostics)
+        for ch in chapters {
+            all.append(contentsOf: ch.diagnostics)
+            for b in ch.blocks { all.append(contentsOf: b.diagnostics) }
+        }
+        return all.sorted
+    }
+
+    public var blockCount: Int { chapters.reduce(0) { $0 + $1.blocks.count } }
+}
+
+/// A problem that stops the command before any block is looked at: exit code 2.
+public struct UsageError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
+}
+
+public enum BookLoader {
+    public static func load(_ directory: URL) throws -> LoadedBook {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: directory.path, isDirectory: &isDir), isDir.boolValue else {
+            throw UsageError("no book at '\(directory.path)': the directory does not exist")
+        }
+        let chaptersDir = directory.appendingPathComponent("chapters")
+        guard let names = try? fm.contentsOfDirectory(atPath: chaptersDir.path) else {
+            throw UsageError("no chapters/ directory in '\(directory.path)'; a book keeps its Markdown chapters in chapters/*.md")
+        }
+        let chapterFiles = names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted()
+        guard !chapterFiles.isEmpty else {
+            throw UsageError("chapters/ in '\(directory.path)' holds no .md files")
+        }
+
+        var diagnostics: [Diagnostic] = []
+        var config = BookConfig()
+        let bookYML = directory.appendingPathComponent("book.yml")
+        if let text = try? String(contentsOf: bookYML, encoding: .utf8) {
+            let (c, ds) = BookReader.readBookConfig(yaml: text, file: "book.yml")
+            config = c
+            diagnostics += ds
+        }
+
+        var chapters: [LoadedChapter] = []
+        for name in chapterFiles {
+            let file = "chapters/\(name)"
+            let url = chaptersDir.appendingPathComponent(name)
+            let source: String
+            if let data = fm.contents(atPath: url.path), let s = String(data: data, encoding: .utf8) {
+                source = s
+            } else {
+                source = ""
+                diagnostics.append(.error(at: SourceLocation(file: file, line: 1), "cannot read the chapter as UTF-8 text",
+                                          hint: "save the file as UTF-8"))
+            }
+            chapters.append(loadChapter(source: source, file: file, slug: String(name.dropLast(3)), bookDefaults: config.defaults))
+        }
+
+        let template = try? String(contentsOf: directory.appendingPathComponent("templates/page.mustache"), encoding: .utf8)
+        let css = fm.contents(atPath: directory.appendingPathComponent("assets/custom.css").path)
+        return LoadedBook(directory: directory, config: config, chapters: chapters, templateSource: template,
+                          customCSS: css, diagnostics: diagnostics)
+    }
+
+    static func loadChapter(source: String, file: String, slug: String, bookDefaults: YAMLTree?) -> LoadedChapter {
+        let chapter = ChapterParser.parse(source: source, file: file)
+        var chapterDiagnostics = chapter.diagnostics
+        var meta = ChapterMeta()
+        if let fm = chapter.frontMatter {
+            let (m, ds) = FrontMatter.read(yaml: fm.yaml, at: fm.location)
+            meta = m
+            chapterDiagnostics += ds
+        }
+        var blocks: [LoadedBlock] = []
+        for (yaml, location) in chapter.experiments {
+            let (spec, ds) = BlockReader.read(yaml: yaml, at: location, bookDefaults: bookDefaults, chapterDefaults: meta.defaults)
+            blocks.append(LoadedBlock(location: location, spec: ds.contains { $0.severity == .error } ? nil : spec,
+                                      diagnostics: ds, id: spec?.id ?? rawID(yaml)))
+        }
+        // Duplicate ids: the later block gets the error and is not run.
+        let dupes = BlockReader.checkUnique(blocks.compactMap(\.spec))
+        for d in dupes {
+            if let i = blocks.firstIndex(where: { $0.location.line == d.location.line }) {
+                blocks[i].diagnostics.append(d)
+                blocks[i].spec = nil
+            }
+        }
+        return LoadedChapter(file: file, slug: slug, chapter: chapter, meta: meta, blocks: blocks, diagnostics: chapterDiagnostics)
+    }
+
+    /// The `id:` line of a block that failed validation, so its error box still gets an anchor.
+    static func rawID(_ yaml: String) -> String? {
+        for line in yaml.split(separator: "\n") where line.hasPrefix("id:") {
+            let v = line.dropFirst(3).trimmingCharacters(in: .whitespaces)
+            if !v.isEmpty, v.allSatisfy({ $0.isLowercase && $0.isASCII || $0.isNumber || $0 == "-" }) { return v }
+        }
+        return nil
+    }
+}

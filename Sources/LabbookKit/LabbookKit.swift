@@ -1,2 +1,0 @@
-// LabbookKit module.
-import LabbookCore
