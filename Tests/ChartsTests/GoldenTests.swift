@@ -1,0 +1,46 @@
+// Golden files: each chart kind compared byte for byte; LABBOOK_RECORD=1 rewrites them.
+import Foundation
+import Testing
+@testable import Charts
+
+private let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+@Test(arguments: Fixtures.all.map(\.name))
+func golden(_ name: String) throws {
+    let html = try #require(Fixtures.all.first { $0.name == name }).html
+    let url = goldenDirectory.appendingPathComponent("\(name).svg.html")
+    if ProcessInfo.processInfo.environment["LABBOOK_RECORD"] == "1" {
+        try FileManager.default.createDirectory(at: goldenDirectory, withIntermediateDirectories: true)
+        try Data(html.utf8).write(to: url)
+        return
+    }
+    let expected = try String(contentsOf: url, encoding: .utf8)
+    #expect(html == expected, "\(name) differs from its golden file; rerun with LABBOOK_RECORD=1 and review the diff")
+}
+
+@Test func renderingIsDeterministic() {
+    for (name, html) in Fixtures.all {
+        let again = Fixtures.all.first { $0.name == name }?.html
+        #expect(html == again, "\(name) changed between two renderings")
+    }
+}
+
+/// Every chart panel is an accessible, scalable SVG: role, a <title> first, a viewBox, no fixed size,
+/// aria-labelledby naming an id that exists.
+@Test(arguments: Fixtures.all.map(\.name))
+func panelsAreAccessibleAndScalable(_ name: String) throws {
+    let html = try #require(Fixtures.all.first { $0.name == name }).html
+    let svgs = html.components(separatedBy: "<svg ").dropFirst()
+    #expect(!svgs.isEmpty)
+    for svg in svgs {
+        let tag = String(svg.prefix { $0 != ">" })
+        #expect(tag.contains("role=\"img\""))
+        #expect(tag.contains("viewBox=\""))
+        #expect(!tag.contains(" width="))
+        #expect(!tag.contains(" height="))
+        let afterTag = svg.drop { $0 != ">" }.dropFirst()
+        #expect(afterTag.hasPrefix("\n<title id=\""))
+        let labelledBy = try #require(tag.components(separatedBy: "aria-labelledby=\"").last?.prefix { $0 != "\"" })
+        #expect(html.contains("id=\"\(labelledBy)\""))
+    }
+}
