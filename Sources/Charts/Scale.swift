@@ -59,7 +59,8 @@ struct AxisDomain {
         let span = fixedOK.map { ($0.lowerBound, $0.upperBound) } ?? extent ?? (scale == .linear ? (0, 1) : (1, 10))
         switch scale {
         case .linear:
-            var t = Ticks.nice(span.0, span.1, target: target)
+            var t = fixedOK == nil ? Self.leastWastefulTicks(span.0, span.1, target: target)
+                                   : Ticks.nice(span.0, span.1, target: target)
             if t.count < 2 { t = [span.0, span.1] }
             let step = t.count > 1 ? t[1] - t[0] : 1
             if let f = fixedOK {
@@ -74,6 +75,14 @@ struct AxisDomain {
         case .log10:
             var t = Ticks.log(span.0, span.1)
             if t.count < 2 { t = [1, 10] }
+            // Exploding/vanishing gradients can span 30 decades: keep every k-th decade, ≤ 11 ticks.
+            // The top is raised to the next kept decade so the data stays inside the axis.
+            let stride = (t.count - 1 + 9) / 10
+            if stride > 1 {
+                let k0 = Int(Foundation.log10(t[0]).rounded())
+                let n = (t.count - 1 + stride - 1) / stride
+                t = (0...n).map { Ticks.powerOfTen(k0 + $0 * stride) }
+            }
             if let f = fixedOK {
                 (lo, hi) = (f.lowerBound, f.upperBound)
             } else {
@@ -89,6 +98,25 @@ struct AxisDomain {
             ticks = t
             labels = t.map { fewDecades ? Ticks.minus(NumberFormat.compact($0, significant: 3)) : Ticks.decadeLabel($0) }
         }
+    }
+
+    /// Covering ticks for a target near `target` that wastes the least axis beyond the data: −5…5
+    /// gets −5, 0, 5 rather than −6 … 6 in steps of 2. The score adds 4 % per interval away from
+    /// `target`, so a tidier range only wins when it saves real space.
+    static func leastWastefulTicks(_ lo: Double, _ hi: Double, target: Int) -> [Double] {
+        var best = Ticks.nice(lo, hi, target: target)
+        func score(_ t: [Double]) -> Double {
+            guard t.count >= 3, let first = t.first, let last = t.last, last > first else { return .infinity }
+            let waste = (max(0, min(lo, hi) - first) + max(0, last - max(lo, hi))) / (last - first)
+            return waste + 0.04 * Double(abs(t.count - 1 - target))
+        }
+        var bestScore = score(best)
+        for candidate in [target - 1, target + 1, target - 2, target + 2] where candidate >= 2 {
+            let t = Ticks.nice(lo, hi, target: candidate)
+            let s = score(t)
+            if s < bestScore - 1e-9 { (best, bestScore) = (t, s) }
+        }
+        return best
     }
 }
 

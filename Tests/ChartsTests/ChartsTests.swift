@@ -71,6 +71,17 @@ import Testing
         #expect(d.labels == ["0.1", "0.2", "0.5", "1"])
     }
 
+    @Test func manyDecadesAreThinned() {
+        // 1e-20 … 1e10 is 30 decades: every 3rd decade, still covering the data.
+        let d = AxisDomain(scale: .log10, extent: (1e-20, 5e9), target: 5)
+        #expect(d.ticks.count == 11)
+        #expect(d.lo == 1e-20 && d.hi == 1e10)
+        #expect(d.labels.first == "10⁻²⁰" && d.labels[1] == "10⁻¹⁷")
+        // 1e-8 … 1e4 is 12 decades: stride 2, top raised from 10⁴ to… 10⁴ (−8 + 6·2).
+        let e = AxisDomain(scale: .log10, extent: (1e-8, 2e3), target: 5)
+        #expect(e.ticks.first == 1e-8 && e.ticks.last == 1e4 && e.ticks.count == 7)
+    }
+
     @Test func fixedRangeKeepsTicksInside() {
         let d = AxisDomain(scale: .linear, extent: (0.2, 0.9), target: 5, fixed: 0...1)
         #expect(d.lo == 0 && d.hi == 1)

@@ -15,7 +15,20 @@ func golden(_ name: String) throws {
         return
     }
     let expected = try String(contentsOf: url, encoding: .utf8)
-    #expect(html == expected, "\(name) differs from its golden file; rerun with LABBOOK_RECORD=1 and review the diff")
+    if html != expected {
+        // Print where it starts to differ, not two whole files; the new output goes to a temp file.
+        let actual = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).svg.html")
+        try? Data(html.utf8).write(to: actual)
+        let (a, b) = (html.split(separator: "\n", omittingEmptySubsequences: false),
+                      expected.split(separator: "\n", omittingEmptySubsequences: false))
+        let line = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+        Issue.record("""
+            \(name) differs from Golden/\(name).svg.html at line \(line + 1):
+              got      \(line < a.count ? String(a[line].prefix(160)) : "<end>")
+              expected \(line < b.count ? String(b[line].prefix(160)) : "<end>")
+            new output: \(actual.path); rerun with LABBOOK_RECORD=1 and review the diff.
+            """)
+    }
 }
 
 @Test func renderingIsDeterministic() {
