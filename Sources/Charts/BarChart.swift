@@ -85,7 +85,7 @@ enum BarChart {
             w.text("text", [("x", num(frame.left - 7)), ("y", num(y)), ("dy", "0.35em"), ("text-anchor", "end")], names[i])
         }
         w.close("g")
-        guard let base = frame.x.clampedPosition(0) else { Frame.close(&w); return "" }
+        let base = frame.x.clampedPosition(0) ?? frame.left
         for (s, series) in spec.series.enumerated() {
             let color = Palette.color(s)
             w.open("g", [("class", "bars")])

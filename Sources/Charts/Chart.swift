@@ -13,6 +13,21 @@ public enum Chart {
     public static func heatmap(_ spec: HeatmapSpec) -> String { HeatmapChart.render(spec) }
     /// Horizontal bars, one row per category and one bar per series in it.
     public static func bars(_ spec: BarChartSpec) -> String { BarChart.render(spec) }
+
+    /// CSS for the classes the fragments use, for the site's stylesheet. Text, axes and grid use
+    /// `currentColor`, so a dark theme only has to set `color` on the page.
+    public static let stylesheet = """
+        .chart { margin: 1em 0; }
+        .chart svg.chart-panel { display: block; width: 100%; height: auto; overflow: visible; }
+        .chart > svg.chart-panel { max-width: 36rem; }
+        .chart .small-multiples { display: grid; gap: 0.5rem 1rem;
+          grid-template-columns: repeat(auto-fit, minmax(min(100%, 260px), 1fr)); }
+        .chart-title { font-weight: 600; margin: 0 0 0.25em; }
+        .chart-legend { list-style: none; padding: 0; margin: 0.4em 0; display: flex; flex-wrap: wrap;
+          gap: 0.2em 1.2em; font-size: 0.9em; }
+        .chart-legend li { white-space: nowrap; }
+
+        """
 }
 
 /// One entry of a chart's legend and how its swatch looks.

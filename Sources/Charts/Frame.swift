@@ -1,5 +1,4 @@
 // One SVG panel's frame: root element with its <title>, margins, grid, axes, tick and axis labels.
-import LabbookCore
 
 /// Size of a panel in viewBox units and its font sizes. A panel is drawn at CSS width 100 %, so text
 /// shrinks with the page: 13-unit text in a 400-unit viewBox is still ~10 px at 320 px wide.

@@ -1,5 +1,4 @@
 // Heatmaps: a decision surface on a regular grid in a diverging colour scale, points on top, colour bar.
-import LabbookCore
 
 /// A point drawn over a heatmap, filled with the colour of `value` (e.g. a training example's target);
 /// values below the middle of the colour range are circles, the others squares, so the two classes

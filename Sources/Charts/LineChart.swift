@@ -1,5 +1,4 @@
 // Line charts: curves per epoch or iteration, function plots, and small multiples of them.
-import LabbookCore
 
 /// A data point; non-finite coordinates (and ≤ 0 ones on a log axis) are skipped and break the line.
 public struct Point: Sendable, Hashable {

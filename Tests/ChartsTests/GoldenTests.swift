@@ -57,3 +57,11 @@ func panelsAreAccessibleAndScalable(_ name: String) throws {
         #expect(html.contains("id=\"\(labelledBy)\""))
     }
 }
+
+/// The suggested stylesheet styles every HTML-level class the fragments emit.
+@Test func stylesheetCoversFragmentClasses() {
+    for cls in ["chart", "chart-panel", "small-multiples", "chart-title", "chart-legend"] {
+        #expect(Chart.stylesheet.contains(".\(cls) ") || Chart.stylesheet.contains(".\(cls) {"), "\(cls)")
+        #expect(Fixtures.all.contains { $0.html.contains(cls) }, "\(cls) unused")
+    }
+}
