@@ -55,7 +55,6 @@ public struct HeatmapSpec: Sendable, Hashable {
 }
 
 enum HeatmapChart {
-    static let barSteps = 48
 
     static func render(_ spec: HeatmapSpec) -> String {
         var style = PanelStyle.single
@@ -96,32 +95,47 @@ enum HeatmapChart {
         return Fragment.wrap(id: spec.id, title: spec.title, panels: [w.out], legend: legend)
     }
 
-    /// One rectangle per run of equal-coloured cells in a row (smooth surfaces have long runs at the
-    /// saturated ends), drawn with crisp edges so neighbouring cells leave no hairline seams.
+    /// Colours are quantised to `levels` steps of the scale (invisible on a smooth surface) and all
+    /// cells of one colour form one path of row runs: a 100 × 100 grid stays tens of kilobytes, not
+    /// the half megabyte of one <rect> per cell. Crisp edges keep neighbouring cells free of seams.
     static func drawCells(_ w: inout SVGWriter, _ values: [[Double]], frame: PanelFrame, spec: HeatmapSpec,
                           unit: (Double) -> Double) {
         let rows = values.count
         let (x0, x1) = (spec.xRange.lowerBound, spec.xRange.upperBound)
         let (y0, y1) = (spec.yRange.lowerBound, spec.yRange.upperBound)
-        w.open("g", [("class", "cells"), ("shape-rendering", "crispEdges")])
+        // Level per cell; `levels` stands for a non-finite value.
+        func level(_ v: Double) -> Int {
+            let t = unit(v)
+            return t.isFinite ? Int((min(max(t, 0), 1) * Double(levels - 1)).rounded()) : levels
+        }
+        var paths = [String](repeating: "", count: levels + 1)
         for (r, row) in values.enumerated() where !row.isEmpty {
             let cols = row.count
             guard let top = frame.y.position(y0 + (y1 - y0) * Double(r + 1) / Double(rows)),
                   let bottom = frame.y.position(y0 + (y1 - y0) * Double(r) / Double(rows)) else { continue }
+            let lv = row.map(level)
             var c = 0
             while c < cols {
-                let color = Palette.divergingColor(row[c].isFinite ? unit(row[c]) : .nan)
                 var end = c + 1
-                while end < cols, Palette.divergingColor(row[end].isFinite ? unit(row[end]) : .nan) == color { end += 1 }
+                while end < cols, lv[end] == lv[c] { end += 1 }
                 if let left = frame.x.position(x0 + (x1 - x0) * Double(c) / Double(cols)),
                    let right = frame.x.position(x0 + (x1 - x0) * Double(end) / Double(cols)) {
-                    w.empty("rect", [("x", num(left)), ("y", num(top)), ("width", num(right - left)),
-                                     ("height", num(bottom - top)), ("fill", color)])
+                    paths[lv[c]] += "M\(num(left)) \(num(top))H\(num(right))V\(num(bottom))H\(num(left))Z"
                 }
                 c = end
             }
         }
+        w.open("g", [("class", "cells"), ("shape-rendering", "crispEdges")])
+        for (i, d) in paths.enumerated() where !d.isEmpty {
+            w.empty("path", [("d", d), ("fill", color(level: i))])
+        }
         w.close("g")
+    }
+
+    static let levels = 64
+
+    static func color(level: Int) -> String {
+        level >= levels ? Palette.divergingColor(.nan) : Palette.divergingColor(Double(level) / Double(levels - 1))
     }
 
     /// Markers with a black and a white outline, visible on every colour of the scale.
@@ -144,13 +158,12 @@ enum HeatmapChart {
     /// A horizontal colour bar as wide as the plot, with ticks at nice values of the colour range.
     static func colorBar(_ w: inout SVGWriter, frame: PanelFrame, top: Double, style: PanelStyle, spec: HeatmapSpec) {
         let (left, right) = (frame.left, frame.right)
-        let step = (right - left) / Double(barSteps)
-        w.open("g", [("class", "color-bar")])
+        let step = (right - left) / Double(levels)
         w.open("g", [("shape-rendering", "crispEdges")])
-        for i in 0..<barSteps {
+        for i in 0..<levels {
             let x = left + Double(i) * step
             w.empty("rect", [("x", num(x)), ("y", num(top)), ("width", num(step + 0.5)), ("height", "12"),
-                             ("fill", Palette.divergingColor((Double(i) + 0.5) / Double(barSteps)))])
+                             ("fill", color(level: i))])
         }
         w.close("g")
         let vd = AxisDomain(scale: .linear, extent: nil, target: 4, fixed: spec.valueRange)

@@ -93,7 +93,7 @@ private func firstSeriesPath(_ html: String) -> String? {
         #expect(render([]).contains("no data"))
         #expect(render([[], []]).contains("no data"))
         #expect(render([[.nan, 0.5], [1]]).contains("#808080"))
-        #expect(render([[2]], range: 1...1).contains("<rect"))
+        #expect(render([[2]], range: 1...1).contains("<g class=\"cells\" shape-rendering=\"crispEdges\">\n<path d=\"M"))
     }
 
     @Test func bars() {
