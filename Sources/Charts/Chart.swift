@@ -1,0 +1,95 @@
+// Public entry points: each chart kind rendered to an HTML fragment (SVG panels plus an HTML legend).
+
+/// Renders charts to HTML fragments for inline use in a page. Every fragment is a
+/// `<div class="chart" id="chart-ID">`; small multiples put their panels, one `<svg>` each, in a
+/// `<div class="small-multiples">` so the page's CSS grid can wrap them at any width.
+/// The output depends only on the spec: the same spec gives the same bytes.
+public enum Chart {
+    /// Line chart, one or more panels (small multiples) with one line per series and a shared legend.
+    public static func line(_ spec: LineChartSpec) -> String { LineChart.render(spec) }
+    /// Histograms in a grid of rows (e.g. init / trained) × columns (e.g. layers), one panel each.
+    public static func histogram(_ spec: HistogramSpec) -> String { HistogramChart.render(spec) }
+    /// A value on a regular 2-D grid in a diverging colour scale, with points on top and a colour bar.
+    public static func heatmap(_ spec: HeatmapSpec) -> String { HeatmapChart.render(spec) }
+    /// Horizontal bars, one row per category and one bar per series in it.
+    public static func bars(_ spec: BarChartSpec) -> String { BarChart.render(spec) }
+
+    /// CSS for the classes the fragments use, for the site's stylesheet. Text, axes and grid use
+    /// `currentColor`, so a dark theme only has to set `color` on the page.
+    public static let stylesheet = """
+        .chart { margin: 1em 0; }
+        .chart svg.chart-panel { display: block; width: 100%; height: auto; overflow: visible; }
+        .chart > svg.chart-panel { max-width: 36rem; }
+        .chart .small-multiples { display: grid; gap: 0.5rem 1rem;
+          grid-template-columns: repeat(auto-fit, minmax(min(100%, 260px), 1fr)); }
+        .chart-title { font-weight: 600; margin: 0 0 0.25em; }
+        .chart-legend { list-style: none; padding: 0; margin: 0.4em 0; display: flex; flex-wrap: wrap;
+          gap: 0.2em 1.2em; font-size: 0.9em; }
+        .chart-legend li { white-space: nowrap; }
+
+        """
+}
+
+/// One entry of a chart's legend and how its swatch looks.
+struct LegendItem {
+    enum Swatch {
+        /// A line in palette colour `i` with its dash pattern.
+        case line(Int)
+        /// A filled square.
+        case box(String)
+        /// A heatmap marker: a circle or a square, filled, with the markers' outline.
+        case marker(square: Bool, fill: String)
+    }
+    var label: String
+    var swatch: Swatch
+}
+
+enum Fragment {
+    /// The id of the chart's wrapper; panel ids extend it ("chart-ID-p0").
+    static func chartID(_ id: String) -> String { "chart-" + XML.idSafe(id) }
+
+    /// A chart: a single panel (title drawn in the SVG) followed by the legend, or a heading, the
+    /// legend and a group of panels. The legend comes before many panels so that on a phone, where
+    /// they stack, it is read first rather than eight screens down.
+    static func wrap(id: String, title: String, panels: [String], legend: [LegendItem]) -> String {
+        let cid = chartID(id)
+        var w = SVGWriter()
+        w.open("div", [("class", "chart"), ("id", cid)])
+        if panels.count == 1 {
+            w.raw(panels[0])
+            w.raw(legendList(legend))
+        } else {
+            w.text("p", [("class", "chart-title"), ("id", "\(cid)-heading")], title)
+            w.raw(legendList(legend))
+            w.open("div", [("class", "small-multiples"), ("role", "group"), ("aria-labelledby", "\(cid)-heading")])
+            for p in panels { w.raw(p) }
+            w.close("div")
+        }
+        w.close("div")
+        return w.out
+    }
+
+    /// An HTML list with a coloured swatch per entry; it wraps like text, so it stays readable at
+    /// 320 px. Swatch geometry is inline so the legend works even before the page stylesheet has it.
+    static func legendList(_ items: [LegendItem]) -> String {
+        guard !items.isEmpty else { return "" }
+        var w = SVGWriter()
+        w.open("ul", [("class", "chart-legend")])
+        for item in items {
+            let base = "display:inline-block;vertical-align:middle;margin-right:0.4em;"
+            let style: String
+            switch item.swatch {
+            case .line(let i):
+                style = base + "width:1.8em;border-top:3px \(Palette.borderStyle(i)) \(Palette.color(i))"
+            case .box(let color):
+                style = base + "width:0.9em;height:0.9em;background:\(color)"
+            case .marker(let square, let fill):
+                style = base + "width:0.7em;height:0.7em;background:\(fill);border:2px solid #fff;outline:1px solid #000"
+                    + (square ? "" : ";border-radius:50%")
+            }
+            w.raw("<li><span class=\"swatch\" aria-hidden=\"true\" style=\"\(XML.escape(style))\"></span>\(XML.escape(item.label))</li>\n")
+        }
+        w.close("ul")
+        return w.out
+    }
+}

@@ -1,1 +1,0 @@
-// Charts module: SVG drawn by hand.

@@ -1,0 +1,183 @@
+// Heatmaps: a decision surface on a regular grid in a diverging colour scale, points on top, colour bar.
+
+/// A point drawn over a heatmap, filled with the colour of `value` (e.g. a training example's target);
+/// values below the middle of the colour range are circles, the others squares, so the two classes
+/// differ in shape as well as colour.
+public struct HeatmapPoint: Sendable, Hashable {
+    public var x: Double
+    public var y: Double
+    public var value: Double
+    public init(x: Double, y: Double, value: Double) {
+        self.x = x
+        self.y = y
+        self.value = value
+    }
+}
+
+/// `values[row][column]` on an evenly divided rectangle: with R rows and C columns, cell (r, c) covers
+/// x in xRange.lower + c·dx … + (c+1)·dx with dx = width / C, and likewise y with row 0 at the
+/// **bottom** (yRange.lowerBound), as in a plot. Non-finite cells are grey.
+public struct HeatmapSpec: Sendable, Hashable {
+    public var id: String
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var xRange: ClosedRange<Double>
+    public var yRange: ClosedRange<Double>
+    public var values: [[Double]]
+    /// The values at the two ends of the colour scale (blue … white … red).
+    public var valueRange: ClosedRange<Double>
+    /// Caption of the colour bar, e.g. "P(class 1)".
+    public var valueLabel: String
+    public var points: [HeatmapPoint]
+    /// Legend text for circle markers (value below the middle) and square ones.
+    public var lowPointLabel: String
+    public var highPointLabel: String
+
+    public init(id: String, title: String, xLabel: String, yLabel: String,
+                xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, values: [[Double]],
+                valueRange: ClosedRange<Double> = 0...1, valueLabel: String = "P(class 1)",
+                points: [HeatmapPoint] = [], lowPointLabel: String = "training point, target 0",
+                highPointLabel: String = "training point, target 1") {
+        self.id = id
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.xRange = xRange
+        self.yRange = yRange
+        self.values = values
+        self.valueRange = valueRange
+        self.valueLabel = valueLabel
+        self.points = points
+        self.lowPointLabel = lowPointLabel
+        self.highPointLabel = highPointLabel
+    }
+}
+
+enum HeatmapChart {
+
+    static func render(_ spec: HeatmapSpec) -> String {
+        var style = PanelStyle.single
+        let xd = AxisDomain(scale: .linear, extent: nil, target: 5, fixed: spec.xRange)
+        let yd = AxisDomain(scale: .linear, extent: nil, target: 5, fixed: spec.yRange)
+        // Colour bar under the x-axis label: bar, its tick labels, its caption.
+        let reserve = 12.0 + 6 + style.font + 6 + style.font + 8
+        // Square plot area: choose the height that makes the plot as tall as it is wide.
+        let (l, t, r, b) = Frame.margins(style: style, hasTitle: !spec.title.isEmpty, x: xd, y: yd,
+                                         xLabel: spec.xLabel, yLabel: spec.yLabel, reserveBottom: reserve)
+        style.height += (r - l) - (b - t)
+
+        let cid = Fragment.chartID(spec.id)
+        let pid = "\(cid)-p0"
+        var w = SVGWriter()
+        Frame.open(&w, id: pid, width: style.width, height: style.height, title: spec.title, style: style)
+        let frame = Frame.draw(&w, id: pid, style: style, title: spec.title, x: xd, y: yd,
+                               xLabel: spec.xLabel, yLabel: spec.yLabel, reserveBottom: reserve)
+        let (vlo, vhi) = (spec.valueRange.lowerBound, spec.valueRange.upperBound)
+        func unit(_ v: Double) -> Double { vhi == vlo ? 0.5 : (v - vlo) / (vhi - vlo) }
+
+        if spec.values.isEmpty || spec.values.allSatisfy(\.isEmpty) {
+            Frame.noData(&w, frame)
+        } else {
+            drawCells(&w, spec.values, frame: frame, spec: spec, unit: unit)
+        }
+        drawPoints(&w, spec.points, frame: frame, unit: unit)
+        colorBar(&w, frame: frame, top: style.height - reserve + 4, style: style, spec: spec)
+        Frame.close(&w)
+
+        var legend: [LegendItem] = []
+        if spec.points.contains(where: { unit($0.value) < 0.5 }) {
+            legend.append(LegendItem(label: spec.lowPointLabel, swatch: .marker(square: false, fill: Palette.divergingColor(0))))
+        }
+        if spec.points.contains(where: { unit($0.value) >= 0.5 }) {
+            legend.append(LegendItem(label: spec.highPointLabel, swatch: .marker(square: true, fill: Palette.divergingColor(1))))
+        }
+        return Fragment.wrap(id: spec.id, title: spec.title, panels: [w.out], legend: legend)
+    }
+
+    /// Colours are quantised to `levels` steps of the scale (invisible on a smooth surface) and all
+    /// cells of one colour form one path of row runs: a 100 × 100 grid stays tens of kilobytes, not
+    /// the half megabyte of one <rect> per cell. Crisp edges keep neighbouring cells free of seams.
+    static func drawCells(_ w: inout SVGWriter, _ values: [[Double]], frame: PanelFrame, spec: HeatmapSpec,
+                          unit: (Double) -> Double) {
+        let rows = values.count
+        let (x0, x1) = (spec.xRange.lowerBound, spec.xRange.upperBound)
+        let (y0, y1) = (spec.yRange.lowerBound, spec.yRange.upperBound)
+        // Level per cell; `levels` stands for a non-finite value.
+        func level(_ v: Double) -> Int {
+            let t = unit(v)
+            return t.isFinite ? Int((min(max(t, 0), 1) * Double(levels - 1)).rounded()) : levels
+        }
+        var paths = [String](repeating: "", count: levels + 1)
+        for (r, row) in values.enumerated() where !row.isEmpty {
+            let cols = row.count
+            guard let top = frame.y.position(y0 + (y1 - y0) * Double(r + 1) / Double(rows)),
+                  let bottom = frame.y.position(y0 + (y1 - y0) * Double(r) / Double(rows)) else { continue }
+            let lv = row.map(level)
+            var c = 0
+            while c < cols {
+                var end = c + 1
+                while end < cols, lv[end] == lv[c] { end += 1 }
+                if let left = frame.x.position(x0 + (x1 - x0) * Double(c) / Double(cols)),
+                   let right = frame.x.position(x0 + (x1 - x0) * Double(end) / Double(cols)) {
+                    paths[lv[c]] += "M\(num(left)) \(num(top))H\(num(right))V\(num(bottom))H\(num(left))Z"
+                }
+                c = end
+            }
+        }
+        w.open("g", [("class", "cells"), ("shape-rendering", "crispEdges")])
+        for (i, d) in paths.enumerated() where !d.isEmpty {
+            w.empty("path", [("d", d), ("fill", color(level: i))])
+        }
+        w.close("g")
+    }
+
+    static let levels = 64
+
+    static func color(level: Int) -> String {
+        level >= levels ? Palette.divergingColor(.nan) : Palette.divergingColor(Double(level) / Double(levels - 1))
+    }
+
+    /// Markers with a black and a white outline, visible on every colour of the scale.
+    static func drawPoints(_ w: inout SVGWriter, _ points: [HeatmapPoint], frame: PanelFrame, unit: (Double) -> Double) {
+        guard !points.isEmpty else { return }
+        w.open("g", [("class", "points"), ("clip-path", "url(#\(frame.clipID))")])
+        for p in points {
+            guard let x = frame.x.position(p.x), let y = frame.y.position(p.y) else { continue }
+            let t = unit(p.value)
+            let fill = Palette.divergingColor(t.isFinite ? (t < 0.5 ? 0 : 1) : .nan)
+            let shape: (String, [(String, String)]) = t < 0.5
+                ? ("circle", [("cx", num(x)), ("cy", num(y)), ("r", "6")])
+                : ("rect", [("x", num(x - 5.5)), ("y", num(y - 5.5)), ("width", "11"), ("height", "11")])
+            w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#000"), ("stroke-width", "4")])
+            w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#fff"), ("stroke-width", "1.5")])
+        }
+        w.close("g")
+    }
+
+    /// A horizontal colour bar as wide as the plot, with ticks at nice values of the colour range.
+    static func colorBar(_ w: inout SVGWriter, frame: PanelFrame, top: Double, style: PanelStyle, spec: HeatmapSpec) {
+        let (left, right) = (frame.left, frame.right)
+        let step = (right - left) / Double(levels)
+        w.open("g", [("shape-rendering", "crispEdges")])
+        for i in 0..<levels {
+            let x = left + Double(i) * step
+            w.empty("rect", [("x", num(x)), ("y", num(top)), ("width", num(step + 0.5)), ("height", "12"),
+                             ("fill", color(level: i))])
+        }
+        w.close("g")
+        let vd = AxisDomain(scale: .linear, extent: nil, target: 4, fixed: spec.valueRange)
+        let axis = Axis(domain: vd, start: left, end: right)
+        var marks = ""
+        for t in vd.ticks { if let x = axis.position(t) { marks += "M\(num(x)) \(num(top + 12))v4" } }
+        w.empty("path", [("d", marks), ("stroke", "currentColor")])
+        for (i, t) in vd.ticks.enumerated() {
+            guard let x = axis.position(t) else { continue }
+            w.text("text", [("x", num(x)), ("y", num(top + 18 + style.font)), ("text-anchor", "middle"),
+                            ("fill", "currentColor")], vd.labels[i])
+        }
+        w.text("text", [("class", "axis-label"), ("x", num((left + right) / 2)), ("y", num(top + 24 + 2 * style.font)),
+                        ("text-anchor", "middle"), ("fill", "currentColor")], spec.valueLabel)
+        w.close("g")
+    }
+}

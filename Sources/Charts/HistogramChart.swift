@@ -1,0 +1,142 @@
+// Histograms: binning (shared with the JSON export) and a rows × columns grid of histogram panels.
+import LabbookCore
+
+/// Equal-width binning, used by the charts and by the JSON export so both show the same counts.
+public enum Histogram {
+    /// Counts of `values` in `bins` equal-width bins over `range`. Bin i holds lo + i·w ≤ v < lo + (i+1)·w,
+    /// except the last bin, which also holds v == hi. Values outside `range` and non-finite values are
+    /// dropped (not clamped), so an explicit narrower range never piles outliers into the end bins.
+    /// A zero-width range puts the values equal to it in the middle bin. `bins` ≤ 0 gives `[]`.
+    public static func bin(_ values: [Double], range: ClosedRange<Double>, bins: Int) -> [Int] {
+        guard bins > 0 else { return [] }
+        var counts = [Int](repeating: 0, count: bins)
+        let (lo, hi) = (range.lowerBound, range.upperBound)
+        guard lo.isFinite, hi.isFinite else { return counts }
+        for v in values where v.isFinite && v >= lo && v <= hi {
+            if hi == lo { counts[bins / 2] += 1; continue }
+            let i = Int(((v - lo) / (hi - lo) * Double(bins)).rounded(.down))
+            counts[min(max(i, 0), bins - 1)] += 1
+        }
+        return counts
+    }
+
+    /// The `bins + 1` bin edges over `range`, the last one exactly the upper bound.
+    public static func edges(range: ClosedRange<Double>, bins: Int) -> [Double] {
+        guard bins > 0 else { return [] }
+        let (lo, hi) = (range.lowerBound, range.upperBound)
+        return (0...bins).map { $0 == bins ? hi : lo + (hi - lo) * Double($0) / Double(bins) }
+    }
+
+    /// The range to bin `values` over: their finite min…max, widened when all are equal (0 → −0.5…0.5,
+    /// else ±5 %) so the bars have a width; nil when no value is finite.
+    public static func range(of values: [Double]) -> ClosedRange<Double>? {
+        guard let e = extent(values, scale: .linear) else { return nil }
+        if e.lo < e.hi { return e.lo...e.hi }
+        let d = e.lo == 0 ? 0.5 : abs(e.lo) * 0.05
+        return (e.lo - d)...(e.hi + d)
+    }
+}
+
+/// Histograms as small multiples: `values[row][column]` holds the raw values of one panel, e.g. rows
+/// "At initialisation" / "After training" and columns "Layer 0", "Layer 3", …. With `sharedAxes`
+/// every panel uses the same bins, x range and y range, so shapes can be compared across panels.
+public struct HistogramSpec: Sendable, Hashable {
+    public var id: String
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var rows: [String]
+    public var columns: [String]
+    public var values: [[[Double]]]
+    public var bins: Int
+    public var sharedAxes: Bool
+    /// The x range to bin over; nil fits the data (all panels' data when `sharedAxes`).
+    public var range: ClosedRange<Double>?
+
+    public init(id: String, title: String, xLabel: String, yLabel: String = "count",
+                rows: [String], columns: [String], values: [[[Double]]], bins: Int = 50,
+                sharedAxes: Bool = true, range: ClosedRange<Double>? = nil) {
+        self.id = id
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.rows = rows
+        self.columns = columns
+        self.values = values
+        self.bins = bins
+        self.sharedAxes = sharedAxes
+        self.range = range
+    }
+}
+
+enum HistogramChart {
+    static func render(_ spec: HistogramSpec) -> String {
+        let rowCount = max(spec.rows.count, spec.values.count)
+        let colCount = max(spec.columns.count, spec.values.map(\.count).max() ?? 0)
+        let cells: [(row: Int, col: Int)] = (0..<rowCount).flatMap { r in (0..<colCount).map { (r, $0) } }
+        let multiple = cells.count > 1
+        let style = multiple ? PanelStyle.multiple : PanelStyle.single
+        let bins = max(1, spec.bins)
+        func values(_ r: Int, _ c: Int) -> [Double] {
+            r < spec.values.count && c < spec.values[r].count ? spec.values[r][c] : []
+        }
+        func label(_ list: [String], _ i: Int) -> String { i < list.count ? list[i] : "" }
+
+        let sharedRange = spec.range ?? Histogram.range(of: cells.flatMap { values($0.row, $0.col) })
+        let ranges = cells.map { spec.sharedAxes ? sharedRange : (spec.range ?? Histogram.range(of: values($0.row, $0.col))) }
+        let counts = zip(cells, ranges).map { cell, range in
+            range.map { Histogram.bin(values(cell.row, cell.col), range: $0, bins: bins) } ?? []
+        }
+        let sharedMax = counts.flatMap { $0 }.max() ?? 0
+        let cid = Fragment.chartID(spec.id)
+
+        var svgs: [String] = []
+        for (i, cell) in cells.enumerated() {
+            let (rowLabel, colLabel) = (label(spec.rows, cell.row), label(spec.columns, cell.col))
+            let panelTitle = [colLabel, rowCount > 1 ? rowLabel : ""].filter { !$0.isEmpty }.joined(separator: " · ")
+            let a11y = panelTitle.isEmpty ? spec.title : "\(spec.title) — \(panelTitle)"
+            let range = ranges[i]
+            let maxCount = spec.sharedAxes ? sharedMax : (counts[i].max() ?? 0)
+            let xd = AxisDomain(scale: .linear, extent: range.map { ($0.lowerBound, $0.upperBound) }, target: multiple ? 4 : 6)
+            let yd = AxisDomain(scale: .linear, extent: maxCount > 0 ? (0, Double(maxCount)) : nil, target: multiple ? 4 : 5)
+            let pid = "\(cid)-p\(i)"
+            var w = SVGWriter()
+            Frame.open(&w, id: pid, width: style.width, height: style.height, title: a11y, style: style)
+            let frame = Frame.draw(&w, id: pid, style: style, title: multiple ? panelTitle : spec.title,
+                                   x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
+            let raw = values(cell.row, cell.col)
+            let skipped = raw.count - raw.filter(\.isFinite).count
+            if let range, counts[i].contains(where: { $0 > 0 }) {
+                drawBars(&w, counts[i], edges: Histogram.edges(range: range, bins: bins), frame: frame,
+                         color: Palette.color(cell.row), label: panelTitle)
+            } else {
+                Frame.noData(&w, frame)
+            }
+            if skipped > 0 {
+                // log10|gradient| turns exact zeros into −∞: say how many values the bars leave out.
+                w.text("text", [("class", "note"), ("x", num(frame.right - 4)), ("y", num(frame.top + 14)),
+                                ("text-anchor", "end"), ("font-size", "12"), ("fill", "currentColor")],
+                       "\(NumberFormat.grouped(skipped)) non-finite not shown")
+            }
+            Frame.close(&w)
+            svgs.append(w.out)
+        }
+        let legend = rowCount > 1 ? (0..<rowCount).map { LegendItem(label: label(spec.rows, $0), swatch: .box(Palette.color($0))) } : []
+        return Fragment.wrap(id: spec.id, title: spec.title, panels: svgs, legend: legend)
+    }
+
+    /// All bars of a panel as one path of rectangles from the zero line up to each count.
+    static func drawBars(_ w: inout SVGWriter, _ counts: [Int], edges: [Double], frame: PanelFrame, color: String, label: String) {
+        guard let base = frame.y.clampedPosition(0) else { return }
+        var d = ""
+        for (i, c) in counts.enumerated() where c > 0 {
+            guard let x0 = frame.x.position(edges[i]), let x1 = frame.x.position(edges[i + 1]),
+                  let y = frame.y.clampedPosition(Double(c)) else { continue }
+            d += "M\(num(x0)) \(num(base))V\(num(y))H\(num(x1))V\(num(base))Z"
+        }
+        w.open("g", [("class", "bars")])
+        if !label.isEmpty { w.text("title", [], label) }
+        w.empty("path", [("d", d), ("fill", color), ("fill-opacity", "0.85")])
+        w.close("g")
+    }
+}

@@ -1,0 +1,106 @@
+// Degenerate inputs: empty, constant, single-point and non-finite data render without crashing.
+import Testing
+@testable import Charts
+
+private func line(_ series: [Series], yScale: Scale = .linear, xScale: Scale = .linear) -> String {
+    Chart.line(LineChartSpec(id: "t", title: "T", xLabel: "x", yLabel: "y", xScale: xScale, yScale: yScale, series: series))
+}
+
+/// The `d` attribute of the first series path in `html`.
+private func firstSeriesPath(_ html: String) -> String? {
+    guard let g = html.components(separatedBy: "<g class=\"series\"").dropFirst().first,
+          let d = g.components(separatedBy: "<path d=\"").dropFirst().first else { return nil }
+    return String(d.prefix { $0 != "\"" })
+}
+
+@Suite struct DegenerateLineTests {
+    @Test func noPanelsNoSeriesEmptySeries() {
+        #expect(Chart.line(LineChartSpec(id: "e", title: "E", xLabel: "", yLabel: "", panels: [])).contains("no data"))
+        #expect(line([]).contains("no data"))
+        #expect(line([Series(label: "a", points: [])]).contains("no data"))
+    }
+
+    @Test func allNonFinite() {
+        #expect(line([Series(label: "a", values: [.nan, .infinity, -.infinity])]).contains("no data"))
+    }
+
+    @Test func singlePointIsADot() {
+        let html = line([Series(label: "a", points: [Point(3, 7)])])
+        #expect(!html.contains("no data"))
+        #expect(html.contains("a3 3 0 1 0"))
+    }
+
+    @Test func constantValues() {
+        let html = line([Series(label: "a", values: Array(repeating: 0.25, count: 50))])
+        #expect(html.contains("<path d=\"M"))
+        #expect(!html.contains("NaN") && !html.contains("inf"))
+    }
+
+    @Test func nonFiniteBreaksTheLine() throws {
+        let html = line([Series(label: "a", points: [Point(0, 1), Point(1, 2), Point(2, .nan), Point(3, 4), Point(4, 5)])])
+        let d = try #require(firstSeriesPath(html))
+        #expect(d.filter { $0 == "M" }.count == 2)
+    }
+
+    @Test func nonPositiveSkippedOnLogAxis() throws {
+        let html = line([Series(label: "a", values: [1e-3, 0, -1, 1e-1, 1])], yScale: .log10)
+        let d = try #require(firstSeriesPath(html))
+        #expect(d.filter { $0 == "M" }.count == 1)   // 1e-1 → 1; 1e-3 is cut off by 0 and −1 and left a dot
+        #expect(html.contains("a3 3 0 1 0"))
+        #expect(line([Series(label: "a", values: [0, -1])], yScale: .log10).contains("no data"))
+        #expect(line([Series(label: "a", values: [1, 2])], xScale: .log10).contains(">10</text>"))
+    }
+
+    @Test func hugeAndTinyValues() {
+        let html = line([Series(label: "a", values: [1e300, -1e300, 1e-300])])
+        #expect(html.contains("<svg"))
+        #expect(!html.contains("NaN"))
+    }
+
+    @Test func fixedRangesAndEmptyPanelsInMultiples() {
+        let spec = LineChartSpec(id: "m", title: "M", xLabel: "x", yLabel: "y",
+                                 panels: [LinePanel(title: "a", series: [Series(label: "s", values: [0.5, 2])]),
+                                          LinePanel(title: "b", series: [])],
+                                 yRange: 0...1)
+        let html = Chart.line(spec)
+        #expect(html.contains("small-multiples"))
+        #expect(html.contains("no data"))
+        #expect(html.components(separatedBy: "<svg ").count == 3)
+    }
+}
+
+@Suite struct DegenerateOtherChartTests {
+    @Test func histogram() {
+        func render(_ values: [[[Double]]], shared: Bool = true) -> String {
+            Chart.histogram(HistogramSpec(id: "h", title: "H", xLabel: "v", rows: ["r"], columns: ["a", "b"],
+                                          values: values, sharedAxes: shared))
+        }
+        #expect(render([]).contains("no data"))
+        #expect(render([[[], []]]).contains("no data"))
+        #expect(render([[[1, 1, 1], [2]]], shared: false).contains("<path d=\"M"))
+        let logZero = render([[[-.infinity, -.infinity, -3], [.nan]]])
+        #expect(logZero.contains("2 non-finite not shown"))
+        #expect(logZero.contains("no data"))
+        #expect(Chart.histogram(HistogramSpec(id: "z", title: "Z", xLabel: "", rows: [], columns: [], values: [[[1]]], bins: 0))
+                    .contains("<svg"))
+    }
+
+    @Test func heatmap() {
+        func render(_ values: [[Double]], range: ClosedRange<Double> = 0...1) -> String {
+            Chart.heatmap(HeatmapSpec(id: "m", title: "M", xLabel: "x", yLabel: "y", xRange: 0...1, yRange: 0...0,
+                                      values: values, valueRange: range, points: [HeatmapPoint(x: .nan, y: 0, value: 1)]))
+        }
+        #expect(render([]).contains("no data"))
+        #expect(render([[], []]).contains("no data"))
+        #expect(render([[.nan, 0.5], [1]]).contains("#808080"))
+        #expect(render([[2]], range: 1...1).contains("<g class=\"cells\" shape-rendering=\"crispEdges\">\n<path d=\"M"))
+    }
+
+    @Test func bars() {
+        #expect(Chart.bars(BarChartSpec(id: "b", title: "B", valueLabel: "v", categories: [], values: [])).contains("no data"))
+        let html = Chart.bars(BarChartSpec(id: "b", title: "B", valueLabel: "v", categories: ["a", "b", "c"],
+                                           values: [.nan, -2, 5]))
+        #expect(html.contains("n/a"))
+        #expect(html.contains("−2.0"))
+    }
+}
