@@ -28,11 +28,13 @@ let package = Package(
                                                  .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Blocks", dependencies: ["LabbookCore", "Engine", "Datasets", "Yams"]),
         .target(name: "Charts", dependencies: ["LabbookCore"]),
-        .target(name: "Execute", dependencies: ["LabbookCore", "Blocks", "Engine", "Datasets"]),
+        .target(name: "Execute", dependencies: ["LabbookCore", "Blocks", "Engine", "Datasets",
+                                                .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Render", dependencies: ["LabbookCore", "Parse", "Blocks", "Execute", "Charts"]),
-        .target(name: "Site", dependencies: ["LabbookCore", "Render",
+        .target(name: "Site", dependencies: ["LabbookCore", "Render", "Charts",
                                              .product(name: "Mustache", package: "swift-mustache")]),
-        .target(name: "LabbookKit", dependencies: ["LabbookCore", "Parse", "Blocks", "Execute", "Render", "Site", "Datasets", "Engine"]),
+        .target(name: "LabbookKit", dependencies: ["LabbookCore", "Parse", "Blocks", "Execute", "Render", "Site", "Datasets", "Engine",
+                                                  .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "labbook", dependencies: ["LabbookKit",
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
@@ -40,8 +42,8 @@ let package = Package(
         .testTarget(name: "BlocksTests", dependencies: ["Blocks"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"], exclude: ["Golden"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LabbookKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LabbookKit"], exclude: ["Fixtures"]),
     ]
 )

@@ -34,12 +34,20 @@ public struct BlockOutcome: Sendable, Codable, Hashable {
 public struct BlockRun: Sendable {
     public var outcome: BlockOutcome
     public var failure: Diagnostic?
+    /// True when nothing was trained: every variant came from the cache or needed no training.
     public var fromCache: Bool
+    /// Cache keys per variant (empty string for variants that need no training), in variant order.
+    public var keys: [String]
+    /// Damaged cache entries and similar problems that did not stop the block.
+    public var warnings: [Diagnostic]
 
-    public init(outcome: BlockOutcome, failure: Diagnostic? = nil, fromCache: Bool = false) {
+    public init(outcome: BlockOutcome, failure: Diagnostic? = nil, fromCache: Bool = false, keys: [String] = [],
+                warnings: [Diagnostic] = []) {
         self.outcome = outcome
         self.failure = failure
         self.fromCache = fromCache
+        self.keys = keys
+        self.warnings = warnings
     }
 }
 
@@ -55,24 +63,69 @@ public struct RunContext: Sendable {
 }
 
 public enum Runner {
-    /// Runs every variant in order. Never throws: problems become the run's `failure`, located at the block.
-    public static func run(_ spec: ExperimentSpec, context: RunContext,
+    /// The cache key of every variant (empty for variants that need no training); reads data files' digests.
+    public static func keys(_ spec: ExperimentSpec, context: RunContext) throws -> [String] {
+        try spec.variants.map { variant in
+            if variant.recurrent != nil {
+                return RunCache.key(canonicalConfig: variant.canonicalConfig, dataDigest: "none")
+            }
+            guard variant.job != nil, let data = variant.data else { return "" }
+            let digest = try DataLoader.digest(data, bookDirectory: context.bookDirectory, environment: context.environment)
+            return RunCache.key(canonicalConfig: variant.canonicalConfig, dataDigest: digest)
+        }
+    }
+
+    /// Runs every variant in order, taking what it can from `cache`. Never throws: problems become the run's
+    /// `failure`, located at the block.
+    public static func run(_ spec: ExperimentSpec, context: RunContext, cache: RunCache? = nil,
                            progress: (@Sendable (String, TrainingProgress) -> Void)? = nil) -> BlockRun {
         var variants: [VariantOutcome] = []
+        var warnings: [Diagnostic] = []
+        var keys: [String] = []
+        var trainedAny = false
+        func stop(_ d: Diagnostic) -> BlockRun {
+            BlockRun(outcome: BlockOutcome(variants: variants), failure: d, fromCache: false, keys: keys, warnings: warnings)
+        }
         for variant in spec.variants {
             do {
+                let needsRun = variant.recurrent != nil || (variant.job != nil && variant.data != nil)
+                var key = ""
+                if needsRun {
+                    if variant.recurrent != nil {
+                        key = RunCache.key(canonicalConfig: variant.canonicalConfig, dataDigest: "none")
+                    } else if let data = variant.data {
+                        let digest = try DataLoader.digest(data, bookDirectory: context.bookDirectory, environment: context.environment)
+                        key = RunCache.key(canonicalConfig: variant.canonicalConfig, dataDigest: digest)
+                    }
+                    if let cache {
+                        switch cache.load(key) {
+                        case .hit(let v):
+                            var v = v
+                            v.label = variant.label
+                            variants.append(v)
+                            keys.append(key)
+                            continue
+                        case .damaged(let why):
+                            warnings.append(.warning(at: spec.location, why, hint: "recomputed; the entry was replaced"))
+                        case .miss:
+                            break
+                        }
+                    }
+                }
+                keys.append(key)
+                let outcome: VariantOutcome
                 if let recurrent = variant.recurrent {
-                    variants.append(VariantOutcome(label: variant.label,
-                                                   recurrent: RecurrentProbe.run(recurrent, seed: variant.seed)))
+                    outcome = VariantOutcome(label: variant.label, recurrent: RecurrentProbe.run(recurrent, seed: variant.seed))
                 } else if let job = variant.job, let dataSpec = variant.data {
                     let data = try DataLoader.load(dataSpec, seed: variant.seed, bookDirectory: context.bookDirectory,
                                                    environment: context.environment)
                     let label = variant.label
                     let result = try Trainer.run(job, data: data, progress: progress.map { p in { p(label, $0) } })
-                    variants.append(VariantOutcome(label: variant.label, training: result))
+                    outcome = VariantOutcome(label: variant.label, training: result)
                     if let d = result.divergence {
+                        variants.append(outcome)
                         let which = variant.label.isEmpty ? "" : " (\(variant.label))"
-                        return BlockRun(outcome: BlockOutcome(variants: variants), failure: .error(
+                        return stop(.error(
                             at: spec.location,
                             "training diverged\(which): the loss became \(NumberFormat.compact(d.loss)) at epoch \(d.epoch), iteration \(d.iteration)",
                             hint: "lower the learning rate or clip gradients (train.clip: {norm: 1.0})"))
@@ -80,14 +133,23 @@ public enum Runner {
                 } else {
                     // Function plots and other reports that need no run.
                     variants.append(VariantOutcome(label: variant.label))
+                    continue
+                }
+                trainedAny = true
+                variants.append(outcome)
+                if let cache {
+                    do {
+                        try cache.store(outcome, key: key)
+                    } catch {
+                        warnings.append(.warning(at: spec.location, "could not write the run cache: \(error)"))
+                    }
                 }
             } catch let e as EngineError {
-                return BlockRun(outcome: BlockOutcome(variants: variants), failure: .error(at: spec.location, e.description))
+                return stop(.error(at: spec.location, e.description))
             } catch {
-                return BlockRun(outcome: BlockOutcome(variants: variants),
-                                failure: .error(at: spec.location, "\(error)"))
+                return stop(.error(at: spec.location, "\(error)"))
             }
         }
-        return BlockRun(outcome: BlockOutcome(variants: variants))
+        return BlockRun(outcome: BlockOutcome(variants: variants), fromCache: !trainedAny, keys: keys, warnings: warnings)
     }
 }

@@ -10,16 +10,19 @@ import Site
 public struct BuildOptions: Sendable {
     public var book: URL
     public var output: URL
+    /// Run cache directory; nil disables the cache (`--no-cache`).
+    public var cache: URL?
     public var jobs: Int
     public var katexDirectory: String
     public var environment: [String: String]
     /// false strips raw HTML from Markdown (for untrusted books).
     public var rawHTML: Bool
 
-    public init(book: URL, output: URL? = nil, jobs: Int? = nil,
+    public init(book: URL, output: URL? = nil, cache: URL? = nil, useCache: Bool = true, jobs: Int? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment, rawHTML: Bool = true) {
         self.book = book
         self.output = output ?? book.appendingPathComponent("output")
+        self.cache = useCache ? (cache ?? book.appendingPathComponent(".labbook-cache")) : nil
         self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         self.environment = environment
         self.katexDirectory = environment["LABBOOK_KATEX"] ?? SiteWriter.defaultKatexDirectory
@@ -90,7 +93,7 @@ public enum Builder {
                 if let spec = b.spec { jobs.append(Job(chapter: ci, block: bi, spec: spec)) }
             }
         }
-        let runs = Executor.runAll(jobs.map(\.spec), context: context, jobs: options.jobs)
+        let runs = Executor.runAll(jobs.map(\.spec), context: context, cache: options.cache.map(RunCache.init), jobs: options.jobs)
         var runFor: [String: (BlockRun, Double)] = [:]
         for (job, r) in zip(jobs, runs) { runFor["\(job.chapter)/\(job.block)"] = r }
 
@@ -110,6 +113,7 @@ public enum Builder {
                 if let json = figure.json { files["data/\(ch.slug)/\(id).json"] = json }
                 let failure = run?.0.failure ?? b.diagnostics.first { $0.severity == .error }
                 if let f = run?.0.failure { diagnostics.append(f) }
+                diagnostics += run?.0.warnings ?? []
                 let state: BlockState = failure != nil ? .failed : (run?.0.fromCache == true ? .cached : .ran)
                 let status = BlockStatus(location: b.location, id: id, state: state,
                                          variants: b.spec?.variants.count ?? 0, seconds: run?.1 ?? 0, error: failure)
@@ -120,6 +124,18 @@ public enum Builder {
             rendered.append(ChapterRenderer.render(ch.chapter, slug: ch.slug, frontMatterTitle: ch.meta.title,
                                                    figures: figures, reservedIDs: reserved, rawHTML: options.rawHTML))
         }
+
+        // What check compares against later.
+        var state = BuildState()
+        let bookYML = (try? String(contentsOf: book.directory.appendingPathComponent("book.yml"), encoding: .utf8)) ?? ""
+        for (ci, ch) in book.chapters.enumerated() {
+            state.chapters[ch.slug] = Checker.pageDigest(book: book, bookYML: bookYML, chapter: ch)
+            for (bi, b) in ch.blocks.enumerated() {
+                guard let id = b.id else { continue }
+                state.blocks["\(ch.slug)/\(id)"] = b.spec == nil ? ["invalid"] : (runFor["\(ci)/\(bi)"]?.0.keys ?? [])
+            }
+        }
+        files[BuildState.fileName] = state.encoded()
 
         let info = BookInfo(title: book.config.title ?? book.directory.lastPathComponent,
                             author: book.config.author, description: book.config.description,

@@ -8,7 +8,7 @@ import Synchronization
 
 enum Executor {
     /// Runs `specs` with at most `jobs` at once. Returns (run, wall-clock seconds) per spec, in order.
-    static func runAll(_ specs: [ExperimentSpec], context: RunContext, jobs: Int) -> [(BlockRun, Double)] {
+    static func runAll(_ specs: [ExperimentSpec], context: RunContext, cache: RunCache?, jobs: Int) -> [(BlockRun, Double)] {
         guard !specs.isEmpty else { return [] }
         let results = Mutex([(BlockRun, Double)?](repeating: nil, count: specs.count))
         let next = Atomic<Int>(0)
@@ -18,7 +18,7 @@ enum Executor {
                 let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 if i >= specs.count { break }
                 let start = DispatchTime.now().uptimeNanoseconds
-                let run = Runner.run(specs[i], context: context)
+                let run = Runner.run(specs[i], context: context, cache: cache)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 results.withLock { $0[i] = (run, seconds) }
             }

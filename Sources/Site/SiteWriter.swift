@@ -1,4 +1,5 @@
 // Writes the static site: index, one page per chapter with navigation, assets, JSON data, a manifest.
+import Charts
 import Foundation
 import LabbookCore
 import Mustache
@@ -67,7 +68,7 @@ public enum SiteWriter {
     /// removes files a previous build wrote that this one no longer produces.
     public static func write(_ input: SiteInput, to output: URL, katexDirectory: String) throws -> SiteReport {
         var files = try pages(input)
-        files["assets/labbook.css"] = Data(Stylesheet.css.utf8)
+        files["assets/labbook.css"] = Data((Stylesheet.css + "\n/* Charts */\n" + Chart.stylesheet).utf8)
         files["assets/labbook.js"] = Data(PageTemplate.script.utf8)
         if let css = input.customCSS { files["assets/custom.css"] = css }
         for (path, data) in try katexAssets(katexDirectory) { files[path] = data }

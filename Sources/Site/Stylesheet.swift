@@ -61,14 +61,6 @@ figure.experiment > figcaption .block-id a { color: inherit; text-decoration: no
 .report { margin: 1rem 0 0; }
 .report > h4 { font-size: .95rem; margin: 0 0 .5rem; color: var(--muted); font-weight: 600; }
 .report-note { color: var(--muted); font-size: .9rem; margin: .35rem 0 0; }
-.chart svg { width: 100%; height: auto; display: block; overflow: visible; }
-.chart { color: var(--fg); }
-.small-multiples { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: .75rem 1rem; }
-.small-multiples.wide { grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); }
-.chart-group > .chart-title, .chart-row-label { font-size: .9rem; color: var(--muted); margin: .5rem 0 .25rem; }
-.legend { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; padding: 0; margin: .5rem 0 0; font-size: .9rem; }
-.legend li { display: inline-flex; align-items: center; gap: .4rem; }
-.legend svg { width: 28px; height: 12px; flex: none; }
 details.echo { margin-top: 1rem; }
 details.echo summary { cursor: pointer; color: var(--muted); font-size: .9rem; }
 .experiment-error { border: 1px solid var(--error-border); background: var(--error-bg); color: var(--error-fg); border-radius: 6px; padding: .75rem 1rem; margin: .5rem 0; }

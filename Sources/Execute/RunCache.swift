@@ -1,0 +1,63 @@
+// The run cache: trained results keyed by what changes the numbers, stored with a checksum, never trusted blindly.
+//
+// Key = SHA-256 over a version tag, the engine version, the variant's canonical training config (data, model,
+// loss, optimizer, train, seed, diagnostics — defaults merged, key order irrelevant) and the data digest.
+// Titles, `show`, `echo` and prose are not in the key, so editing them re-renders without retraining.
+// An entry is `SHA-256(payload) ‖ payload` (a binary property list), written atomically; a damaged entry is
+// reported and recomputed.
+import Crypto
+import Engine
+import Foundation
+import LabbookCore
+
+public struct RunCache: Sendable {
+    public let directory: URL
+    static let formatTag = "labbook-run-cache-1"
+
+    public init(directory: URL) { self.directory = directory }
+
+    public static func key(canonicalConfig: String, dataDigest: String, engineVersion: String = EngineInfo.version) -> String {
+        let text = "\(formatTag)\n\(engineVersion)\n\(dataDigest)\n\(canonicalConfig)"
+        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    func url(for key: String) -> URL {
+        directory.appendingPathComponent(String(key.prefix(2))).appendingPathComponent("\(key).run")
+    }
+
+    public enum Lookup: Sendable {
+        case hit(VariantOutcome)
+        case miss
+        /// The entry exists but its checksum or format is wrong; the message says why.
+        case damaged(String)
+    }
+
+    public func load(_ key: String) -> Lookup {
+        let u = url(for: key)
+        guard let data = try? Data(contentsOf: u) else { return .miss }
+        guard data.count > 32 else { return .damaged("cache entry \(u.lastPathComponent) is truncated") }
+        let sum = data.prefix(32), payload = data.dropFirst(32)
+        guard Data(SHA256.hash(data: payload)) == sum else {
+            return .damaged("cache entry \(u.lastPathComponent) is damaged (checksum mismatch)")
+        }
+        do {
+            return .hit(try PropertyListDecoder().decode(VariantOutcome.self, from: Data(payload)))
+        } catch {
+            return .damaged("cache entry \(u.lastPathComponent) cannot be read: \(error)")
+        }
+    }
+
+    public func store(_ outcome: VariantOutcome, key: String) throws {
+        let enc = PropertyListEncoder()
+        enc.outputFormat = .binary
+        let payload = try enc.encode(outcome)
+        var data = Data(SHA256.hash(data: payload))
+        data.append(payload)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let marker = directory.appendingPathComponent(".labbook-cache")
+        if !FileManager.default.fileExists(atPath: marker.path) {
+            try AtomicFile.write("Run cache written by labbook; `labbook clean` removes this directory.\n", to: marker)
+        }
+        try AtomicFile.write(data, to: url(for: key), skipIfUnchanged: false)
+    }
+}

@@ -1,0 +1,39 @@
+// What a build leaves in `output/.labbook-state.json` so `labbook check` can tell a stale site without running anything.
+import Crypto
+import Engine
+import Foundation
+import LabbookCore
+
+/// Per chapter: a digest of everything its page is made from besides the runs; per block: the runs' cache keys.
+public struct BuildState: Codable, Sendable, Equatable {
+    public static let fileName = ".labbook-state.json"
+    /// Bumped when the renderer changes what pages look like.
+    public static let rendererVersion = "1"
+
+    public var engine: String
+    public var chapters: [String: String]
+    public var blocks: [String: [String]]
+
+    public init(engine: String = EngineInfo.version, chapters: [String: String] = [:], blocks: [String: [String]] = [:]) {
+        self.engine = engine
+        self.chapters = chapters
+        self.blocks = blocks
+    }
+
+    /// SHA-256 over the renderer version and the texts a chapter page depends on (book.yml, the chapter, the template, custom CSS).
+    public static func pageDigest(_ parts: [String]) -> String {
+        var h = SHA256()
+        h.update(data: Data("labbook-page-\(rendererVersion)\n".utf8))
+        for p in parts {
+            h.update(data: Data("\(p.utf8.count):".utf8))
+            h.update(data: Data(p.utf8))
+        }
+        return h.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    public func encoded() -> Data {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return (try? enc.encode(self)) ?? Data()
+    }
+}

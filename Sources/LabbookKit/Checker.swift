@@ -1,0 +1,73 @@
+// `labbook check`: validate every block and compare the book with what output/ was built from; runs nothing.
+import Execute
+import Foundation
+import LabbookCore
+
+public struct CheckReport: Sendable {
+    public var diagnostics: [Diagnostic]
+    /// Human-readable reasons why output/ does not match the book; empty when it is up to date.
+    public var stale: [String]
+    public var blockCount: Int
+    public var invalidBlocks: Int
+
+    public var exitCode: Int32 { diagnostics.contains { $0.severity == .error } || !stale.isEmpty ? 1 : 0 }
+}
+
+public enum Checker {
+    public static func check(book directory: URL, output: URL? = nil,
+                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CheckReport {
+        let book = try BookLoader.load(directory)
+        let out = output ?? directory.appendingPathComponent("output")
+        let current = try expectedState(book, environment: environment)
+        var stale: [String] = []
+        let stateURL = out.appendingPathComponent(BuildState.fileName)
+        if let data = try? Data(contentsOf: stateURL), let built = try? JSONDecoder().decode(BuildState.self, from: data) {
+            if built.engine != current.engine {
+                stale.append("output/ was built by engine \(built.engine); this is engine \(current.engine): every block would re-run")
+            }
+            for ch in book.chapters {
+                if built.chapters[ch.slug] == nil {
+                    stale.append("\(ch.file): no page in output/")
+                } else if built.chapters[ch.slug] != current.chapters[ch.slug] {
+                    stale.append("\(ch.file): the page is out of date (the chapter, book.yml or template changed)")
+                }
+                for b in ch.blocks {
+                    guard let id = b.id else { continue }
+                    let key = "\(ch.slug)/\(id)"
+                    if built.blocks[key] != current.blocks[key] {
+                        stale.append("\(b.location.file):\(b.location.line) \(id): results are out of date (training config, seed or data changed)")
+                    }
+                }
+            }
+            for slug in built.chapters.keys.sorted() where current.chapters[slug] == nil {
+                stale.append("output/\(slug).html belongs to a chapter that no longer exists")
+            }
+        } else {
+            stale.append("output/ has not been built (no \(BuildState.fileName))")
+        }
+        return CheckReport(diagnostics: book.allDiagnostics, stale: stale, blockCount: book.blockCount,
+                           invalidBlocks: book.chapters.flatMap(\.blocks).filter { $0.spec == nil }.count)
+    }
+
+    /// The state a build of `book` now would record.
+    static func expectedState(_ book: LoadedBook, environment: [String: String]) throws -> BuildState {
+        let context = RunContext(bookDirectory: book.directory.path, environment: environment)
+        var state = BuildState()
+        let bookYML = (try? String(contentsOf: book.directory.appendingPathComponent("book.yml"), encoding: .utf8)) ?? ""
+        for ch in book.chapters {
+            state.chapters[ch.slug] = pageDigest(book: book, bookYML: bookYML, chapter: ch)
+            for b in ch.blocks {
+                guard let id = b.id else { continue }
+                state.blocks["\(ch.slug)/\(id)"] = b.spec.map { (try? Runner.keys($0, context: context)) ?? ["unreadable-data"] } ?? ["invalid"]
+            }
+        }
+        return state
+    }
+
+    static func pageDigest(book: LoadedBook, bookYML: String, chapter: LoadedChapter) -> String {
+        let chapterSource = (try? String(contentsOf: book.directory.appendingPathComponent(chapter.file), encoding: .utf8)) ?? ""
+        let neighbours = book.chapters.map(\.file).joined(separator: "\n")   // prev/next links and the index
+        let css = book.customCSS.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return BuildState.pageDigest([bookYML, chapterSource, neighbours, book.templateSource ?? "", css])
+    }
+}

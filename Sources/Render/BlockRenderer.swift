@@ -1,0 +1,143 @@
+// One experiment block → `<figure class="experiment" id="ID">` with its reports, and its JSON export.
+import Blocks
+import Charts
+import Engine
+import Execute
+import Foundation
+import LabbookCore
+
+public struct BlockInput: Sendable {
+    public var chapterSlug: String
+    public var location: SourceLocation
+    public var id: String
+    public var spec: ExperimentSpec?
+    public var diagnostics: [Diagnostic]
+    public var run: BlockRun?
+
+    public init(chapterSlug: String, location: SourceLocation, id: String, spec: ExperimentSpec?,
+                diagnostics: [Diagnostic], run: BlockRun?) {
+        self.chapterSlug = chapterSlug
+        self.location = location
+        self.id = id
+        self.spec = spec
+        self.diagnostics = diagnostics
+        self.run = run
+    }
+}
+
+public struct BlockFigure: Sendable {
+    public var html: String
+    /// `output/data/CHAPTER/ID.json`; nil when the block never ran.
+    public var json: Data?
+}
+
+public enum BlockRenderer {
+    public static func render(_ input: BlockInput) -> BlockFigure {
+        let id = Escape.html(input.id)
+        var html = "<figure class=\"experiment\" id=\"\(id)\">\n"
+        let title = input.spec?.title ?? input.id
+        html += "<figcaption>\(Escape.html(title))<span class=\"block-id\"><a href=\"#\(id)\">#\(id)</a></span></figcaption>\n"
+
+        var problems = input.diagnostics.filter { $0.severity == .error }
+        if let failure = input.run?.failure { problems.append(failure) }
+        if !problems.isEmpty { html += errorBox(problems) }
+
+        var export = BlockExport(engine: EngineInfo.version, chapter: input.chapterSlug, id: input.id,
+                                 location: "\(input.location.file):\(input.location.line)", variants: [], reports: [])
+        if let spec = input.spec, let run = input.run {
+            let ctx = ReportContext(spec: spec, outcome: run.outcome, idPrefix: input.id)
+            for (i, report) in spec.show.enumerated() {
+                let r = ctx.render(report, index: i)
+                html += r.html
+                export.reports.append(contentsOf: r.data)
+            }
+            export.variants = zip(spec.variants, run.outcome.variants).map { variant, outcome in
+                VariantExport(label: outcome.label, config: variant.canonicalConfig, result: outcome.training.map(TrainingExport.init),
+                              recurrent: outcome.recurrent)
+            }
+        }
+        if let spec = input.spec, spec.echo {
+            html += "<details class=\"echo\"><summary>Block source</summary><pre><code class=\"language-yaml\">\(Escape.html(spec.yaml))</code></pre></details>\n"
+        }
+        html += "</figure>"
+        let json: Data? = input.run == nil ? nil : encodeJSON(export)
+        return BlockFigure(html: html, json: json)
+    }
+
+    /// The contract's `<div class="experiment-error">` naming `chapter.md:LINE` and the cause.
+    static func errorBox(_ problems: [Diagnostic]) -> String {
+        var html = "<div class=\"experiment-error\" role=\"alert\">\n"
+        if problems.count == 1, let p = problems.first {
+            html += "<p><strong>This block did not run.</strong> <span class=\"where\">\(Escape.html(p.location.description))</span>: \(Escape.html(p.text))</p>\n"
+        } else {
+            html += "<p><strong>This block did not run.</strong> \(problems.count) problems:</p>\n<ul>\n"
+            for p in problems {
+                html += "<li><span class=\"where\">\(Escape.html(p.location.description))</span>: \(Escape.html(p.text))</li>\n"
+            }
+            html += "</ul>\n"
+        }
+        return html + "</div>\n"
+    }
+
+    static func encodeJSON<T: Encodable>(_ value: T) -> Data? {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try? enc.encode(value)
+    }
+}
+
+// MARK: - JSON export
+
+struct BlockExport: Encodable {
+    var engine: String
+    var chapter: String
+    var id: String
+    var location: String
+    var variants: [VariantExport]
+    var reports: [ReportData]
+}
+
+struct VariantExport: Encodable {
+    var label: String
+    var config: String
+    var result: TrainingExport?
+    var recurrent: RecurrentProbeResult?
+}
+
+/// A TrainingResult without the raw histogram samples (the reports' bins are exported instead).
+struct TrainingExport: Encodable {
+    var layerWidths: [Int]
+    var parameters: Int
+    var epochsRun: Int
+    var bestEpoch: Int
+    var final: FinalMetrics
+    var epochs: [EpochRecord]
+    var iterations: [IterationRecord]
+    var deadNeurons: [DeadNeuronRecord]
+    var gradientCheck: [GradientCheckRow]?
+    var divergence: Divergence?
+
+    init(_ r: TrainingResult) {
+        layerWidths = r.layerWidths
+        parameters = r.parameters
+        epochsRun = r.epochsRun
+        bestEpoch = r.bestEpoch
+        final = r.final
+        epochs = r.epochs
+        iterations = r.iterations
+        deadNeurons = r.deadNeurons
+        gradientCheck = r.gradientCheck
+        divergence = r.divergence
+    }
+}
+
+/// Numbers behind one chart panel, e.g. a histogram's edges and counts.
+struct ReportData: Encodable {
+    var report: String
+    var variant: String
+    var moment: String?
+    var layer: Int?
+    var edges: [Double]?
+    var counts: [Int]?
+}

@@ -1,0 +1,172 @@
+// Line-chart reports: training curves, gradient traces, RNN gradient norms, and function plots.
+import Blocks
+import Charts
+import Engine
+import Execute
+import Foundation
+import LabbookCore
+
+extension ReportContext {
+    func curve(_ c: CurveReport, chartID: String) -> RenderedReport {
+        // The recurrent probe: gradient norm reaching each time step, one line per weight scale.
+        if let probe = outcome.variants.compactMap(\.recurrent).first {
+            let series = probe.series.map { s in
+                Series(label: "weight scale \(NumberFormat.compact(s.weightScale))", values: s.gradientNorms, firstX: 0, stepX: 1)
+            }
+            let spec = LineChartSpec(id: chartID, title: "Gradient norm reaching each time step",
+                                     xLabel: "time steps back from the loss", yLabel: "‖∂L/∂hₜ‖", yScale: .log10,
+                                     panels: [LinePanel(series: series)])
+            return RenderedReport(html: section("Gradient through time", Chart.line(spec)))
+        }
+        let runs = trained
+        guard !runs.isEmpty else { return RenderedReport(html: section("Curve", note("No training run in this block."))) }
+
+        switch c.of {
+        case .loss, .accuracy:
+            let isLoss = c.of == .loss
+            let yLabel = isLoss ? "loss" : "accuracy (%)"
+            var series: [Series] = []
+            if c.per == .iteration {
+                for (label, r) in runs where isLoss {
+                    series.append(Series(label: variantName(label), xs: r.iterations.map { Double($0.iteration) },
+                                         ys: r.iterations.map(\.loss)))
+                }
+            } else {
+                for (label, r) in runs {
+                    let train = r.epochs.map { isLoss ? $0.trainLoss : $0.trainAccuracy * 100 }
+                    let val = r.epochs.compactMap { isLoss ? $0.validationLoss : $0.validationAccuracy.map { $0 * 100 } }
+                    if multi {
+                        // One line per variant: validation when there is one, else training.
+                        series.append(Series(label: variantName(label), values: val.count == train.count && !val.isEmpty ? val : train))
+                    } else {
+                        series.append(Series(label: "training", values: train))
+                        if val.count == train.count, !val.isEmpty { series.append(Series(label: "validation", values: val)) }
+                    }
+                }
+            }
+            let which = multi && runs.contains { $0.result.epochs.first?.validationAccuracy != nil } ? "Validation " : ""
+            let title = (isLoss ? "\(which)loss" : "\(which)accuracy").capitalizedFirst + (c.per == .iteration ? " per iteration" : " per epoch")
+            let spec = LineChartSpec(id: chartID, title: title, xLabel: c.per == .iteration ? "iteration" : "epoch",
+                                     yLabel: yLabel, yScale: .linear, panels: [LinePanel(series: series)])
+            return RenderedReport(html: section(title, Chart.line(spec)))
+
+        case .meanAbsGradient, .gradientNorm:
+            let isMean = c.of == .meanAbsGradient
+            var panels: [LinePanel] = []
+            for (label, r) in runs {
+                let layerCount = r.layerWidths.count
+                let layers = (c.layers ?? Array(0..<layerCount)).filter { $0 >= 0 && $0 < layerCount }
+                let xs = r.iterations.map { Double($0.iteration) }
+                let series = layers.map { l in
+                    Series(label: l == layerCount - 1 ? "layer \(l) (output)" : "layer \(l)", xs: xs,
+                           ys: r.iterations.map { rec in
+                               let v = isMean ? rec.meanAbsGradient : rec.gradientNorm
+                               return l < v.count ? v[l] : .nan
+                           })
+                }
+                panels.append(LinePanel(title: multi ? variantName(label) : "", series: series))
+            }
+            let title = isMean ? "Mean |gradient| per layer" : "Gradient norm per layer"
+            let spec = LineChartSpec(id: chartID, title: title, xLabel: "iteration",
+                                     yLabel: isMean ? "mean |∂L/∂W|" : "‖∂L/∂W‖", yScale: .log10, panels: panels)
+            return RenderedReport(html: section(title, Chart.line(spec)))
+        }
+    }
+
+    // MARK: Function plots (no training)
+
+    func function(_ f: FunctionReport, chartID: String) -> RenderedReport {
+        let range = f.range
+        switch f.of {
+        case .activations, .derivatives:
+            let derivative = f.of == .derivatives
+            let series = f.activations.map { a in
+                Series.sampling(label: a.name, over: range) { derivative ? Functions.activationDerivative(a, $0) : Functions.activation(a, $0) }
+            }
+            let title = derivative ? "Derivatives of the activation functions" : "Activation functions"
+            let spec = LineChartSpec(id: chartID, title: title, xLabel: "x", yLabel: derivative ? "f′(x)" : "f(x)",
+                                     panels: [LinePanel(series: series)])
+            return RenderedReport(html: section(title, Chart.line(spec)))
+        case .losses:
+            let values = f.losses.map { l in Series.sampling(label: l.name, over: range) { Functions.loss(l, residual: $0) } }
+            let grads = f.losses.map { l in Series.sampling(label: l.name, over: range) { Functions.lossDerivative(l, residual: $0) } }
+            let spec = LineChartSpec(id: chartID, title: "Losses and their gradients", xLabel: "residual r = ŷ − y",
+                                     yLabel: "value", panels: [LinePanel(title: "loss", series: values),
+                                                               LinePanel(title: "gradient ∂loss/∂ŷ", series: grads)],
+                                     sharedY: false)
+            return RenderedReport(html: section("Losses and their gradients", Chart.line(spec)))
+        }
+    }
+
+    // MARK: Dead neurons, gradient check, decision surface
+
+    func deadNeurons(_ when: MomentChoice) -> RenderedReport {
+        let runs = trained
+        guard !runs.isEmpty else { return RenderedReport(html: section("Dead neurons", note("No training run in this block."))) }
+        var html = ""
+        for (label, r) in runs {
+            let hasTrained = r.deadNeurons.contains { $0.moment == .trained }
+            let showInit = when != .trained || !hasTrained
+            let showTrained = when != .initial && hasTrained
+            var head = "<tr><th>layer</th><th class=\"num\">units</th>"
+            if showInit { head += "<th class=\"num\">dead at init</th><th class=\"num\">%</th>" }
+            if showTrained { head += "<th class=\"num\">dead after training</th><th class=\"num\">%</th>" }
+            head += "</tr>\n"
+            var rows = ""
+            let layers = Array(Set(r.deadNeurons.map(\.layer))).sorted()
+            for l in layers {
+                let i = r.deadNeurons.first { $0.layer == l && $0.moment == .initial }
+                let t = r.deadNeurons.first { $0.layer == l && $0.moment == .trained }
+                rows += "<tr><td>hidden layer \(l)</td>" + num("\((i ?? t)?.units ?? 0)")
+                if showInit { rows += cells(i) }
+                if showTrained { rows += cells(t) }
+                rows += "</tr>\n"
+            }
+            let caption = multi ? "<p class=\"report-note\">\(Escape.html(variantName(label)))</p>\n" : ""
+            html += caption + "<div class=\"table-wrap\"><table>\n<thead>\(head)</thead>\n<tbody>\n\(rows)</tbody>\n</table></div>\n"
+        }
+        html += note("A unit is dead when its output is exactly 0 for every training example.")
+        return RenderedReport(html: section("Dead neurons", html))
+    }
+
+    func cells(_ d: DeadNeuronRecord?) -> String {
+        guard let d else { return num("–") + num("–") }
+        let pct = d.units > 0 ? Double(d.dead) / Double(d.units) : 0
+        return num(NumberFormat.grouped(d.dead)) + num(NumberFormat.fixed(pct * 100, 1) + " %")
+    }
+
+    func gradientCheck() -> RenderedReport {
+        guard let (_, r) = trained.first, let rows = r.gradientCheck else {
+            return RenderedReport(html: section("Gradient check", note("No gradient check was computed.")))
+        }
+        var body = "<tr><th>layer</th><th class=\"num\">parameters</th><th class=\"num\">max relative difference</th><th>below 10⁻⁷</th></tr>\n"
+        var tbody = ""
+        for row in rows {
+            let ok = row.maxRelativeDifference < 1e-7
+            tbody += "<tr><td>layer \(row.layer)</td>" + num(NumberFormat.grouped(row.parameters))
+            tbody += num(String(format: "%.2e", row.maxRelativeDifference)) + "<td>\(ok ? "yes" : "no")</td></tr>\n"
+        }
+        body = "<div class=\"table-wrap\"><table>\n<thead>\(body)</thead>\n<tbody>\n\(tbody)</tbody>\n</table></div>\n"
+        body += note("Backpropagation against central differences, both in Float64: |a − n| / max(|a| + |n|, 10⁻¹²).")
+        return RenderedReport(html: section("Gradient check", body))
+    }
+
+    func predictions(chartID: String) -> RenderedReport {
+        guard let (_, r) = trained.first, let grid = r.predictionGrid else {
+            return RenderedReport(html: section("Decision surface", note("Predictions need a trained model with 2-D inputs.")))
+        }
+        let n = grid.resolution
+        let values = (0..<n).map { row in Array(grid.probabilities[(row * n)..<((row + 1) * n)]) }
+        var points: [HeatmapPoint] = []
+        if spec.data?.source == .xor {
+            points = [(0.0, 0.0, 0.0), (0, 1, 1), (1, 0, 1), (1, 1, 0)].map { HeatmapPoint(x: $0.0, y: $0.1, value: $0.2) }
+        }
+        let hm = HeatmapSpec(id: chartID, title: "Predicted probability of class 1", xLabel: "x₁", yLabel: "x₂",
+                             xRange: grid.xRange, yRange: grid.yRange, values: values, points: points)
+        return RenderedReport(html: section("Decision surface", Chart.heatmap(hm)))
+    }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

@@ -1,0 +1,147 @@
+// Each `show` entry → HTML (tables here, charts through the Charts module) plus the numbers for JSON.
+import Blocks
+import Charts
+import Engine
+import Execute
+import Foundation
+import LabbookCore
+
+struct RenderedReport {
+    var html: String
+    var data: [ReportData] = []
+}
+
+struct ReportContext {
+    var spec: ExperimentSpec
+    var outcome: BlockOutcome
+    var idPrefix: String
+
+    var trained: [(label: String, result: TrainingResult)] {
+        outcome.variants.compactMap { v in v.training.map { (v.label, $0) } }
+    }
+    var multi: Bool { outcome.variants.count > 1 }
+
+    func render(_ report: Report, index: Int) -> RenderedReport {
+        let chartID = "\(idPrefix)-\(index)"
+        switch report {
+        case .summaryTable: return summary()
+        case .histogram(let h): return histogram(h, chartID: chartID)
+        case .curve(let c): return curve(c, chartID: chartID)
+        case .deadNeurons(let when): return deadNeurons(when)
+        case .gradientCheck: return gradientCheck()
+        case .predictions: return predictions(chartID: chartID)
+        case .function(let f): return function(f, chartID: chartID)
+        }
+    }
+
+    func section(_ title: String, _ body: String) -> String {
+        "<div class=\"report\">\n<h4>\(Escape.html(title))</h4>\n\(body)</div>\n"
+    }
+
+    func note(_ text: String) -> String { "<p class=\"report-note\">\(Escape.html(text))</p>\n" }
+
+    func variantName(_ label: String) -> String { label.isEmpty ? "run" : label }
+
+    // MARK: Summary table
+
+    func summary() -> RenderedReport {
+        let runs = trained
+        guard !runs.isEmpty else { return RenderedReport(html: section("Summary", note("No training run in this block."))) }
+        let hasVal = runs.contains { $0.result.final.validationAccuracy != nil }
+        let hasTest = runs.contains { $0.result.final.testAccuracy != nil }
+        var head = "<tr>" + (multi ? "<th>variant</th>" : "")
+        head += "<th class=\"num\">train loss</th><th class=\"num\">train acc.</th>"
+        if hasVal { head += "<th class=\"num\">val. loss</th><th class=\"num\">val. acc.</th>" }
+        if hasTest { head += "<th class=\"num\">test loss</th><th class=\"num\">test acc.</th>" }
+        head += "<th class=\"num\">epochs</th><th class=\"num\">best epoch</th><th class=\"num\">parameters</th></tr>\n"
+        var rows = ""
+        for (label, r) in runs {
+            let f = r.final
+            rows += "<tr>" + (multi ? "<td>\(Escape.html(label))</td>" : "")
+            rows += num(NumberFormat.fixed(f.trainLoss, 4)) + num(NumberFormat.percent(f.trainAccuracy))
+            if hasVal {
+                rows += num(f.validationLoss.map { NumberFormat.fixed($0, 4) } ?? "–")
+                rows += num(f.validationAccuracy.map { NumberFormat.percent($0) } ?? "–")
+            }
+            if hasTest {
+                rows += num(f.testLoss.map { NumberFormat.fixed($0, 4) } ?? "–")
+                rows += num(f.testAccuracy.map { NumberFormat.percent($0) } ?? "–")
+            }
+            rows += num("\(r.epochsRun)") + num(r.bestEpoch == 0 ? "–" : "\(r.bestEpoch)") + num(NumberFormat.grouped(r.parameters))
+            rows += "</tr>\n"
+        }
+        let table = "<div class=\"table-wrap\"><table>\n<thead>\(head)</thead>\n<tbody>\n\(rows)</tbody>\n</table></div>\n"
+        var extra = ""
+        if runs.contains(where: { $0.result.divergence != nil }) {
+            extra = note("Runs marked by a divergence stopped early; their numbers are from the last finite step.")
+        }
+        return RenderedReport(html: section("Summary", table + extra))
+    }
+
+    func num(_ s: String) -> String { "<td class=\"num\">\(Escape.html(s))</td>" }
+
+    // MARK: Histograms
+
+    func histogram(_ h: HistogramReport, chartID: String) -> RenderedReport {
+        let runs = trained
+        guard let first = runs.first?.result else { return RenderedReport(html: section("Histogram", note("No training run in this block."))) }
+        let layerCount = first.layerWidths.count
+        let layers = (h.layers ?? Array(0..<layerCount)).filter { $0 >= 0 && $0 < layerCount }
+        var moments: [Moment] = []
+        switch h.when {
+        case .initial: moments = [.initial]
+        case .trained: moments = [.trained]
+        case .both: moments = [.initial, .trained]
+        }
+        if !runs.contains(where: { $0.result.snapshots.contains { $0.moment == .trained } }) {
+            moments.removeAll { $0 == .trained }
+            if moments.isEmpty { moments = [.initial] }
+        }
+        var rows: [String] = []
+        var values: [[[Double]]] = []
+        for (label, r) in runs {
+            for m in moments {
+                guard let snap = r.snapshots.first(where: { $0.moment == m }) else { continue }
+                let momentName = m == .initial ? "At initialisation" : "After training"
+                rows.append(multi ? "\(label) · \(momentName.lowercased())" : momentName)
+                values.append(layers.map { l in
+                    guard let sample = snap.layers.first(where: { $0.layer == l }) else { return [] }
+                    return quantity(h.of, sample)
+                })
+            }
+        }
+        let columns = layers.map { $0 == layerCount - 1 ? "Layer \($0) (output)" : "Layer \($0)" }
+        let (title, xLabel) = histogramLabels(h.of)
+        let spec = HistogramSpec(id: chartID, title: title, xLabel: xLabel, rows: rows, columns: columns,
+                                 values: values, bins: h.bins, sharedAxes: h.sharedAxes)
+        var data: [ReportData] = []
+        let shared = h.sharedAxes ? Histogram.range(of: values.flatMap { $0.flatMap { $0 } }) : nil
+        for (ri, row) in values.enumerated() {
+            for (ci, v) in row.enumerated() {
+                guard let range = shared ?? Histogram.range(of: v) else { continue }
+                data.append(ReportData(report: "histogram:\(h.of.rawValue)", variant: rows[ri], moment: nil, layer: layers[ci],
+                                       edges: Histogram.edges(range: range, bins: h.bins),
+                                       counts: Histogram.bin(v, range: range, bins: h.bins)))
+            }
+        }
+        return RenderedReport(html: section(title, Chart.histogram(spec)), data: data)
+    }
+
+    func quantity(_ q: HistogramQuantity, _ s: LayerSample) -> [Double] {
+        switch q {
+        case .weights: return s.weights.map(Double.init)
+        case .activations: return s.activations.map(Double.init)
+        case .gradients: return s.gradients.map(Double.init)
+        case .log10AbsGradients: return s.gradients.map { log10(Double(abs($0))) }
+        }
+    }
+
+    func histogramLabels(_ q: HistogramQuantity) -> (String, String) {
+        switch q {
+        case .weights: ("Weights per layer", "weight")
+        case .activations: ("Activations per layer", "activation")
+        case .gradients: ("Weight gradients per layer", "∂L/∂w")
+        case .log10AbsGradients: ("Gradient magnitudes per layer", "log₁₀ |∂L/∂w|")
+        }
+    }
+}

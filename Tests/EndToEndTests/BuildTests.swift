@@ -1,0 +1,131 @@
+// End to end: fixture books built into temporary directories, compared byte for byte, failures contained.
+import Foundation
+import LabbookCore
+import Testing
+@testable import LabbookKit
+
+enum Fixture {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    static func book(_ name: String) -> URL { root.appendingPathComponent(name) }
+
+    static func tempDir(_ label: String) -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("labbook-e2e-\(label)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Every file under `dir` (relative path → bytes).
+    static func snapshot(_ dir: URL) -> [String: Data] {
+        var out: [String: Data] = [:]
+        let base = dir.standardizedFileURL.path
+        guard let e = FileManager.default.enumerator(atPath: base) else { return out }
+        for case let rel as String in e {
+            var isDir: ObjCBool = false
+            let full = base + "/" + rel
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue {
+                out[rel] = FileManager.default.contents(atPath: full)
+            }
+        }
+        return out
+    }
+
+    /// Options that keep everything (output and cache) out of the source tree.
+    static func options(_ name: String, output: URL, cache: URL? = nil, jobs: Int = 2) -> BuildOptions {
+        BuildOptions(book: book(name), output: output, cache: cache, useCache: cache != nil, jobs: jobs)
+    }
+
+    static func read(_ dir: URL, _ rel: String) -> String {
+        (try? String(contentsOf: dir.appendingPathComponent(rel), encoding: .utf8)) ?? ""
+    }
+}
+
+@Suite(.serialized) struct EndToEndTests {
+    @Test func tinyBookBuildsAndIsByteIdenticalAcrossRunsAndJobs() throws {
+        let out1 = Fixture.tempDir("a"), out2 = Fixture.tempDir("b"), out3 = Fixture.tempDir("b3"), cache = Fixture.tempDir("cache")
+        defer { for d in [out1, out2, out3, cache] { try? FileManager.default.removeItem(at: d) } }
+        // Cold with one job, warm (from the cache) with three, and without any cache with two.
+        let r1 = try Builder.build(Fixture.options("tiny", output: out1, cache: cache, jobs: 1))
+        #expect(r1.exitCode == 0, "diagnostics: \(r1.diagnostics)")
+        #expect(r1.summaryLine == "4 blocks: 3 run, 1 cached, 0 failed")   // the function plot trains nothing
+        let r2 = try Builder.build(Fixture.options("tiny", output: out2, cache: cache, jobs: 3))
+        #expect(r2.summaryLine == "4 blocks: 0 run, 4 cached, 0 failed")
+        let r3 = try Builder.build(Fixture.options("tiny", output: out3, cache: nil, jobs: 2))
+        #expect(r3.exitCode == 0)
+        let a = Fixture.snapshot(out1)
+        for other in [out2, out3] {
+            let b = Fixture.snapshot(other)
+            #expect(a.keys.sorted() == b.keys.sorted())
+            for (k, v) in a where b[k] != v { Issue.record("\(k) differs between builds") }
+        }
+
+        // What a reader gets.
+        #expect(a["index.html"] != nil && a["01-xor.html"] != nil && a["02-depth.html"] != nil)
+        #expect(a["data/01-xor/xor.json"] != nil && a["data/02-depth/deep-sigmoid.json"] != nil)
+        #expect(a["assets/katex/katex.min.js"] != nil && a["assets/katex/contrib/auto-render.js"] != nil)
+        #expect(a.keys.contains { $0.hasPrefix("assets/katex/fonts/") && $0.hasSuffix(".woff2") })
+        let index = Fixture.read(out1, "index.html")
+        #expect(index.contains("A Tiny &lt;Test&gt; Book"))
+        #expect(!index.contains("<Test>"))
+        #expect(index.contains("href=\"01-xor.html\""))
+        let xor = Fixture.read(out1, "01-xor.html")
+        #expect(xor.contains("<figure class=\"experiment\" id=\"xor\">"))
+        #expect(xor.contains("<title>XOR &amp; friends · A Tiny &lt;Test&gt; Book</title>"))
+        #expect(xor.contains("<span class=\"math inline\">\\(a*b\\)</span> and <span class=\"math inline\">\\(c*d\\)</span>"))
+        #expect(xor.contains("rel=\"next\" href=\"02-depth.html\""))
+        #expect(xor.contains("<svg"))
+        #expect(!xor.contains("/tmp/") && !xor.contains(Fixture.root.path))
+    }
+
+    @Test func rebuildingIntoTheSameDirectoryWritesNothing() throws {
+        let out = Fixture.tempDir("c")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let cache = Fixture.tempDir("c-cache")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        _ = try Builder.build(Fixture.options("tiny", output: out, cache: cache))
+        let second = try Builder.build(Fixture.options("tiny", output: out, cache: cache))
+        #expect(second.site?.written == [])
+        #expect(second.ran == 0)
+        let check = try Checker.check(book: Fixture.book("tiny"), output: out)
+        #expect(check.stale == [])
+        #expect(check.exitCode == 0)
+    }
+
+    @Test func failingBlocksBecomeErrorBoxesAndTheRestBuilds() throws {
+        let out = Fixture.tempDir("d")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try Builder.build(Fixture.options("broken", output: out))
+        #expect(r.exitCode == 1)
+        #expect(r.summaryLine == "3 blocks: 1 run, 0 cached, 2 failed")
+        let bad = Fixture.read(out, "02-bad.html")
+        #expect(bad.contains("<div class=\"experiment-error\""))
+        #expect(bad.contains("chapters/02-bad.md:8:"))
+        #expect(bad.contains("unknown activation &#39;sigmoidd&#39;; did you mean &#39;sigmoid&#39;?"))
+        #expect(bad.contains("chapters/02-bad.md:13"))
+        #expect(bad.contains("Prose after the failures still renders."))
+        let good = Fixture.read(out, "01-good.html")
+        #expect(good.contains("<figure class=\"experiment\" id=\"fine\">"))
+        #expect(!good.contains("experiment-error"))
+        #expect(good.contains("train acc."))
+        let typo = r.diagnostics.first { $0.message.contains("sigmoidd") }
+        #expect(typo?.description.hasPrefix("chapters/02-bad.md:8:") == true)
+        #expect(typo?.hint == "did you mean 'sigmoid'?")
+    }
+
+    @Test func missingBookIsAUsageError() {
+        #expect(throws: UsageError.self) {
+            try Builder.build(BuildOptions(book: URL(fileURLWithPath: "/nonexistent/book")))
+        }
+    }
+
+    @Test func cleanRemovesOnlyWhatLabbookWrote() throws {
+        let out = Fixture.tempDir("e")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try Data("mine".utf8).write(to: out.appendingPathComponent("keep.txt"))
+        _ = try Builder.build(Fixture.options("broken", output: out, jobs: 1))
+        let removed = try Cleaner.clean(output: out)
+        #expect(removed > 5)
+        #expect(Fixture.snapshot(out).keys.sorted() == ["keep.txt"])
+    }
+}

@@ -1,0 +1,72 @@
+// Incremental builds: what re-runs after which edit, damaged cache entries, stale-output detection.
+import Foundation
+import Testing
+@testable import LabbookKit
+
+/// A writable copy of a fixture book in a temporary directory.
+func copyOfFixture(_ name: String) throws -> URL {
+    let dir = Fixture.tempDir("copy-\(name)")
+    let dest = dir.appendingPathComponent(name)
+    try FileManager.default.copyItem(at: Fixture.book(name), to: dest)
+    return dest
+}
+
+func edit(_ file: URL, replacing old: String, with new: String) throws {
+    let text = try String(contentsOf: file, encoding: .utf8)
+    #expect(text.contains(old), "fixture text to edit not found: \(old)")
+    try text.replacingOccurrences(of: old, with: new).write(to: file, atomically: true, encoding: .utf8)
+}
+
+@Suite(.serialized) struct IncrementalBuildTests {
+    @Test func editsRerunOnlyWhatChangesTheNumbers() throws {
+        let book = try copyOfFixture("tiny")
+        defer { try? FileManager.default.removeItem(at: book.deletingLastPathComponent()) }
+        let options = BuildOptions(book: book, jobs: 2)
+        let chapter = book.appendingPathComponent("chapters/02-depth.md")
+        let cold = try Builder.build(options)
+        #expect(cold.ran == 3)
+
+        // Prose and title edits: nothing trains, the page changes.
+        try edit(chapter, replacing: "A deep sigmoid network", with: "A very deep sigmoid network")
+        try edit(chapter, replacing: "title: Sigmoid, five layers", with: "title: Sigmoid, five layers deep")
+        #expect(try Checker.check(book: book).stale.count == 1)
+        let prose = try Builder.build(options)
+        #expect(prose.ran == 0)
+        #expect(prose.site?.written.contains("02-depth.html") == true)
+        #expect(try String(contentsOf: book.appendingPathComponent("output/02-depth.html"), encoding: .utf8).contains("five layers deep"))
+
+        // A `show` edit re-renders from the cache.
+        try edit(chapter, replacing: "bins: 20", with: "bins: 10")
+        #expect(try Builder.build(options).ran == 0)
+
+        // A seed edit re-runs exactly that block; reordering keys changes nothing.
+        try edit(chapter, replacing: "train: {epochs: 3, batch: 50, record-every: 2}",
+                 with: "seed: 11\ntrain: {batch: 50, record-every: 2, epochs: 3}")
+        let stale = try Checker.check(book: book)
+        #expect(stale.stale.contains { $0.contains("deep-sigmoid") })
+        #expect(!stale.stale.contains { $0.contains(" xor:") })
+        let seeded = try Builder.build(options)
+        #expect(seeded.ran == 1)
+        #expect(seeded.blocks.filter { $0.state == .ran }.map(\.id) == ["deep-sigmoid"])
+        #expect(try Checker.check(book: book).stale == [])
+    }
+
+    @Test func damagedCacheEntryIsRecomputedWithAWarning() throws {
+        let book = try copyOfFixture("broken")
+        defer { try? FileManager.default.removeItem(at: book.deletingLastPathComponent()) }
+        let options = BuildOptions(book: book, jobs: 1)
+        _ = try Builder.build(options)
+        let cacheDir = book.appendingPathComponent(".labbook-cache")
+        let entries = FileManager.default.enumerator(atPath: cacheDir.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".run") } ?? []
+        #expect(entries.count == 1)
+        let entry = cacheDir.appendingPathComponent(entries[0])
+        var bytes = try Data(contentsOf: entry)
+        bytes[bytes.count / 2] ^= 0xFF
+        try bytes.write(to: entry)
+        let again = try Builder.build(options)
+        #expect(again.ran == 1)
+        #expect(again.diagnostics.contains { $0.severity == .warning && $0.message.contains("damaged") })
+        // And the rewritten entry is trusted next time.
+        #expect(try Builder.build(options).ran == 0)
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import LabbookKit
-
-@Test func placeholderLabbookKit() { #expect(Bool(true)) }

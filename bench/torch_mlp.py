@@ -1,0 +1,56 @@
+"""PyTorch (CPU, 2 threads) version of Labbook's bench workloads, for docs/performance.md.
+
+Same workloads as numpy_mlp.py, in the idiomatic PyTorch training loop (nn.Sequential, nn.CrossEntropyLoss,
+torch.optim.SGD). Prints one JSON line like `labbook bench --json`.
+"""
+import json
+import sys
+import time
+
+import torch
+from torch import nn
+
+from fashion_data import load_train
+
+
+def run(workload):
+    torch.set_num_threads(2)
+    torch.manual_seed(1)
+    x, y = load_train()
+    x, y = torch.from_numpy(x), torch.from_numpy(y)
+    if workload == "fashion-mlp":
+        sizes, batch, lr, momentum = [784, 512, 256, 256, 128, 10], 256, 0.01, 0.9
+    else:
+        sizes, batch, lr, momentum = [784, 100, 100, 10], 1, 0.01, 0.0
+    layers = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(nn.Linear(a, b))
+        if i < len(sizes) - 2:
+            layers.append(nn.ReLU())
+    model = nn.Sequential(*layers)
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    loss_fn = nn.CrossEntropyLoss()
+    steps = None if workload == "fashion-mlp" else 20_000
+    start = time.perf_counter()
+    order = torch.randperm(len(x))
+    n = 0
+    for k in range(0, len(x), batch):
+        idx = order[k:k + batch]
+        opt.zero_grad()
+        loss = loss_fn(model(x[idx]), y[idx])
+        loss.backward()
+        opt.step()
+        n += 1
+        if steps and n >= steps:
+            break
+    seconds = time.perf_counter() - start
+    out = {"workload": workload, "implementation": "pytorch " + torch.__version__, "seconds": round(seconds, 3)}
+    if workload == "fashion-mlp":
+        out["samples_per_second"] = round(len(x) / seconds)
+    else:
+        out["microseconds_per_step"] = round(seconds / n * 1e6, 2)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    run(sys.argv[1] if len(sys.argv) > 1 else "fashion-mlp")
