@@ -1,22 +1,28 @@
 // The naive Float64 reference network (plain loops, obviously correct) and the central-difference gradient check.
 
-/// The same network as `Workspace`, in Double with triple loops and no BLAS. It shares only the scalar
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// The same network as `Workspace`, in Double (or Float80) with triple loops and no BLAS. It shares only the scalar
 /// formulas (Scalar.swift, Losses.swift) with the fast path, and those are checked by central differences.
-struct ReferenceNetwork {
+struct ReferenceNetwork<T: EngineFloat> {
     let shape: NetworkShape
-    var params: [Double]
+    var params: [T]
 
     init(shape: NetworkShape, parameters: [Float]) {
         self.shape = shape
-        params = parameters.map(Double.init)
+        params = parameters.map { T($0) }
     }
 
-    func slope(_ i: Int) -> Double { shape.slopeOffset[i].map { params[$0] } ?? 0 }
+    func slope(_ i: Int) -> T { shape.slopeOffset[i].map { params[$0] } ?? 0 }
 
     /// One layer: z[e][r] = Σ_c x[e][c]·W[r][c] + b[r]; a = f(z) (output layer: output nonlinearity).
-    func layerForward(_ i: Int, input x: [Double], rows: Int) -> (z: [Double], a: [Double]) {
+    func layerForward(_ i: Int, input x: [T], rows: Int) -> (z: [T], a: [T]) {
         let fin = shape.fanIn(i), fout = shape.fanOut(i)
-        var z = [Double](repeating: 0, count: rows * fout)
+        var z = [T](repeating: 0, count: rows * fout)
         for e in 0..<rows {
             for r in 0..<fout { z[e * fout + r] = unit(i, r, input: x, row: e) }
         }
@@ -25,14 +31,14 @@ struct ReferenceNetwork {
     }
 
     /// z of unit r of layer i for row e.
-    func unit(_ i: Int, _ r: Int, input x: [Double], row e: Int) -> Double {
+    func unit(_ i: Int, _ r: Int, input x: [T], row e: Int) -> T {
         let fin = shape.fanIn(i), w = shape.weightOffset[i] + r * fin
-        var s = 0.0
+        var s: T = 0
         for c in 0..<fin { s += x[e * fin + c] * params[w + c] }
         return s + params[shape.biasOffset[i] + r]
     }
 
-    func activate(_ i: Int, _ z: [Double], rows: Int) -> [Double] {
+    func activate(_ i: Int, _ z: [T], rows: Int) -> [T] {
         let fout = shape.fanOut(i)
         if shape.isHidden(i) { return z.map { activationValue(shape.activation, $0, slope: slope(i)) } }
         switch shape.output {
@@ -52,8 +58,8 @@ struct ReferenceNetwork {
     }
 
     /// Z and A of every layer.
-    func forward(_ x: [Double], rows: Int) -> (z: [[Double]], a: [[Double]]) {
-        var zs: [[Double]] = [], as_: [[Double]] = []
+    func forward(_ x: [T], rows: Int) -> (z: [[T]], a: [[T]]) {
+        var zs: [[T]] = [], as_: [[T]] = []
         var input = x
         for i in 0..<shape.layerCount {
             let (z, a) = layerForward(i, input: input, rows: rows)
@@ -64,9 +70,9 @@ struct ReferenceNetwork {
     }
 
     /// Mean loss of the output layer's (z, q) over the rows.
-    func meanLoss(z: [Double], q: [Double], labels: [Int], rows: Int) -> Double {
+    func meanLoss(z: [T], q: [T], labels: [Int], rows: Int) -> T {
         let u = shape.outputUnits
-        var s = 0.0
+        var s: T = 0
         z.withUnsafeBufferPointer { zp in
             q.withUnsafeBufferPointer { qp in
                 for e in 0..<rows {
@@ -75,29 +81,29 @@ struct ReferenceNetwork {
                 }
             }
         }
-        return s / Double(rows)
+        return s / T(rows)
     }
 
-    func loss(_ x: [Double], labels: [Int], rows: Int) -> Double {
+    func loss(_ x: [T], labels: [Int], rows: Int) -> T {
         let (z, a) = forward(x, rows: rows)
         return meanLoss(z: z[z.count - 1], q: a[a.count - 1], labels: labels, rows: rows)
     }
 
     /// Analytic gradient of the mean loss with respect to every parameter (same layout as params).
-    func gradient(_ x: [Double], labels: [Int], rows: Int) -> (loss: Double, gradient: [Double]) {
+    func gradient(_ x: [T], labels: [Int], rows: Int) -> (loss: T, gradient: [T]) {
         let (zs, as_) = forward(x, rows: rows)
         let n = shape.layerCount - 1, u = shape.outputUnits
         let loss = meanLoss(z: zs[n], q: as_[n], labels: labels, rows: rows)
-        var grad = [Double](repeating: 0, count: params.count)
+        var grad = [T](repeating: 0, count: params.count)
         // ∂ℓ/∂z of the output layer, scaled by 1/rows for the mean
-        var dz = [Double](repeating: 0, count: rows * u)
+        var dz = [T](repeating: 0, count: rows * u)
         zs[n].withUnsafeBufferPointer { zp in
             as_[n].withUnsafeBufferPointer { qp in
                 dz.withUnsafeMutableBufferPointer { dp in
                     for e in 0..<rows {
                         exampleGradient(z: zp.baseAddress.unsafelyUnwrapped + e * u, q: qp.baseAddress.unsafelyUnwrapped + e * u,
                                         units: u, label: labels[e], output: shape.output, loss: shape.loss,
-                                        scale: 1 / Double(rows), into: dp.baseAddress.unsafelyUnwrapped + e * u)
+                                        scale: 1 / T(rows), into: dp.baseAddress.unsafelyUnwrapped + e * u)
                     }
                 }
             }
@@ -108,21 +114,21 @@ struct ReferenceNetwork {
             let w = shape.weightOffset[i], b = shape.biasOffset[i]
             for r in 0..<fout {
                 for c in 0..<fin {
-                    var s = 0.0
+                    var s: T = 0
                     for e in 0..<rows { s += dz[e * fout + r] * x[e * fin + c] }    // ∂W[r][c] = Σ_e ∂z[e][r]·x[e][c]
                     grad[w + r * fin + c] = s
                 }
-                var s = 0.0
+                var s: T = 0
                 for e in 0..<rows { s += dz[e * fout + r] }                        // ∂b[r] = Σ_e ∂z[e][r]
                 grad[b + r] = s
             }
             guard i > 0 else { break }
             // ∂a[e][c] = Σ_r ∂z[e][r]·W[r][c];  ∂z_prev = ∂a ⊙ f′(z_prev);  ∂slope = Σ ∂a·z over z ≤ 0
-            var dzPrev = [Double](repeating: 0, count: rows * fin)
-            var dSlope = 0.0
+            var dzPrev = [T](repeating: 0, count: rows * fin)
+            var dSlope: T = 0
             for e in 0..<rows {
                 for c in 0..<fin {
-                    var s = 0.0
+                    var s: T = 0
                     for r in 0..<fout { s += dz[e * fout + r] * params[w + r * fin + c] }
                     let zv = zs[i - 1][e * fin + c]
                     if zv <= 0 { dSlope += s * zv }
@@ -136,14 +142,17 @@ struct ReferenceNetwork {
     }
 }
 
-/// Float64 central-difference check of the analytic gradient at the given (initial) parameters, per layer,
+/// Float64 analytic gradient against central differences (in Float80 where the platform has it) of the analytic gradient at the given (initial) parameters, per layer,
 /// on the first ≤ 16 examples. Layers with more than 5,000 parameters are checked on a fixed-stride sample of 500.
 func gradientCheck(shape: NetworkShape, parameters: [Float], data: Dataset) -> [GradientCheckRow] {
     let rows = min(16, data.count)
-    let x = data.features[0..<(rows * data.width)].map(Double.init)
     let labels = data.labels[0..<rows].map { Int($0) }
-    var net = ReferenceNetwork(shape: shape, parameters: parameters)
-    let analytic = net.gradient(x, labels: labels, rows: rows).gradient
+    let analytic = ReferenceNetwork<Double>(shape: shape, parameters: parameters)
+        .gradient(data.features[0..<(rows * data.width)].map(Double.init), labels: labels, rows: rows).gradient
+    // The differences are taken in CheckFloat (Float80 on x86: 11 more bits than Double), so that the
+    // rounding of the loss, ~ε·L/(2h), stays below 1e-7 of gradients as small as ~1e-6.
+    let x = data.features[0..<(rows * data.width)].map { CheckFloat($0) }
+    var net = ReferenceNetwork<CheckFloat>(shape: shape, parameters: parameters)
     let (zs, as_) = net.forward(x, rows: rows)
     var result: [GradientCheckRow] = []
     for i in 0..<shape.layerCount {
@@ -155,13 +164,13 @@ func gradientCheck(shape: NetworkShape, parameters: [Float], data: Dataset) -> [
         for k in indices {
             let original = net.params[k]
             // h relative to the parameter's size, so the perturbation is not lost in rounding.
-            let h = 1e-6 * max(1, abs(original))
+            let h: CheckFloat = 1e-6 * max(1, abs(original))
             net.params[k] = original + h
             let up = perturbedLoss(net, layer: i, parameter: k, input: input, cachedZ: zs[i], labels: labels, rows: rows)
             net.params[k] = original - h
             let down = perturbedLoss(net, layer: i, parameter: k, input: input, cachedZ: zs[i], labels: labels, rows: rows)
             net.params[k] = original
-            let numeric = (up - down) / (2 * h)
+            let numeric = Double((up - down) / (2 * h))
             let a = analytic[k]
             worst = max(worst, abs(a - numeric) / max(abs(a) + abs(numeric), 1e-12))
         }
@@ -172,8 +181,8 @@ func gradientCheck(shape: NetworkShape, parameters: [Float], data: Dataset) -> [
 
 /// The loss after changing parameter k of layer i, recomputing only what it touches: one unit of layer i
 /// for a weight or bias (all of layer i's activations for a PReLU slope), then every later layer.
-private func perturbedLoss(_ net: ReferenceNetwork, layer i: Int, parameter k: Int, input: [Double], cachedZ: [Double],
-                           labels: [Int], rows: Int) -> Double {
+private func perturbedLoss<T>(_ net: ReferenceNetwork<T>, layer i: Int, parameter k: Int, input: [T], cachedZ: [T],
+                              labels: [Int], rows: Int) -> T {
     let shape = net.shape
     let fin = shape.fanIn(i), fout = shape.fanOut(i)
     var z = cachedZ
@@ -187,3 +196,18 @@ private func perturbedLoss(_ net: ReferenceNetwork, layer i: Int, parameter k: I
     }
     return net.meanLoss(z: z, q: a, labels: labels, rows: rows)
 }
+
+#if arch(x86_64) && !os(Windows)
+typealias CheckFloat = Float80
+
+extension Float80: EngineFloat {
+    @inline(__always) static func exp(_ x: Float80) -> Float80 { expl(x) }
+    @inline(__always) static func log(_ x: Float80) -> Float80 { logl(x) }
+    @inline(__always) static func log1p(_ x: Float80) -> Float80 { log1pl(x) }
+    @inline(__always) static func tanh(_ x: Float80) -> Float80 { tanhl(x) }
+    @inline(__always) static func erf(_ x: Float80) -> Float80 { erfl(x) }
+    @inline(__always) static func sqrt(_ x: Float80) -> Float80 { x.squareRoot() }
+}
+#else
+typealias CheckFloat = Double
+#endif

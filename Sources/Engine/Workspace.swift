@@ -1,7 +1,5 @@
 // The Float32 fast path: buffers allocated once per run, forward/backward through cblas_sgemm, fused kernels.
 
-import COpenBLAS
-
 /// Parameters, gradients and per-layer activations for up to `capacity` rows, in raw buffers
 /// allocated once (no copy-on-write or exclusivity checks in the inner loops) and freed in deinit.
 final class Workspace {
@@ -21,6 +19,7 @@ final class Workspace {
         precondition(parameters.count == shape.parameterCount)
         self.shape = shape
         self.capacity = capacity
+        useSingleThreadedBLAS()
         params = .allocate(capacity: shape.parameterCount)
         _ = params.initialize(from: parameters)
         grads = .allocate(capacity: shape.parameterCount)
@@ -65,8 +64,7 @@ final class Workspace {
         for i in 0..<shape.layerCount {
             let fin = shape.fanIn(i), fout = shape.fanOut(i)
             // Z (rows×out) = X (rows×in) · Wᵀ (in×out): W is out×in row-major, so transpose it in the call.
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(fout), Int32(fin),
-                        1, x, Int32(fin), p + shape.weightOffset[i], Int32(fin), 0, z[i], Int32(fout))
+            gemm(transA: false, transB: true, m: rows, n: fout, k: fin, x, lda: fin, p + shape.weightOffset[i], ldb: fin, z[i], ldc: fout)
             if shape.isHidden(i) {
                 biasActivate(z[i], a[i], rows: rows, width: fout, bias: p + shape.biasOffset[i], activation: shape.activation, slope: slope(i))
             } else {
@@ -96,13 +94,11 @@ final class Workspace {
             let fin = shape.fanIn(i), fout = shape.fanOut(i)
             let x = i == 0 ? input : UnsafePointer(a[i - 1])
             // ∂W (out×in) = ∂Zᵀ (out×rows) · X (rows×in)
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(fout), Int32(fin), Int32(rows),
-                        1, z[i], Int32(fout), x, Int32(fin), 0, g + shape.weightOffset[i], Int32(fin))
+            gemm(transA: true, transB: false, m: fout, n: fin, k: rows, z[i], lda: fout, x, ldb: fin, g + shape.weightOffset[i], ldc: fin)
             columnSums(z[i], rows: rows, width: fout, into: g + shape.biasOffset[i])
             guard i > 0 else { break }
             // ∂A_prev (rows×in) = ∂Z (rows×out) · W (out×in)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(fin), Int32(fout),
-                        1, z[i], Int32(fout), p + shape.weightOffset[i], Int32(fin), 0, dA, Int32(fin))
+            gemm(transA: false, transB: false, m: rows, n: fin, k: fout, z[i], lda: fout, p + shape.weightOffset[i], ldb: fin, dA, ldc: fin)
             let slopeGrad = activationBackward(dA, z: z[i - 1], rows: rows, width: fin,
                                                activation: shape.activation, slope: slope(i - 1))
             if let s = shape.slopeOffset[i - 1] { grads[s] = slopeGrad }

@@ -65,7 +65,7 @@ func lossDerivativeMatchesCentralDifference(_ l: LossKind) {
     for (output, loss, units) in pairs {
         for label in 0..<(units == 1 ? 2 : units) {
             let shape = NetworkShape(widths: [1, units], activation: .identity, output: output, loss: loss, classes: max(units, 2))
-            let net = ReferenceNetwork(shape: shape, parameters: [Float](repeating: 0, count: shape.parameterCount))
+            let net = ReferenceNetwork<Double>(shape: shape, parameters: [Float](repeating: 0, count: shape.parameterCount))
             func value(_ z: [Double]) -> Double {
                 net.meanLoss(z: z, q: net.activate(0, z, rows: 1), labels: [label], rows: 1)
             }

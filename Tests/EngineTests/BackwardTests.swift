@@ -40,7 +40,7 @@ func fastPathMatchesReference(_ a: Activation) throws {
         let shape = try NetworkShape(model: model, loss: loss, inputWidth: 6, classes: classes)
         var rng = SeededRandom(seed: 2)
         let p = initialParameters(shape, model: model, rng: &rng)
-        let ref = ReferenceNetwork(shape: shape, parameters: p)
+        let ref = ReferenceNetwork<Double>(shape: shape, parameters: p)
         let (refLoss, refGrad) = ref.gradient(data.features.map(Double.init), labels: data.labels.map { Int($0) }, rows: data.count)
 
         let ws = Workspace(shape: shape, parameters: p, capacity: 16)
