@@ -1,0 +1,99 @@
+// Limits on what a block may ask for, and an estimate of a run's parameters and peak memory.
+
+public enum Budget {
+    public static let defaultMemoryBudget = 2 << 30
+    /// Widest hidden layer (and widest input).
+    public static let maxWidth = 65_536
+    /// Most hidden layers.
+    public static let maxDepth = 1_000
+    public static let maxEpochs = 100_000
+    public static let maxBatch = 1_000_000
+    /// Most iteration records a run may keep (iterations / record-every).
+    public static let maxIterationRecords = 1_000_000
+    /// Most multiply-adds of training (≈ 3 per parameter per example per epoch): 2·10¹⁴ is about an hour on two cores.
+    public static let maxWork = 200_000_000_000_000.0
+
+    /// Rows the workspace holds: a minibatch, or the fixed batch of ≤ 1,000 examples snapshots and evaluation use.
+    static func workspaceRows(batch: Int, trainCount: Int) -> Int {
+        max(1, min(batch, trainCount), min(1_000, trainCount))
+    }
+
+    /// Parameter count and an estimate of peak bytes: parameters, gradients, the initial and best-weights
+    /// copies, optimiser state, per-layer Z and A for the workspace rows, ∂A, the gathered input batch,
+    /// shuffle indices, iteration records, and the Float64 gradient check.
+    public static func estimate(_ job: TrainingJob, inputWidth: Int, classes: Int, trainCount: Int) -> (parameters: Int, bytes: Int) {
+        let outputs = job.model.output == .sigmoid ? 1 : max(classes, 1)
+        let widths = [max(inputWidth, 1)] + job.model.hidden.map { max($0, 1) } + [outputs]
+        var parameters = 0.0, activations = 0.0
+        for i in 0..<(widths.count - 1) {
+            parameters += Double(widths[i]) * Double(widths[i + 1]) + Double(widths[i + 1])
+            activations += Double(widths[i + 1])
+        }
+        if case .prelu = job.model.activation { parameters += Double(job.model.hidden.count) }
+        let rows = Double(workspaceRows(batch: max(job.train.batch, 1), trainCount: max(trainCount, 1)))
+        let widest = Double(job.model.hidden.max() ?? 1)
+        var parameterCopies = 4.0                                  // params, grads, initial copy, result copy
+        switch job.optimizer {
+        case .sgd(_, let mu, _): parameterCopies += mu != 0 ? 1 : 0
+        case .adam: parameterCopies += 2
+        }
+        if job.train.patience != nil { parameterCopies += 1 }
+        var bytes = 4 * parameters * parameterCopies
+        bytes += 4 * rows * (2 * activations + widest + Double(widths[0]))
+        bytes += 8 * Double(trainCount)
+        let iterations = Double(job.train.epochs) * (Double(trainCount) / Double(max(job.train.batch, 1))).rounded(.up)
+        bytes += (iterations / Double(max(job.train.recordEvery, 1)) + 1) * (Double(widths.count) * 16 + 64)
+        if job.diagnostics.gradientCheck { bytes += 8 * 3 * parameters + 8 * 16 * 4 * activations }
+        let clamp = { (x: Double) in x < Double(Int.max / 2) ? Int(x) : Int.max / 2 }
+        return (clamp(parameters), clamp(bytes))
+    }
+
+    /// Throws `.invalidConfiguration` for impossible settings and `.overBudget` for jobs beyond the limits.
+    static func check(_ job: TrainingJob, inputWidth: Int, classes: Int, trainCount: Int,
+                      memoryBudget: Int = defaultMemoryBudget) throws {
+        let t = job.train
+        guard t.epochs >= 0 else { throw EngineError.invalidConfiguration("epochs must be 0 or more, got \(t.epochs)") }
+        guard t.batch >= 1 else { throw EngineError.invalidConfiguration("batch must be at least 1, got \(t.batch)") }
+        guard t.recordEvery >= 1 else { throw EngineError.invalidConfiguration("record-every must be at least 1, got \(t.recordEvery)") }
+        if let p = t.patience, p < 1 { throw EngineError.invalidConfiguration("patience must be at least 1, got \(p)") }
+        guard trainCount >= 1 else { throw EngineError.invalidConfiguration("the training split is empty") }
+        guard t.epochs <= maxEpochs else { throw EngineError.overBudget("epochs \(t.epochs) is over the limit of \(maxEpochs)") }
+        guard t.batch <= maxBatch else { throw EngineError.overBudget("batch \(t.batch) is over the limit of \(maxBatch)") }
+        guard job.model.hidden.count <= maxDepth else {
+            throw EngineError.overBudget("\(job.model.hidden.count) hidden layers is over the depth limit of \(maxDepth)")
+        }
+        if let w = job.model.hidden.max(), w > maxWidth {
+            throw EngineError.overBudget("hidden width \(w) is over the width limit of \(maxWidth)")
+        }
+        guard inputWidth <= maxWidth else { throw EngineError.overBudget("input width \(inputWidth) is over the width limit of \(maxWidth)") }
+        let (parameters, bytes) = estimate(job, inputWidth: inputWidth, classes: classes, trainCount: trainCount)
+        let iterationsPerEpoch = t.dropLast ? trainCount / t.batch : (trainCount + t.batch - 1) / t.batch
+        let records = t.epochs * iterationsPerEpoch / t.recordEvery
+        guard records <= maxIterationRecords else {
+            throw EngineError.overBudget("the run would keep \(records) iteration records, over the limit of \(maxIterationRecords); raise record-every")
+        }
+        let work = 3 * Double(parameters) * Double(trainCount) * Double(t.epochs)
+        guard work <= maxWork else {
+            throw EngineError.overBudget("training needs ~\(scientific(work)) multiply-adds, over the work limit of \(scientific(maxWork)); reduce epochs, data or widths")
+        }
+        guard bytes <= memoryBudget else {
+            throw EngineError.overBudget("the network (\(parameters) parameters, batch \(t.batch)) needs ~\(gibibytes(bytes)) GiB, over the \(gibibytes(memoryBudget)) GiB memory budget; reduce widths, depth or batch")
+        }
+    }
+
+    /// "3.1" for 3.1 GiB, one decimal, no Foundation.
+    static func gibibytes(_ bytes: Int) -> String {
+        let tenths = Int((Double(bytes) / Double(1 << 30) * 10).rounded())
+        return tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)"
+    }
+
+    /// "2.0e14"
+    static func scientific(_ x: Double) -> String {
+        guard x > 0, x.isFinite else { return "\(x)" }
+        var e = 0, m = x
+        while m >= 10 { m /= 10; e += 1 }
+        while m < 1 { m *= 10; e -= 1 }
+        let tenths = Int((m * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)e\(e)"
+    }
+}

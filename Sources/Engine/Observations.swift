@@ -1,0 +1,101 @@
+// What a run observes besides the loss: weight/activation/gradient snapshots, dead units, the decision surface.
+
+extension TrainingSession {
+    /// Weights, post-activations and ∂L/∂W on the fixed batch of the first ≤ 1,000 training examples,
+    /// each subsampled with a fixed stride to at most LayerSample.maxValues values. Overwrites ws.grads.
+    func snapshot(_ moment: Moment) -> Snapshot {
+        let train = data.train
+        let n = min(1_000, train.count)
+        train.features.withUnsafeBufferPointer { f in
+            train.labels.withUnsafeBufferPointer { l in
+                let x = f.baseAddress.unsafelyUnwrapped
+                ws.forward(x, rows: n)
+                // Keep the output layer's post-activations before the loss overwrites its Z with ∂L/∂Z.
+                _ = ws.loss(labels: l.baseAddress.unsafelyUnwrapped, rows: n, gradient: true)
+                ws.backward(x, rows: n)
+            }
+        }
+        var layers: [LayerSample] = []
+        for i in 0..<shape.layerCount {
+            let w = shape.weightOffset[i], count = shape.fanIn(i) * shape.fanOut(i)
+            let weights = strided(UnsafeBufferPointer(rebasing: ws.params[w..<(w + count)]))
+            let gradients = strided(UnsafeBufferPointer(rebasing: ws.grads[w..<(w + count)]))
+            let activations = strided(UnsafeBufferPointer(start: ws.a[i], count: n * shape.fanOut(i)))
+            layers.append(LayerSample(layer: i, weights: weights, activations: activations, gradients: gradients))
+        }
+        return Snapshot(moment: moment, layers: layers)
+    }
+
+    /// Every ⌈count/max⌉-th value, starting at the first.
+    func strided(_ values: UnsafeBufferPointer<Float>) -> [Float] {
+        let step = max(1, (values.count + LayerSample.maxValues - 1) / LayerSample.maxValues)
+        return stride(from: 0, to: values.count, by: step).map { values[$0] }
+    }
+
+    /// Hidden units whose output is exactly 0 for every training example (evaluation pass in chunks).
+    func deadNeurons(_ moment: Moment) -> [DeadNeuronRecord] {
+        let hidden = shape.layerCount - 1
+        var alive = (0..<hidden).map { [Bool](repeating: false, count: shape.fanOut($0)) }
+        forEachChunk(data.train) { _, n, _ in
+            for i in 0..<hidden {
+                let width = shape.fanOut(i), a = ws.a[i]
+                alive[i].withUnsafeMutableBufferPointer { flags in
+                    for r in 0..<n {
+                        let row = a + r * width
+                        for j in 0..<width where row[j] != 0 { flags[j] = true }
+                    }
+                }
+            }
+        }
+        return (0..<hidden).map { i in
+            DeadNeuronRecord(moment: moment, layer: i, dead: alive[i].lazy.filter { !$0 }.count, units: shape.fanOut(i))
+        }
+    }
+
+    /// Class-1 probability on a resolution × resolution grid over the training data's range padded by 10%
+    /// (row 0 at yMin). Sigmoid: σ(z); softmax: p₁; identity: softmax(z)₁ for cross-entropy, else z₁ clamped to [0, 1].
+    func predictionGrid() -> PredictionGrid? {
+        guard let resolution = job.diagnostics.predictionGrid, data.train.width == 2 else { return nil }
+        let f = data.train.features
+        var lo = [f[0], f[1]], hi = lo
+        for k in 0..<data.train.count {
+            for c in 0..<2 { lo[c] = min(lo[c], f[2 * k + c]); hi[c] = max(hi[c], f[2 * k + c]) }
+        }
+        var ranges: [ClosedRange<Double>] = []
+        for c in 0..<2 {
+            let span = Double(hi[c]) - Double(lo[c])
+            let pad = span > 0 ? 0.1 * span : 1
+            ranges.append((Double(lo[c]) - pad)...(Double(hi[c]) + pad))
+        }
+        let points = resolution * resolution
+        var grid = [Float](repeating: 0, count: 2 * points)
+        for row in 0..<resolution {
+            for col in 0..<resolution {
+                let k = row * resolution + col
+                grid[2 * k] = Float(ranges[0].lowerBound + (ranges[0].upperBound - ranges[0].lowerBound) * Double(col) / Double(resolution - 1))
+                grid[2 * k + 1] = Float(ranges[1].lowerBound + (ranges[1].upperBound - ranges[1].lowerBound) * Double(row) / Double(resolution - 1))
+            }
+        }
+        let points2D = Dataset(features: grid, count: points, width: 2, labels: [Int32](repeating: 0, count: points), classes: data.train.classes)
+        var probabilities: [Double] = []
+        probabilities.reserveCapacity(points)
+        let units = shape.outputUnits, last = shape.layerCount - 1
+        forEachChunk(points2D) { _, n, _ in
+            let z = ws.z[last], q = ws.a[last]
+            for r in 0..<n {
+                switch shape.output {
+                case .sigmoid: probabilities.append(Double(q[r]))
+                case .softmax: probabilities.append(Double(q[r * units + 1]))
+                case .identity:
+                    if shape.loss == .crossEntropy {
+                        let lse = logSumExp(z + r * units, units)
+                        probabilities.append(Double(Float.exp(z[r * units + 1] - lse)))
+                    } else {
+                        probabilities.append(Double(min(max(z[r * units + 1], 0), 1)))
+                    }
+                }
+            }
+        }
+        return PredictionGrid(resolution: resolution, xRange: ranges[0], yRange: ranges[1], probabilities: probabilities)
+    }
+}

@@ -1,0 +1,250 @@
+// The training loop: minibatches, updates, per-epoch and per-iteration records, early stopping, divergence.
+
+public enum Trainer {
+    /// Trains (or, with epochs 0, only studies at init) and returns every recorded number.
+    /// Throws EngineError.invalidConfiguration / .overBudget for impossible or too-large jobs.
+    public static func run(_ job: TrainingJob, data: DataSplits,
+                           progress: (@Sendable (TrainingProgress) -> Void)? = nil) throws -> TrainingResult {
+        let train = data.train
+        try Budget.check(job, inputWidth: train.width, classes: train.classes, trainCount: train.count)
+        try validate(job, data)
+        let shape = try NetworkShape(model: job.model, loss: job.loss, inputWidth: train.width, classes: train.classes)
+        var rng = SeededRandom(seed: job.seed).fork("init")
+        let initial = initialParameters(shape, model: job.model, rng: &rng)
+        let session = TrainingSession(job: job, shape: shape, data: data, initial: initial)
+        return session.run(progress: progress)
+    }
+
+    static func validate(_ job: TrainingJob, _ data: DataSplits) throws {
+        let train = data.train
+        for (name, split) in [("validation", data.validation), ("test", data.test)] {
+            guard let s = split else { continue }
+            guard s.count >= 1 else { throw EngineError.invalidConfiguration("the \(name) split is empty") }
+            guard s.width == train.width else {
+                throw EngineError.invalidConfiguration("the \(name) split has \(s.width) features, the training split \(train.width)")
+            }
+            guard s.classes == train.classes else {
+                throw EngineError.invalidConfiguration("the \(name) split has \(s.classes) classes, the training split \(train.classes)")
+            }
+        }
+        for (name, split) in [("training", Optional(train)), ("validation", data.validation), ("test", data.test)] {
+            guard let s = split else { continue }
+            if let bad = s.labels.first(where: { $0 < 0 || Int($0) >= s.classes }) {
+                throw EngineError.invalidConfiguration("the \(name) split has label \(bad), outside 0..<\(s.classes)")
+            }
+        }
+        if job.train.patience != nil && data.validation == nil {
+            throw EngineError.invalidConfiguration("patience (early stopping) needs a validation split")
+        }
+        if job.train.dropLast && train.count < job.train.batch {
+            throw EngineError.invalidConfiguration("drop-last with batch \(job.train.batch) leaves no minibatch from \(train.count) training examples")
+        }
+        switch job.optimizer {
+        case .sgd(let lr, let mu, let nesterov):
+            guard lr.isFinite, lr >= 0 else { throw EngineError.invalidConfiguration("learning rate must be a finite number ≥ 0, got \(lr)") }
+            guard mu.isFinite, mu >= 0 else { throw EngineError.invalidConfiguration("momentum must be ≥ 0, got \(mu)") }
+            if nesterov && mu == 0 { throw EngineError.invalidConfiguration("nesterov needs a momentum > 0") }
+        case .adam(let lr, let b1, let b2, let eps):
+            guard lr.isFinite, lr >= 0 else { throw EngineError.invalidConfiguration("learning rate must be a finite number ≥ 0, got \(lr)") }
+            guard b1 >= 0, b1 < 1, b2 >= 0, b2 < 1 else { throw EngineError.invalidConfiguration("adam betas must be in [0, 1), got \(b1), \(b2)") }
+            guard eps >= 0 else { throw EngineError.invalidConfiguration("adam eps must be ≥ 0, got \(eps)") }
+        }
+        switch job.train.clip {
+        case .none: break
+        case .norm(let v), .value(let v):
+            guard v > 0 else { throw EngineError.invalidConfiguration("clip must be positive, got \(v)") }
+        }
+        if let n = job.diagnostics.predictionGrid, n < 2 || n > 1_000 {
+            throw EngineError.invalidConfiguration("prediction grid resolution must be in 2…1000, got \(n)")
+        }
+    }
+}
+
+/// One run's state: the workspace, optimiser, the gathered minibatch and the records so far.
+final class TrainingSession {
+    let job: TrainingJob
+    let shape: NetworkShape
+    let data: DataSplits
+    let initial: [Float]
+    let ws: Workspace
+    let rows: Int
+    private let batchX: UnsafeMutableBufferPointer<Float>
+    private let batchY: UnsafeMutableBufferPointer<Int32>
+
+    init(job: TrainingJob, shape: NetworkShape, data: DataSplits, initial: [Float]) {
+        self.job = job
+        self.shape = shape
+        self.data = data
+        self.initial = initial
+        rows = Budget.workspaceRows(batch: job.train.batch, trainCount: data.train.count)
+        ws = Workspace(shape: shape, parameters: initial, capacity: rows)
+        batchX = .allocate(capacity: rows * data.train.width)
+        batchX.initialize(repeating: 0)
+        batchY = .allocate(capacity: rows)
+        batchY.initialize(repeating: 0)
+    }
+
+    deinit {
+        batchX.deallocate()
+        batchY.deallocate()
+    }
+
+    func run(progress: (@Sendable (TrainingProgress) -> Void)?) -> TrainingResult {
+        let t = job.train, train = data.train
+        var snapshots = [snapshot(.initial)]
+        var dead = deadNeurons(.initial)
+        let check = job.diagnostics.gradientCheck ? gradientCheck(shape: shape, parameters: initial, data: train) : nil
+
+        var shuffler = SeededRandom(seed: job.seed).fork("shuffle")
+        var order = Array(0..<train.count)
+        func newOrder() {
+            guard t.shuffle else { return }
+            for k in 0..<order.count { order[k] = k }
+            shuffler.shuffle(&order)
+        }
+        var optimizer = Optimizer(job.optimizer, parameterCount: shape.parameterCount)
+        var epochs: [EpochRecord] = [], iterations: [IterationRecord] = []
+        var divergence: Divergence?
+        var best: (epoch: Int, accuracy: Double, parameters: [Float])?
+        var iteration = 0, epochsRun = 0
+
+        if t.epochs == 0 {
+            // Study at init: the gradient of the first minibatch, without updating.
+            newOrder()
+            let n = min(t.batch, train.count)
+            let (sum, _) = step(order[0..<n])
+            iterations.append(iterationRecord(0, loss: sum / Double(n)))
+        }
+        training: for epoch in stride(from: 1, through: t.epochs, by: 1) {
+            newOrder()
+            var lossSum = 0.0, correct = 0, seen = 0, batches = 0
+            var start = 0
+            while start < train.count {
+                let n = min(t.batch, train.count - start)
+                if n < t.batch && t.dropLast { break }
+                let (sum, c) = step(order[start..<(start + n)])
+                let loss = sum / Double(n)
+                guard loss.isFinite else {
+                    divergence = Divergence(epoch: epoch, iteration: iteration, loss: loss)
+                    break training
+                }
+                if iteration % t.recordEvery == 0 { iterations.append(iterationRecord(iteration, loss: loss)) }
+                clipGradients(ws.grads, t.clip)
+                optimizer.update(ws.params, ws.grads)
+                lossSum += loss; correct += c; seen += n; batches += 1
+                iteration += 1
+                start += n
+            }
+            var record = EpochRecord(epoch: epoch, trainLoss: lossSum / Double(max(batches, 1)),
+                                     trainAccuracy: Double(correct) / Double(max(seen, 1)))
+            if let v = data.validation {
+                let (l, a) = evaluate(v)
+                record.validationLoss = l
+                record.validationAccuracy = a
+            }
+            epochs.append(record)
+            epochsRun = epoch
+            progress?(TrainingProgress(epoch: epoch, epochs: t.epochs, loss: record.trainLoss))
+            if let patience = t.patience, let accuracy = record.validationAccuracy {
+                if best == nil || accuracy > best?.accuracy ?? 0 {
+                    best = (epoch, accuracy, ws.parameterArray)
+                } else if epoch - (best?.epoch ?? 0) >= patience {
+                    break training
+                }
+            }
+        }
+        var bestEpoch = epochsRun
+        if let b = best {
+            ws.setParameters(b.parameters)
+            bestEpoch = b.epoch
+        }
+        if t.epochs > 0 {
+            snapshots.append(snapshot(.trained))
+            dead += deadNeurons(.trained)
+        }
+        return TrainingResult(layerWidths: Array(shape.widths.dropFirst()), parameters: shape.parameterCount,
+                              epochsRun: epochsRun, bestEpoch: bestEpoch, final: finalMetrics(),
+                              epochs: epochs, iterations: iterations, snapshots: snapshots, deadNeurons: dead,
+                              gradientCheck: check, predictionGrid: predictionGrid(), divergence: divergence)
+    }
+
+    /// Gathers the rows into the minibatch buffers, runs forward, loss and backward; gradients end in ws.grads.
+    func step(_ indices: ArraySlice<Int>) -> (sum: Double, correct: Int) {
+        let width = data.train.width
+        let n = indices.count
+        data.train.features.withUnsafeBufferPointer { f in
+            data.train.labels.withUnsafeBufferPointer { l in
+                let x = batchX.baseAddress.unsafelyUnwrapped, fx = f.baseAddress.unsafelyUnwrapped
+                for (r, k) in indices.enumerated() {
+                    (x + r * width).update(from: fx + k * width, count: width)
+                    batchY[r] = l[k]
+                }
+            }
+        }
+        let x = UnsafePointer(batchX.baseAddress.unsafelyUnwrapped)
+        ws.forward(x, rows: n)
+        let result = ws.loss(labels: UnsafePointer(batchY.baseAddress.unsafelyUnwrapped), rows: n, gradient: true)
+        ws.backward(x, rows: n)
+        return result
+    }
+
+    /// Per linear layer mean |∂L/∂W| and ‖∂L/∂W‖₂ of the gradient now in the workspace (weights only, before clipping).
+    func iterationRecord(_ iteration: Int, loss: Double) -> IterationRecord {
+        var means: [Double] = [], norms: [Double] = []
+        for i in 0..<shape.layerCount {
+            let w = shape.weightOffset[i], count = shape.fanIn(i) * shape.fanOut(i)
+            var absSum = 0.0, squares = 0.0
+            for k in w..<(w + count) {
+                let g = Double(ws.grads[k])
+                absSum += abs(g)
+                squares += g * g
+            }
+            means.append(absSum / Double(count))
+            norms.append(squares.squareRoot())
+        }
+        return IterationRecord(iteration: iteration, loss: loss, meanAbsGradient: means, gradientNorm: norms)
+    }
+
+    /// Calls `body` with each chunk of ≤ `rows` consecutive examples of the dataset after the forward pass.
+    func forEachChunk(_ d: Dataset, count: Int? = nil, _ body: (_ start: Int, _ n: Int, _ labels: UnsafePointer<Int32>) -> Void) {
+        let total = count ?? d.count
+        d.features.withUnsafeBufferPointer { f in
+            d.labels.withUnsafeBufferPointer { l in
+                var start = 0
+                while start < total {
+                    let n = min(rows, total - start)
+                    ws.forward(f.baseAddress.unsafelyUnwrapped + start * d.width, rows: n)
+                    body(start, n, l.baseAddress.unsafelyUnwrapped + start)
+                    start += n
+                }
+            }
+        }
+    }
+
+    /// Mean loss and accuracy over a whole split with the current weights (evaluation pass, no gradients).
+    func evaluate(_ d: Dataset) -> (loss: Double, accuracy: Double) {
+        var sum = 0.0, correct = 0
+        forEachChunk(d) { _, n, labels in
+            let (s, c) = ws.loss(labels: labels, rows: n, gradient: false)
+            sum += s
+            correct += c
+        }
+        return (sum / Double(d.count), Double(correct) / Double(d.count))
+    }
+
+    func finalMetrics() -> FinalMetrics {
+        let (trainLoss, trainAccuracy) = evaluate(data.train)
+        var m = FinalMetrics(trainLoss: trainLoss, trainAccuracy: trainAccuracy)
+        if let v = data.validation {
+            let (l, a) = evaluate(v)
+            m.validationLoss = l
+            m.validationAccuracy = a
+        }
+        if let s = data.test {
+            let (l, a) = evaluate(s)
+            m.testLoss = l
+            m.testAccuracy = a
+        }
+        return m
+    }
+}
