@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Local preview server for `labbook watch --serve` (no NIO, no swift-syntax: a small build).
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // System libraries from Debian: libcmark-dev, libopenblas-dev, zlib1g-dev.
@@ -35,15 +37,16 @@ let package = Package(
                                              .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "LabbookKit", dependencies: ["LabbookCore", "Parse", "Blocks", "Execute", "Render", "Site", "Datasets", "Engine",
                                                   .product(name: "Crypto", package: "swift-crypto")]),
-        .executableTarget(name: "labbook", dependencies: ["LabbookKit",
+        .target(name: "Preview", dependencies: ["LabbookKit", "LabbookCore", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .executableTarget(name: "labbook", dependencies: ["LabbookKit", "Preview",
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "ParseTests", dependencies: ["Parse"]),
         .testTarget(name: "BlocksTests", dependencies: ["Blocks"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"], exclude: ["Reference"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"], exclude: ["Golden"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LabbookKit"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LabbookKit", "Preview"], exclude: ["Fixtures"]),
     ]
 )
