@@ -76,26 +76,29 @@ extension ReportContext {
     // MARK: Function plots (no training)
 
     func function(_ f: FunctionReport, chartID: String) -> RenderedReport {
-        let range = f.range
-        switch f.of {
-        case .activations, .derivatives:
-            let derivative = f.of == .derivatives
-            let series = f.activations.map { a in
-                Series.sampling(label: a.name, over: range) { derivative ? Functions.activationDerivative(a, $0) : Functions.activation(a, $0) }
+        let range = f.lower...f.upper
+        if !f.losses.isEmpty {
+            // Losses against the residual; `derivatives` shows only the gradients, `losses` both side by side.
+            let values = zip(f.names, f.losses).map { name, l in Series.sampling(label: name, over: range) { Functions.loss(l, residual: $0) } }
+            let grads = zip(f.names, f.losses).map { name, l in
+                Series.sampling(label: name, over: range) { Functions.lossDerivative(l, residual: $0) }
             }
-            let title = derivative ? "Derivatives of the activation functions" : "Activation functions"
-            let spec = LineChartSpec(id: chartID, title: title, xLabel: "x", yLabel: derivative ? "f′(x)" : "f(x)",
-                                     panels: [LinePanel(series: series)])
+            let onlyGradients = f.of == .derivatives
+            let panels = onlyGradients ? [LinePanel(series: grads)]
+                : [LinePanel(title: "loss", series: values), LinePanel(title: "gradient ∂loss/∂ŷ", series: grads)]
+            let title = onlyGradients ? "Gradients of the losses" : "Losses and their gradients"
+            let spec = LineChartSpec(id: chartID, title: title, xLabel: "residual r = ŷ − y",
+                                     yLabel: onlyGradients ? "∂loss/∂ŷ" : "value", panels: panels, sharedY: false)
             return RenderedReport(html: section(title, Chart.line(spec)))
-        case .losses:
-            let values = f.losses.map { l in Series.sampling(label: l.name, over: range) { Functions.loss(l, residual: $0) } }
-            let grads = f.losses.map { l in Series.sampling(label: l.name, over: range) { Functions.lossDerivative(l, residual: $0) } }
-            let spec = LineChartSpec(id: chartID, title: "Losses and their gradients", xLabel: "residual r = ŷ − y",
-                                     yLabel: "value", panels: [LinePanel(title: "loss", series: values),
-                                                               LinePanel(title: "gradient ∂loss/∂ŷ", series: grads)],
-                                     sharedY: false)
-            return RenderedReport(html: section("Losses and their gradients", Chart.line(spec)))
         }
+        let derivative = f.of == .derivatives
+        let series = zip(f.names, f.activations).map { name, a in
+            Series.sampling(label: name, over: range) { derivative ? Functions.activationDerivative(a, $0) : Functions.activation(a, $0) }
+        }
+        let title = derivative ? "Derivatives of the activation functions" : "Activation functions"
+        let spec = LineChartSpec(id: chartID, title: title, xLabel: "x", yLabel: derivative ? "f′(x)" : "f(x)",
+                                 panels: [LinePanel(series: series)])
+        return RenderedReport(html: section(title, Chart.line(spec)))
     }
 
     // MARK: Dead neurons, gradient check, decision surface
