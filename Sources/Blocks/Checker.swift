@@ -44,8 +44,8 @@ final class Checker {
         return out
     }
 
-    func int(_ t: YAMLTree, _ path: String, min: Int, what: String) -> Int? {
-        if let s = t.scalar, let v = Int(s.replacingOccurrences(of: "_", with: "")), v >= min { return v }
+    func int(_ t: YAMLTree, _ path: String, min: Int, what: String, _ accept: (Int) -> Bool = { _ in true }) -> Int? {
+        if let s = t.scalar, let v = Int(s.replacingOccurrences(of: "_", with: "")), v >= min, accept(v) { return v }
         error(t.location, "'\(path)' must be \(what), got \(Checker.describe(t))")
         return nil
     }
@@ -96,10 +96,10 @@ final class Checker {
         return nil
     }
 
-    /// A list (a single scalar is accepted as a one-element list only when `single` is true).
+    /// A list; with `single`, one scalar or map stands for a one-element list (`show: summary`).
     func list(_ t: YAMLTree, _ path: String, what: String, single: Bool = false) -> [YAMLTree]? {
         if case .sequence(let items) = t.value { return items }
-        if single, t.scalar != nil { return [t] }
+        if single, t.scalar != nil || t.entries != nil { return [t] }
         error(t.location, "'\(path)' must be \(what), got \(Checker.describe(t))")
         return nil
     }

@@ -108,6 +108,7 @@ extension Checker {
 
     /// `[50, 50]` or `{width: 50, depth: 3}`.
     func hidden(_ t: YAMLTree) -> [Int]? {
+        // A depth is capped at 1000 because the widths are spelled out in memory.
         if case .sequence(let items) = t.value {
             let widths = items.enumerated().map { positiveInt($1, "model.hidden[\($0)]") }
             return widths.contains(where: { $0 == nil }) ? nil : widths.compactMap { $0 }
@@ -121,7 +122,8 @@ extension Checker {
             error(t.location, "'model.hidden' needs both 'width' and 'depth'", hint: "e.g. {width: 50, depth: 10}")
             return nil
         }
-        let width = positiveInt(w, "model.hidden.width"), depth = nonNegativeInt(d, "model.hidden.depth")
+        let width = positiveInt(w, "model.hidden.width")
+        let depth = int(d, "model.hidden.depth", min: 0, what: "an integer from 0 to 1000") { $0 <= 1000 }
         guard let width, let depth else { return nil }
         return [Int](repeating: width, count: depth)
     }
