@@ -165,3 +165,25 @@ import LabbookCore
         #expect(messages("just text\n") == ["chapters/01-intro.md:11:1: error: an experiment block must be a map of keys such as 'id:', 'data:' and 'model:'; start with a line like 'id: my-experiment'"])
     }
 }
+
+@Suite struct MoreValidationTests {
+    @Test func functionOnlyBlockWarnsAboutUnusedTraining() throws {
+        let (spec, d) = read("id: z\nmodel: {hidden: [3]}\nshow: {function: {of: derivatives}}\n")
+        #expect(spec != nil && spec?.job == nil)
+        #expect(d.map(\.description) == ["chapters/01-intro.md:12:1: warning: 'model' is ignored: this block only plots functions"])
+    }
+
+    @Test func malformedReportsAndClip() {
+        #expect(messages(gaussianBlock + "show: [{histogram: {}, curve: {}}]\n")
+            == ["chapters/01-intro.md:15:8: error: each entry of 'show' must be a report name or a map with one report name; e.g. '- histogram: {of: weights}'"])
+        #expect(messages(gaussianBlock + "train: {clip: {norm: 1, value: 1}}\n")
+            == ["chapters/01-intro.md:15:15: error: 'train.clip' takes either 'norm' or 'value', not both"])
+        #expect(messages(gaussianBlock + "show: [{table: totals}]\n")
+            == ["chapters/01-intro.md:15:16: error: unknown table 'totals'; expected one of: summary"])
+    }
+
+    @Test func tabIndentationIsASyntaxError() {
+        let d = read("id: a\ndata:\n\tsource: xor\n").1
+        #expect(d.count == 1 && d.first?.location.line == 13 && d.first?.message.hasPrefix("invalid YAML: ") == true)
+    }
+}
