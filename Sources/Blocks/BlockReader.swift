@@ -1,0 +1,249 @@
+// Reading one experiment block: defaults merge, sweep expansion, validation of every variant.
+import Datasets
+import Engine
+import Foundation
+import LabbookCore
+
+public enum BlockReader {
+    static let topKeys = ["id", "title", "seed", "data", "model", "loss", "optimizer", "train", "sweep", "show", "echo", "recurrent"]
+    /// Keys that describe a trained network; a recurrent probe or a function plot does not inherit them.
+    static let trainingKeys: Set<String> = ["data", "model", "loss", "optimizer", "train"]
+    /// More combinations than this is almost certainly a mistake (and hours of training).
+    static let maxVariants = 64
+
+    /// Parses and validates one block. Defaults merge as book ← chapter ← block (maps merge key by
+    /// key, scalars and lists replace). `location` is the opening fence; the YAML starts on the next
+    /// line. Returns nil and the diagnostics when there is any error; warnings come with a spec.
+    public static func read(yaml: String, at location: SourceLocation, bookDefaults: YAMLTree?,
+                            chapterDefaults: YAMLTree?) -> (ExperimentSpec?, [Diagnostic]) {
+        let origin = SourceLocation(file: location.file, line: location.line + 1, column: 1)
+        let (parsed, syntax) = YAMLTree.parse(yaml, origin: origin)
+        if !syntax.isEmpty { return (nil, syntax) }
+        let c = Checker()
+        guard let parsed, parsed.entries != nil else {
+            c.error(parsed?.location ?? location, "an experiment block must be a map of keys such as 'id:', 'data:' and 'model:'",
+                    hint: "start with a line like 'id: my-experiment'")
+            return (nil, c.diagnostics)
+        }
+        let block = parsed.normalizingNames()
+        for d in [bookDefaults, chapterDefaults] {
+            if let e = d?.entry("id") { c.error(e.keyLocation, "'id' cannot be set in defaults", hint: "each block names itself") }
+        }
+        var inherited = YAMLTree.merge(bookDefaults?.normalizingNames().removing(["id"]),
+                                       chapterDefaults?.normalizingNames().removing(["id"]))
+
+        // A recurrent probe or a block that only plots functions has no trained network: it ignores
+        // the network the defaults describe, and its own training keys are an error (or unused).
+        let kind = Kind.of(YAMLTree.merge(inherited, block) ?? block)
+        if kind != .training {
+            inherited = inherited?.removing(trainingKeys)
+            for e in block.entries ?? [] where trainingKeys.contains(e.key) {
+                if kind == .recurrent {
+                    c.error(e.keyLocation, "'\(e.key)' cannot be combined with 'recurrent'",
+                            hint: "a recurrent probe builds its own network and inputs; put the training experiment in its own block")
+                } else {
+                    c.warning(e.keyLocation, "'\(e.key)' is ignored: this block only plots functions")
+                }
+            }
+        }
+        let tree = YAMLTree.merge(inherited, block) ?? block
+        let top = c.map(tree, "", keys: topKeys) ?? [:]
+
+        var id = ""
+        if let t = top["id"] {
+            if let s = c.text(t, "id") {
+                id = s
+                if s.isEmpty || !s.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) {
+                    c.error(t.location, "invalid id '\(s)'", hint: "ids use lowercase letters, digits and '-' only, e.g. 'sigmoid-normal'")
+                }
+            }
+        } else {
+            c.error(location, "missing 'id'", hint: "every experiment block needs a line like 'id: my-experiment' ([a-z0-9-]+, unique in the chapter)")
+        }
+        let title = top["title"].flatMap { c.text($0, "title") }
+        let echo = top["echo"].flatMap { c.bool($0, "echo") } ?? false
+
+        let axes = sweepAxes(top["sweep"], c)
+        var variants: [(label: String, built: Built)] = []
+        if axes.isEmpty {
+            if let built = build(tree, kind, location, c) { variants.append(("", built)) }
+        } else {
+            for combination in cartesian(axes.map { $0.values.count }) {
+                var variantTree = tree
+                var parts: [String] = []
+                for (axis, index) in zip(axes, combination) {
+                    let value = axis.values[index]
+                    let override = YAMLTree.nested(axis.path, value, at: value.location).normalizingNames()
+                    variantTree = YAMLTree.merge(variantTree, override) ?? variantTree
+                    parts.append(axes.count == 1 ? axis.labels[index] : "\(axis.shortName)=\(axis.labels[index])")
+                }
+                if let built = build(variantTree, kind, location, c) { variants.append((parts.joined(separator: ", "), built)) }
+            }
+        }
+
+        let diagnostics = c.deduplicated()
+        guard !diagnostics.contains(where: { $0.severity == .error }), let first = variants.first?.built else { return (nil, diagnostics) }
+        var spec = ExperimentSpec(id: id, title: title, location: location, seed: first.seed, data: first.data, job: first.job,
+                                  recurrent: first.recurrent, sweep: axes.map { SweepAxis(key: $0.key, values: $0.labels) },
+                                  show: first.reports, echo: echo, yaml: yaml)
+        spec.sweepVariants = axes.isEmpty ? [] : variants.map {
+            Variant(label: $0.label, data: $0.built.data, job: $0.built.job, recurrent: $0.built.recurrent, seed: $0.built.seed)
+        }
+        return (spec, diagnostics)
+    }
+
+    /// Duplicate ids within one chapter: an error at the second block's fence naming the first's line.
+    public static func checkUnique(_ specs: [ExperimentSpec]) -> [Diagnostic] {
+        var first: [String: ExperimentSpec] = [:]
+        var out: [Diagnostic] = []
+        for spec in specs {
+            if let earlier = first[spec.id] {
+                out.append(.error(at: spec.location, "duplicate id '\(spec.id)'", hint: "it is already used by the block at line \(earlier.location.line)"))
+            } else {
+                first[spec.id] = spec
+            }
+        }
+        return out
+    }
+
+    // MARK: - Kinds of block
+
+    enum Kind { case training, recurrent, functions }
+
+    // MARK: - One variant
+
+    struct Built {
+        var seed: UInt64
+        var data: DataSpec?
+        var job: TrainingJob?
+        var recurrent: RecurrentProbeConfig?
+        var reports: [Report]
+    }
+
+    private static func build(_ tree: YAMLTree, _ kind: Kind, _ fence: SourceLocation, _ c: Checker) -> Built? {
+        let errorsBefore = c.diagnostics.filter { $0.severity == .error }.count
+        var seed: UInt64 = 0
+        if let s = tree["seed"] {
+            if let text = s.scalar, let v = UInt64(text) { seed = v } else {
+                c.error(s.location, "'seed' must be a non-negative integer, got \(Checker.describe(s))")
+            }
+        }
+        var built = Built(seed: seed, reports: [])
+        switch kind {
+        case .functions:
+            built.reports = c.reports(tree["show"], ReportContext(isRecurrent: false, epochs: 0, trains: false))
+        case .recurrent:
+            built.recurrent = tree["recurrent"].flatMap { c.recurrent($0) }
+            built.reports = c.reports(tree["show"], ReportContext(isRecurrent: true, epochs: 0, trains: false))
+        case .training:
+            let data: DataSpec?
+            if let d = tree["data"] { data = c.data(d) } else {
+                data = nil
+                c.error(fence, "missing 'data'", hint: "add e.g. 'data: {source: gaussian, samples: 1000, features: 50}'")
+            }
+            let job = trainingJob(tree, data: data, seed: seed, fence: fence, c)
+            let hidden = job?.model.hidden ?? tree["model"]?["hidden"].flatMap { Checker().hidden($0) }
+            var ctx = ReportContext(isRecurrent: false, epochs: job?.train.epochs ?? 1, trains: true)
+            ctx.layerCount = hidden.map { $0.count + 1 }
+            ctx.hiddenCount = hidden?.count
+            ctx.inputWidth = data.flatMap { DataLoader.inputWidth($0) }
+            built.reports = c.reports(tree["show"], ctx)
+            built.data = data
+            built.job = job
+            if var j = built.job {
+                for r in built.reports {
+                    if r == .gradientCheck { j.diagnostics.gradientCheck = true }
+                    if r == .predictions(grid: true) { j.diagnostics.predictionGrid = 60 }
+                }
+                built.job = j
+            }
+        }
+        let errorsAfter = c.diagnostics.filter { $0.severity == .error }.count
+        return errorsAfter == errorsBefore ? built : nil
+    }
+
+    private static func trainingJob(_ tree: YAMLTree, data: DataSpec?, seed: UInt64, fence: SourceLocation, _ c: Checker) -> TrainingJob? {
+        let classes = data.map { DataLoader.classCount($0) }
+        var model: ModelConfig?
+        var outputLocation: SourceLocation?
+        if let m = tree["model"] {
+            let f = c.map(m, "model", keys: ["hidden", "activation", "init", "bias-init", "output"]) ?? [:]
+            let hidden: [Int]?
+            if let h = f["hidden"] { hidden = c.hidden(h) } else {
+                hidden = nil
+                c.error(m.location, "'model.hidden' is missing", hint: "give the hidden layer widths, e.g. 'hidden: [50, 50]' ([] for none)")
+            }
+            let activation = c.activation(f["activation"], "model.activation", default: .relu)
+            let initScheme = c.initScheme(f["init"], "model.init")
+            var biasInit: BiasInit? = .zeros
+            if let b = f["bias-init"] {
+                biasInit = c.name(b, kind: "bias init", names: BiasInit.allCases.map(\.rawValue), path: "model.bias-init").flatMap(BiasInit.init(rawValue:))
+            }
+            var output: OutputKind? = (classes ?? 10) > 2 ? .softmax : .sigmoid
+            if let o = f["output"] {
+                outputLocation = o.location
+                output = c.name(o, kind: "output", names: OutputKind.allCases.map(\.rawValue), path: "model.output").flatMap(OutputKind.init(rawValue:))
+                if output == .sigmoid, let classes, classes != 2, let source = data?.source.rawValue {
+                    c.error(o.location, "output 'sigmoid' needs 2 classes, but \(source) data has \(classes)",
+                            hint: "use 'output: softmax' with 'loss: cross-entropy'")
+                }
+            }
+            if let hidden, let activation, let initScheme, let biasInit, let output {
+                model = ModelConfig(hidden: hidden, activation: activation, initScheme: initScheme, biasInit: biasInit, output: output)
+            }
+        } else {
+            c.error(fence, "missing 'model'", hint: "add e.g. 'model: {hidden: [50, 50], activation: relu}'")
+        }
+
+        var loss: LossKind?
+        if let output = model?.output {
+            let defaultLoss = output == .softmax ? "cross-entropy" : output == .sigmoid ? "bce" : "mse"
+            if let l = tree["loss"] {
+                if let (kind, at) = c.loss(l, "loss", defaultName: defaultLoss) {
+                    loss = kind
+                    checkPairing(kind, output, at, c)
+                }
+            } else {
+                loss = LossKind(name: defaultLoss)
+                if let outputLocation, let loss { checkPairing(loss, output, outputLocation, c) }
+            }
+        } else if let l = tree["loss"] {
+            _ = c.loss(l, "loss", defaultName: "mse")
+        }
+        let optimizer = c.optimizer(tree["optimizer"])
+        let hasValidation = data.map { $0.source.readsFiles ? ($0.validation ?? 1) > 0 : ($0.validation ?? 0) > 0 } ?? true
+        let train = c.train(tree["train"], hasValidation: hasValidation)
+        guard let model, let loss, let optimizer, let train, data != nil else { return nil }
+        return TrainingJob(model: model, loss: loss, optimizer: optimizer, train: train, seed: seed)
+    }
+
+    /// sigmoid pairs with bce, softmax with cross-entropy; regression losses fit any output.
+    private static func checkPairing(_ loss: LossKind, _ output: OutputKind, _ at: SourceLocation, _ c: Checker) {
+        switch (loss, output) {
+        case (.bce, .softmax):
+            c.error(at, "loss 'bce' does not fit output 'softmax'", hint: "use 'loss: cross-entropy' with a softmax output, or 'output: sigmoid' for two classes")
+        case (.crossEntropy, .sigmoid):
+            c.error(at, "loss 'cross-entropy' does not fit output 'sigmoid'", hint: "use 'loss: bce' with a sigmoid output, or 'output: softmax'")
+        case (.bce, .identity), (.crossEntropy, .identity):
+            c.error(at, "loss '\(loss.name)' does not fit output 'identity'", hint: "use 'output: sigmoid' with bce, 'output: softmax' with cross-entropy, or a regression loss such as mse")
+        default:
+            break
+        }
+    }
+}
+
+extension BlockReader.Kind {
+    /// A block with `recurrent` is a probe; one whose reports are all `function` plots trains nothing.
+    static func of(_ tree: YAMLTree) -> BlockReader.Kind {
+        if tree["recurrent"] != nil { return .recurrent }
+        guard let show = tree["show"] else { return .training }
+        let items: [YAMLTree]
+        switch show.value {
+        case .sequence(let s): items = s
+        case .scalar, .mapping: items = [show]
+        case .null: return .training
+        }
+        let names = items.map { Checker.reportHead($0)?.name }
+        return !names.isEmpty && names.allSatisfy({ $0 == "function" }) ? .functions : .training
+    }
+}

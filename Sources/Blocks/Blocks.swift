@@ -1,2 +1,0 @@
-// Blocks module.
-import LabbookCore

@@ -1,2 +1,0 @@
-// Datasets module.
-import LabbookCore

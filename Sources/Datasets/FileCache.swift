@@ -1,0 +1,48 @@
+// A process-wide, thread-safe cache of values derived from files (decoded IDX data, digests).
+import Foundation
+
+/// Values computed from a file, keyed by its path and invalidated when its size or modification
+/// time changes (so `labbook watch` sees a replaced file). Each path is computed at most once at a
+/// time: a second caller waits for the first instead of decoding 60,000 images again.
+final class FileCache<Value: Sendable>: @unchecked Sendable {
+    private final class Entry: @unchecked Sendable {
+        let lock = NSLock()
+        var stamp: String?
+        var value: Value?
+    }
+
+    private let lock = NSLock()
+    private var entries: [String: Entry] = [:]
+
+    func value(for path: String, compute: () throws -> Value) throws -> Value {
+        let entry = lock.withLock {
+            if let e = entries[path] { return e }
+            let e = Entry()
+            entries[path] = e
+            return e
+        }
+        let stamp = FileCache.stamp(path)
+        entry.lock.lock()
+        defer { entry.lock.unlock() }
+        if let v = entry.value, entry.stamp == stamp { return v }
+        let v = try compute()
+        entry.value = v
+        entry.stamp = stamp
+        return v
+    }
+
+    /// Size and modification time; nil when the file cannot be examined (then nothing is reused).
+    static func stamp(_ path: String) -> String? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = attributes[.size] as? NSNumber,
+              let date = attributes[.modificationDate] as? Date else { return nil }
+        return "\(size.int64Value)@\(date.timeIntervalSince1970)"
+    }
+}
+
+/// The caches shared by every experiment in the process.
+enum SharedCaches {
+    static let images = FileCache<IDXImages>()
+    static let labels = FileCache<[UInt8]>()
+    static let digests = FileCache<String>()
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import Blocks
-
-@Test func placeholderBlocks() { #expect(Bool(true)) }
