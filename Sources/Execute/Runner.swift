@@ -120,7 +120,11 @@ public enum Runner {
                     let data = try DataLoader.load(dataSpec, seed: variant.seed, bookDirectory: context.bookDirectory,
                                                    environment: context.environment)
                     let label = variant.label
-                    let result = try Trainer.run(job, data: data, progress: progress.map { p in { p(label, $0) } })
+                    var onProgress: (@Sendable (TrainingProgress) -> Void)?
+                    if let progress {
+                        onProgress = { progress(label, $0) }
+                    }
+                    let result = try Trainer.run(job, data: data, progress: onProgress)
                     outcome = VariantOutcome(label: variant.label, training: result)
                     if let d = result.divergence {
                         variants.append(outcome)

@@ -9,7 +9,11 @@ import Synchronization
 public final class PreviewServer: Sendable {
     public let port: UInt16
     let root: URL
-    let generation = Atomic<Int>(0)
+    /// Bumped after each rebuild; a class so the route closures can share it.
+    final class Counter: Sendable {
+        let value = Atomic<Int>(0)
+    }
+    let generation = Counter()
     let server: HTTPServer
 
     static let reloadScript = """
@@ -24,14 +28,14 @@ public final class PreviewServer: Sendable {
     }
 
     /// Tells open pages to reload.
-    public func rebuilt() { generation.add(1, ordering: .relaxed) }
+    public func rebuilt() { generation.value.add(1, ordering: .relaxed) }
 
     public func run() async throws {
         let root = self.root
         let generation = self.generation
         await server.appendRoute("GET /__labbook/build") { _ in
             HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain", HTTPHeader("Cache-Control"): "no-store"],
-                         body: Data("\(generation.load(ordering: .relaxed))".utf8))
+                         body: Data("\(generation.value.load(ordering: .relaxed))".utf8))
         }
         await server.appendRoute("GET *") { request in
             PreviewServer.serveFile(request.path, root: root)
