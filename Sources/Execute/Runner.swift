@@ -151,7 +151,9 @@ public enum Runner {
             } catch let e as EngineError {
                 return stop(.error(at: spec.location, e.description))
             } catch {
-                return stop(.error(at: spec.location, "\(error)"))
+                // Pages never show the author's absolute paths: name files relative to the book.
+                let message = "\(error)".replacingOccurrences(of: context.bookDirectory + "/", with: "")
+                return stop(.error(at: spec.location, message))
             }
         }
         return BlockRun(outcome: BlockOutcome(variants: variants), fromCache: !trainedAny, keys: keys, warnings: warnings)

@@ -16,7 +16,7 @@ extension ReportContext {
             let spec = LineChartSpec(id: chartID, title: "Gradient norm reaching each time step",
                                      xLabel: "time steps back from the loss", yLabel: "‖∂L/∂hₜ‖", yScale: .log10,
                                      panels: [LinePanel(series: series)])
-            return RenderedReport(html: section("Gradient through time", Chart.line(spec)))
+            return RenderedReport(html: chartSection(Chart.line(spec)))
         }
         let runs = trained
         guard !runs.isEmpty else { return RenderedReport(html: section("Curve", note("No training run in this block."))) }
@@ -48,7 +48,7 @@ extension ReportContext {
             let title = (isLoss ? "\(which)loss" : "\(which)accuracy").capitalizedFirst + (c.per == .iteration ? " per iteration" : " per epoch")
             let spec = LineChartSpec(id: chartID, title: title, xLabel: c.per == .iteration ? "iteration" : "epoch",
                                      yLabel: yLabel, yScale: .linear, panels: [LinePanel(series: series)])
-            return RenderedReport(html: section(title, Chart.line(spec)))
+            return RenderedReport(html: chartSection(Chart.line(spec)))
 
         case .meanAbsGradient, .gradientNorm:
             let isMean = c.of == .meanAbsGradient
@@ -69,7 +69,7 @@ extension ReportContext {
             let title = isMean ? "Mean |gradient| per layer" : "Gradient norm per layer"
             let spec = LineChartSpec(id: chartID, title: title, xLabel: "iteration",
                                      yLabel: isMean ? "mean |∂L/∂W|" : "‖∂L/∂W‖", yScale: .log10, panels: panels)
-            return RenderedReport(html: section(title, Chart.line(spec)))
+            return RenderedReport(html: chartSection(Chart.line(spec)))
         }
     }
 
@@ -89,7 +89,7 @@ extension ReportContext {
             let title = onlyGradients ? "Gradients of the losses" : "Losses and their gradients"
             let spec = LineChartSpec(id: chartID, title: title, xLabel: "residual r = ŷ − y",
                                      yLabel: onlyGradients ? "∂loss/∂ŷ" : "value", panels: panels, sharedY: false)
-            return RenderedReport(html: section(title, Chart.line(spec)))
+            return RenderedReport(html: chartSection(Chart.line(spec)))
         }
         let derivative = f.of == .derivatives
         let series = zip(f.names, f.activations).map { name, a in
@@ -98,7 +98,7 @@ extension ReportContext {
         let title = derivative ? "Derivatives of the activation functions" : "Activation functions"
         let spec = LineChartSpec(id: chartID, title: title, xLabel: "x", yLabel: derivative ? "f′(x)" : "f(x)",
                                  panels: [LinePanel(series: series)])
-        return RenderedReport(html: section(title, Chart.line(spec)))
+        return RenderedReport(html: chartSection(Chart.line(spec)))
     }
 
     // MARK: Dead neurons, gradient check, decision surface
@@ -166,7 +166,7 @@ extension ReportContext {
         }
         let hm = HeatmapSpec(id: chartID, title: "Predicted probability of class 1", xLabel: "x₁", yLabel: "x₂",
                              xRange: grid.xRange, yRange: grid.yRange, values: values, points: points)
-        return RenderedReport(html: section("Decision surface", Chart.heatmap(hm)))
+        return RenderedReport(html: chartSection(Chart.heatmap(hm)))
     }
 }
 

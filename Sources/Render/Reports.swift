@@ -38,6 +38,11 @@ struct ReportContext {
         "<div class=\"report\">\n<h4>\(Escape.html(title))</h4>\n\(body)</div>\n"
     }
 
+    /// A chart already shows its title; no heading above it.
+    func chartSection(_ body: String) -> String {
+        "<div class=\"report\">\n\(body)</div>\n"
+    }
+
     func note(_ text: String) -> String { "<p class=\"report-note\">\(Escape.html(text))</p>\n" }
 
     func variantName(_ label: String) -> String { label.isEmpty ? "run" : label }
@@ -112,10 +117,12 @@ struct ReportContext {
         }
         let columns = layers.map { $0 == layerCount - 1 ? "Layer \($0) (output)" : "Layer \($0)" }
         let (title, xLabel) = histogramLabels(h.of)
+        // Shared axes span the 0.1–99.9 % quantiles of all panels, so a handful of extreme values
+        // (denormal gradients give log10 near −45) do not squeeze every distribution into one bin.
+        let shared = h.sharedAxes ? robustRange(values.flatMap { $0.flatMap { $0 } }) : nil
         let spec = HistogramSpec(id: chartID, title: title, xLabel: xLabel, rows: rows, columns: columns,
-                                 values: values, bins: h.bins, sharedAxes: h.sharedAxes)
+                                 values: values, bins: h.bins, sharedAxes: h.sharedAxes, range: shared)
         var data: [ReportData] = []
-        let shared = h.sharedAxes ? Histogram.range(of: values.flatMap { $0.flatMap { $0 } }) : nil
         for (ri, row) in values.enumerated() {
             for (ci, v) in row.enumerated() {
                 guard let range = shared ?? Histogram.range(of: v) else { continue }
@@ -124,7 +131,16 @@ struct ReportContext {
                                        counts: Histogram.bin(v, range: range, bins: h.bins)))
             }
         }
-        return RenderedReport(html: section(title, Chart.histogram(spec)), data: data)
+        return RenderedReport(html: chartSection(Chart.histogram(spec)), data: data)
+    }
+
+    func robustRange(_ values: [Double]) -> ClosedRange<Double>? {
+        let finite = values.filter(\.isFinite).sorted()
+        guard let first = finite.first, let last = finite.last else { return nil }
+        let lo = finite[Int(Double(finite.count - 1) * 0.001)]
+        let hi = finite[Int((Double(finite.count - 1) * 0.999).rounded(.up))]
+        if lo < hi { return lo...hi }
+        return first < last ? first...last : nil
     }
 
     func quantity(_ q: HistogramQuantity, _ s: LayerSample) -> [Double] {

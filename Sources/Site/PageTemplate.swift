@@ -3,7 +3,8 @@ import Mustache
 
 public enum PageTemplate {
     /// Variables: lang, pageTitle, bookTitle, root (relative path to the site root, "" or "../"),
-    /// content (HTML), isIndex, toc (HTML), prev/next {href, title}, katex (bool), chapterCount.
+    /// body (content with the chapter TOC after its <h1>), content (HTML without the TOC), toc (HTML),
+    /// isIndex, chapterPosition, prev/next {href, titleHTML}, katex (bool), customCSS (bool).
     public static let builtIn = #"""
 <!DOCTYPE html>
 <html lang="{{lang}}">
@@ -29,8 +30,7 @@ public enum PageTemplate {
 {{^isIndex}}<span class="chapter-count">{{chapterPosition}}</span>{{/isIndex}}
 </div></header>
 <main>
-{{{toc}}}
-{{{content}}}
+{{{body}}}
 </main>
 {{^isIndex}}
 <nav class="page-nav" aria-label="Chapters">

@@ -151,9 +151,14 @@ public enum SiteWriter {
 
     static func context(book: BookInfo, pageTitle: String, content: String, toc: String, isIndex: Bool, katex: Bool,
                         custom: Bool, position: String, prev: [String: String]?, next: [String: String]?) -> [String: Any] {
+        // `body` is the content with the chapter's table of contents placed right after its <h1>.
+        var body = toc + content
+        if !toc.isEmpty, let h1 = content.range(of: "</h1>") {
+            body = String(content[..<h1.upperBound]) + "\n" + toc + String(content[h1.upperBound...])
+        }
         var c: [String: Any] = [
             "lang": book.language, "pageTitle": pageTitle, "bookTitle": book.title, "root": "",
-            "content": content, "toc": toc, "isIndex": isIndex, "katex": katex, "customCSS": custom,
+            "content": content, "toc": toc, "body": body, "isIndex": isIndex, "katex": katex, "customCSS": custom,
             "chapterPosition": position,
         ]
         if let prev { c["prev"] = prev }

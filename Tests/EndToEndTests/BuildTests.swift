@@ -75,6 +75,8 @@ enum Fixture {
         #expect(xor.contains("<span class=\"math inline\">\\(a*b\\)</span> and <span class=\"math inline\">\\(c*d\\)</span>"))
         #expect(xor.contains("rel=\"next\" href=\"02-depth.html\""))
         #expect(xor.contains("<svg"))
+        #expect(xor.components(separatedBy: "<td>yes</td>").count == 3, "gradient check passes on both layers")
+        #expect(xor.range(of: "</h1>")?.lowerBound ?? xor.endIndex < xor.range(of: "On this page")?.lowerBound ?? xor.startIndex)
         #expect(!xor.contains("/tmp/") && !xor.contains(Fixture.root.path))
     }
 
@@ -104,6 +106,8 @@ enum Fixture {
         #expect(bad.contains("unknown activation &#39;sigmoidd&#39;; did you mean &#39;sigmoid&#39;?"))
         #expect(bad.contains("chapters/02-bad.md:13"))
         #expect(bad.contains("Prose after the failures still renders."))
+        #expect(!bad.contains(Fixture.root.path), "no absolute paths in pages")
+        #expect(bad.contains("does/not/exist"))
         let good = Fixture.read(out, "01-good.html")
         #expect(good.contains("<figure class=\"experiment\" id=\"fine\">"))
         #expect(!good.contains("experiment-error"))
