@@ -22,6 +22,9 @@ public enum Chart {
         .chart > svg.chart-panel { max-width: 36rem; }
         .chart .small-multiples { display: grid; gap: 0.5rem 1rem;
           grid-template-columns: repeat(auto-fit, minmax(min(100%, 260px), 1fr)); }
+        .chart .small-multiples.fixed { grid-template-columns: repeat(var(--cols), minmax(0, 1fr)); margin-bottom: 0.5rem; }
+        @media (max-width: 760px) { .chart .small-multiples.fixed { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
+        @media (max-width: 480px) { .chart .small-multiples.fixed { grid-template-columns: minmax(0, 1fr); } }
         .chart-title { font-weight: 600; margin: 0 0 0.25em; }
         .chart-legend { list-style: none; padding: 0; margin: 0.4em 0; display: flex; flex-wrap: wrap;
           gap: 0.2em 1.2em; font-size: 0.9em; }
@@ -51,7 +54,9 @@ enum Fragment {
     /// A chart: a single panel (title drawn in the SVG) followed by the legend, or a heading, the
     /// legend and a group of panels. The legend comes before many panels so that on a phone, where
     /// they stack, it is read first rather than eight screens down.
-    static func wrap(id: String, title: String, panels: [String], legend: [LegendItem]) -> String {
+    /// `columns`: lay the panels out as rows of exactly this many (a histogram's moments × layers grid),
+    /// so a row never wraps into the next on a wide page; narrow pages drop to two and then one column.
+    static func wrap(id: String, title: String, panels: [String], legend: [LegendItem], columns: Int? = nil) -> String {
         let cid = chartID(id)
         var w = SVGWriter()
         w.open("div", [("class", "chart"), ("id", cid)])
@@ -61,9 +66,19 @@ enum Fragment {
         } else {
             w.text("p", [("class", "chart-title"), ("id", "\(cid)-heading")], title)
             w.raw(legendList(legend))
-            w.open("div", [("class", "small-multiples"), ("role", "group"), ("aria-labelledby", "\(cid)-heading")])
-            for p in panels { w.raw(p) }
-            w.close("div")
+            if let columns, columns > 1, panels.count > columns {
+                w.open("div", [("role", "group"), ("aria-labelledby", "\(cid)-heading")])
+                for start in stride(from: 0, to: panels.count, by: columns) {
+                    w.open("div", [("class", "small-multiples fixed"), ("style", "--cols:\(columns)")])
+                    for p in panels[start..<min(panels.count, start + columns)] { w.raw(p) }
+                    w.close("div")
+                }
+                w.close("div")
+            } else {
+                w.open("div", [("class", "small-multiples"), ("role", "group"), ("aria-labelledby", "\(cid)-heading")])
+                for p in panels { w.raw(p) }
+                w.close("div")
+            }
         }
         w.close("div")
         return w.out

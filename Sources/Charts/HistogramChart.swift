@@ -52,10 +52,13 @@ public struct HistogramSpec: Sendable, Hashable {
     public var sharedAxes: Bool
     /// The x range to bin over; nil fits the data (all panels' data when `sharedAxes`).
     public var range: ClosedRange<Double>?
+    /// Bars as the percentage of the panel's values in each bin instead of counts, so that layers of very
+    /// different sizes (a 50-weight output layer beside 2,500-weight hidden layers) share a readable y axis.
+    public var percent: Bool
 
     public init(id: String, title: String, xLabel: String, yLabel: String = "count",
                 rows: [String], columns: [String], values: [[[Double]]], bins: Int = 50,
-                sharedAxes: Bool = true, range: ClosedRange<Double>? = nil) {
+                sharedAxes: Bool = true, range: ClosedRange<Double>? = nil, percent: Bool = false) {
         self.id = id
         self.title = title
         self.xLabel = xLabel
@@ -66,6 +69,7 @@ public struct HistogramSpec: Sendable, Hashable {
         self.bins = bins
         self.sharedAxes = sharedAxes
         self.range = range
+        self.percent = percent
     }
 }
 
@@ -84,8 +88,13 @@ enum HistogramChart {
 
         let sharedRange = spec.range ?? Histogram.range(of: cells.flatMap { values($0.row, $0.col) })
         let ranges = cells.map { spec.sharedAxes ? sharedRange : (spec.range ?? Histogram.range(of: values($0.row, $0.col))) }
-        let counts = zip(cells, ranges).map { cell, range in
-            range.map { Histogram.bin(values(cell.row, cell.col), range: $0, bins: bins) } ?? []
+        let counts: [[Double]] = zip(cells, ranges).map { cell, range in
+            guard let range else { return [] }
+            let raw = values(cell.row, cell.col)
+            let c = Histogram.bin(raw, range: range, bins: bins).map(Double.init)
+            guard spec.percent else { return c }
+            let total = Double(raw.filter(\.isFinite).count)
+            return total > 0 ? c.map { $0 / total * 100 } : c
         }
         let sharedMax = counts.flatMap { $0 }.max() ?? 0
         let cid = Fragment.chartID(spec.id)
@@ -98,7 +107,7 @@ enum HistogramChart {
             let range = ranges[i]
             let maxCount = spec.sharedAxes ? sharedMax : (counts[i].max() ?? 0)
             let xd = AxisDomain(scale: .linear, extent: range.map { ($0.lowerBound, $0.upperBound) }, target: multiple ? 4 : 6)
-            let yd = AxisDomain(scale: .linear, extent: maxCount > 0 ? (0, Double(maxCount)) : nil, target: multiple ? 4 : 5)
+            let yd = AxisDomain(scale: .linear, extent: maxCount > 0 ? (0, maxCount) : nil, target: multiple ? 4 : 5)
             let pid = "\(cid)-p\(i)"
             var w = SVGWriter()
             Frame.open(&w, id: pid, width: style.width, height: style.height, title: a11y, style: style)
@@ -122,16 +131,16 @@ enum HistogramChart {
             svgs.append(w.out)
         }
         let legend = rowCount > 1 ? (0..<rowCount).map { LegendItem(label: label(spec.rows, $0), swatch: .box(Palette.color($0))) } : []
-        return Fragment.wrap(id: spec.id, title: spec.title, panels: svgs, legend: legend)
+        return Fragment.wrap(id: spec.id, title: spec.title, panels: svgs, legend: legend, columns: rowCount > 1 ? colCount : nil)
     }
 
     /// All bars of a panel as one path of rectangles from the zero line up to each count.
-    static func drawBars(_ w: inout SVGWriter, _ counts: [Int], edges: [Double], frame: PanelFrame, color: String, label: String) {
+    static func drawBars(_ w: inout SVGWriter, _ counts: [Double], edges: [Double], frame: PanelFrame, color: String, label: String) {
         guard let base = frame.y.clampedPosition(0) else { return }
         var d = ""
         for (i, c) in counts.enumerated() where c > 0 {
             guard let x0 = frame.x.position(edges[i]), let x1 = frame.x.position(edges[i + 1]),
-                  let y = frame.y.clampedPosition(Double(c)) else { continue }
+                  let y = frame.y.clampedPosition(c) else { continue }
             d += "M\(num(x0)) \(num(base))V\(num(y))H\(num(x1))V\(num(base))Z"
         }
         w.open("g", [("class", "bars")])

@@ -14,7 +14,7 @@ extension ReportContext {
                 Series(label: "weight scale \(NumberFormat.compact(s.weightScale))", values: s.gradientNorms, firstX: 0, stepX: 1)
             }
             let spec = LineChartSpec(id: chartID, title: "Gradient norm reaching each time step",
-                                     xLabel: "time steps back from the loss", yLabel: "‖∂L/∂hₜ‖", yScale: .log10,
+                                     xLabel: "time step t (the loss is at the last step)", yLabel: "‖∂L/∂hₜ‖", yScale: .log10,
                                      panels: [LinePanel(series: series)])
             return RenderedReport(html: chartSection(Chart.line(spec)))
         }

@@ -120,8 +120,8 @@ struct ReportContext {
         // Shared axes span the 0.1–99.9 % quantiles of all panels, so a handful of extreme values
         // (denormal gradients give log10 near −45) do not squeeze every distribution into one bin.
         let shared = h.sharedAxes ? robustRange(values.flatMap { $0.flatMap { $0 } }) : nil
-        let spec = HistogramSpec(id: chartID, title: title, xLabel: xLabel, rows: rows, columns: columns,
-                                 values: values, bins: h.bins, sharedAxes: h.sharedAxes, range: shared)
+        let spec = HistogramSpec(id: chartID, title: title, xLabel: xLabel, yLabel: "% of values", rows: rows, columns: columns,
+                                 values: values, bins: h.bins, sharedAxes: h.sharedAxes, range: shared, percent: true)
         var data: [ReportData] = []
         for (ri, row) in values.enumerated() {
             for (ci, v) in row.enumerated() {

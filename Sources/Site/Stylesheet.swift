@@ -32,7 +32,7 @@ a:hover { text-decoration-thickness: 2px; }
 .site-header .book-title { font-weight: 650; text-decoration: none; color: var(--fg); }
 .site-header .chapter-count { color: var(--muted); font-size: .9rem; }
 main { padding-top: 1.5rem; padding-bottom: 3rem; }
-main > *:not(figure):not(.chapter-toc):not(.chapter-list) { max-width: 44rem; }
+main > *:not(figure):not(.chapter-toc):not(.chapter-list):not(.math) { max-width: 44rem; }
 h1, h2, h3, h4 { line-height: 1.25; margin: 2rem 0 .75rem; }
 h1 { font-size: 2rem; margin-top: .5rem; }
 h2 { font-size: 1.45rem; border-bottom: 1px solid var(--border); padding-bottom: .25rem; }
@@ -49,6 +49,8 @@ blockquote { margin: 0 0 1rem; padding: .1rem 1rem; border-left: 4px solid var(-
 table { border-collapse: collapse; margin: 0 0 1rem; font-size: .95rem; }
 th, td { border-bottom: 1px solid var(--border); padding: .35rem .7rem; text-align: left; vertical-align: top; }
 th { font-weight: 600; }
+figure table { font-size: .875rem; }
+figure th, figure td { padding: .3rem .5rem; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .table-wrap { overflow-x: auto; max-width: 100%; }
 .math.display { display: block; overflow-x: auto; overflow-y: hidden; margin: 1rem 0; text-align: center; }
