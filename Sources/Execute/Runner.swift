@@ -62,100 +62,102 @@ public struct RunContext: Sendable {
     }
 }
 
+/// One variant's result before the block's results are assembled.
+public struct VariantRun: Sendable {
+    public var outcome: VariantOutcome
+    public var key: String
+    /// Trained now (false: from the cache, or nothing to train).
+    public var trained: Bool
+    public var failure: Diagnostic?
+    public var warnings: [Diagnostic]
+}
+
 public enum Runner {
-    /// The cache key of every variant (empty for variants that need no training); reads data files' digests.
+    /// The cache key of one variant (empty for variants that need no training); reads data files' digests.
+    public static func key(_ variant: Variant, context: RunContext) throws -> String {
+        if variant.recurrent != nil {
+            return RunCache.key(canonicalConfig: variant.canonicalConfig, dataDigest: "none")
+        }
+        guard variant.job != nil, let data = variant.data else { return "" }
+        let digest = try DataLoader.digest(data, bookDirectory: context.bookDirectory, environment: context.environment)
+        return RunCache.key(canonicalConfig: variant.canonicalConfig, dataDigest: digest)
+    }
+
     public static func keys(_ spec: ExperimentSpec, context: RunContext) throws -> [String] {
-        try spec.variants.map { variant in
-            if variant.recurrent != nil {
-                return RunCache.key(canonicalConfig: variant.canonicalConfig, dataDigest: "none")
+        try spec.variants.map { try key($0, context: context) }
+    }
+
+    /// Runs every variant of a block in order (see `runVariant` and `assemble` for running them concurrently).
+    public static func run(_ spec: ExperimentSpec, context: RunContext, cache: RunCache? = nil) -> BlockRun {
+        assemble(spec, spec.variants.map { runVariant($0, of: spec, context: context, cache: cache) })
+    }
+
+    /// Runs one variant, taking it from `cache` when a valid entry exists. Never throws: problems become
+    /// the variant's `failure`, located at the block.
+    public static func runVariant(_ variant: Variant, of spec: ExperimentSpec, context: RunContext, cache: RunCache?,
+                                  progress: (@Sendable (TrainingProgress) -> Void)? = nil) -> VariantRun {
+        var warnings: [Diagnostic] = []
+        var key = ""
+        func failed(_ message: String, hint: String? = nil, outcome: VariantOutcome? = nil) -> VariantRun {
+            VariantRun(outcome: outcome ?? VariantOutcome(label: variant.label), key: key, trained: false,
+                       failure: .error(at: spec.location, message, hint: hint), warnings: warnings)
+        }
+        do {
+            key = try Self.key(variant, context: context)
+            guard !key.isEmpty else {
+                // Function plots and other reports that need no run.
+                return VariantRun(outcome: VariantOutcome(label: variant.label), key: key, trained: false, warnings: [])
             }
-            guard variant.job != nil, let data = variant.data else { return "" }
-            let digest = try DataLoader.digest(data, bookDirectory: context.bookDirectory, environment: context.environment)
-            return RunCache.key(canonicalConfig: variant.canonicalConfig, dataDigest: digest)
+            if let cache {
+                switch cache.load(key) {
+                case .hit(var v):
+                    v.label = variant.label
+                    return VariantRun(outcome: v, key: key, trained: false, warnings: [])
+                case .damaged(let why):
+                    warnings.append(.warning(at: spec.location, why, hint: "recomputed; the entry was replaced"))
+                case .miss:
+                    break
+                }
+            }
+            let outcome: VariantOutcome
+            if let recurrent = variant.recurrent {
+                outcome = VariantOutcome(label: variant.label, recurrent: RecurrentProbe.run(recurrent, seed: variant.seed))
+            } else if let job = variant.job, let dataSpec = variant.data {
+                let data = try DataLoader.load(dataSpec, seed: variant.seed, bookDirectory: context.bookDirectory,
+                                               environment: context.environment)
+                let result = try Trainer.run(job, data: data, progress: progress)
+                outcome = VariantOutcome(label: variant.label, training: result)
+                if let d = result.divergence {
+                    let which = variant.label.isEmpty ? "" : " (\(variant.label))"
+                    // Not cached: a diverged run is an error the author will fix.
+                    return failed("training diverged\(which): the loss became \(NumberFormat.compact(d.loss)) at epoch \(d.epoch), iteration \(d.iteration)",
+                                  hint: "lower the learning rate or clip gradients (train.clip: {norm: 1.0})", outcome: outcome)
+                }
+            } else {
+                return VariantRun(outcome: VariantOutcome(label: variant.label), key: key, trained: false, warnings: [])
+            }
+            if let cache {
+                do {
+                    try cache.store(outcome, key: key)
+                } catch {
+                    warnings.append(.warning(at: spec.location, "could not write the run cache: \(error)"))
+                }
+            }
+            return VariantRun(outcome: outcome, key: key, trained: true, warnings: warnings)
+        } catch let e as EngineError {
+            return failed(e.description)
+        } catch {
+            // Pages never show the author's absolute paths: name files relative to the book.
+            return failed("\(error)".replacingOccurrences(of: context.bookDirectory + "/", with: ""))
         }
     }
 
-    /// Runs every variant in order, taking what it can from `cache`. Never throws: problems become the run's
-    /// `failure`, located at the block.
-    public static func run(_ spec: ExperimentSpec, context: RunContext, cache: RunCache? = nil,
-                           progress: (@Sendable (String, TrainingProgress) -> Void)? = nil) -> BlockRun {
-        var variants: [VariantOutcome] = []
-        var warnings: [Diagnostic] = []
-        var keys: [String] = []
-        var trainedAny = false
-        func stop(_ d: Diagnostic) -> BlockRun {
-            BlockRun(outcome: BlockOutcome(variants: variants), failure: d, fromCache: false, keys: keys, warnings: warnings)
-        }
-        for variant in spec.variants {
-            do {
-                let needsRun = variant.recurrent != nil || (variant.job != nil && variant.data != nil)
-                var key = ""
-                if needsRun {
-                    if variant.recurrent != nil {
-                        key = RunCache.key(canonicalConfig: variant.canonicalConfig, dataDigest: "none")
-                    } else if let data = variant.data {
-                        let digest = try DataLoader.digest(data, bookDirectory: context.bookDirectory, environment: context.environment)
-                        key = RunCache.key(canonicalConfig: variant.canonicalConfig, dataDigest: digest)
-                    }
-                    if let cache {
-                        switch cache.load(key) {
-                        case .hit(let v):
-                            var v = v
-                            v.label = variant.label
-                            variants.append(v)
-                            keys.append(key)
-                            continue
-                        case .damaged(let why):
-                            warnings.append(.warning(at: spec.location, why, hint: "recomputed; the entry was replaced"))
-                        case .miss:
-                            break
-                        }
-                    }
-                }
-                keys.append(key)
-                let outcome: VariantOutcome
-                if let recurrent = variant.recurrent {
-                    outcome = VariantOutcome(label: variant.label, recurrent: RecurrentProbe.run(recurrent, seed: variant.seed))
-                } else if let job = variant.job, let dataSpec = variant.data {
-                    let data = try DataLoader.load(dataSpec, seed: variant.seed, bookDirectory: context.bookDirectory,
-                                                   environment: context.environment)
-                    let label = variant.label
-                    var onProgress: (@Sendable (TrainingProgress) -> Void)?
-                    if let progress {
-                        onProgress = { progress(label, $0) }
-                    }
-                    let result = try Trainer.run(job, data: data, progress: onProgress)
-                    outcome = VariantOutcome(label: variant.label, training: result)
-                    if let d = result.divergence {
-                        variants.append(outcome)
-                        let which = variant.label.isEmpty ? "" : " (\(variant.label))"
-                        return stop(.error(
-                            at: spec.location,
-                            "training diverged\(which): the loss became \(NumberFormat.compact(d.loss)) at epoch \(d.epoch), iteration \(d.iteration)",
-                            hint: "lower the learning rate or clip gradients (train.clip: {norm: 1.0})"))
-                    }
-                } else {
-                    // Function plots and other reports that need no run.
-                    variants.append(VariantOutcome(label: variant.label))
-                    continue
-                }
-                trainedAny = true
-                variants.append(outcome)
-                if let cache {
-                    do {
-                        try cache.store(outcome, key: key)
-                    } catch {
-                        warnings.append(.warning(at: spec.location, "could not write the run cache: \(error)"))
-                    }
-                }
-            } catch let e as EngineError {
-                return stop(.error(at: spec.location, e.description))
-            } catch {
-                // Pages never show the author's absolute paths: name files relative to the book.
-                let message = "\(error)".replacingOccurrences(of: context.bookDirectory + "/", with: "")
-                return stop(.error(at: spec.location, message))
-            }
-        }
-        return BlockRun(outcome: BlockOutcome(variants: variants), fromCache: !trainedAny, keys: keys, warnings: warnings)
+    /// The block's run from its variants' runs (in variant order); the first failure fails the block.
+    public static func assemble(_ spec: ExperimentSpec, _ runs: [VariantRun]) -> BlockRun {
+        BlockRun(outcome: BlockOutcome(variants: runs.map(\.outcome)),
+                 failure: runs.compactMap(\.failure).first,
+                 fromCache: !runs.contains { $0.trained },
+                 keys: runs.map(\.key),
+                 warnings: runs.flatMap(\.warnings))
     }
 }
