@@ -70,6 +70,9 @@ final class TrainingSession {
     let rows: Int
     private let batchX: UnsafeMutableBufferPointer<Float>
     private let batchY: UnsafeMutableBufferPointer<Int32>
+    private var shuffler: SeededRandom
+    /// The order of the training examples in the current epoch.
+    private(set) var order: [Int]
 
     init(job: TrainingJob, shape: NetworkShape, data: DataSplits, initial: [Float]) {
         self.job = job
@@ -82,6 +85,41 @@ final class TrainingSession {
         batchX.initialize(repeating: 0)
         batchY = .allocate(capacity: rows)
         batchY.initialize(repeating: 0)
+        shuffler = SeededRandom(seed: job.seed).fork("shuffle")
+        order = Array(0..<data.train.count)
+    }
+
+    /// Draws the next epoch's order (identity when shuffling is off).
+    func newOrder() {
+        guard job.train.shuffle else { return }
+        for k in 0..<order.count { order[k] = k }
+        shuffler.shuffle(&order)
+    }
+
+    /// One epoch over `order` (or its first `limit` minibatches): step, record, clip, update.
+    /// Stops at the first non-finite minibatch loss and reports it as divergence.
+    func trainEpoch(_ epoch: Int, limit: Int = .max, optimizer: inout Optimizer, iteration: inout Int,
+                    iterations: inout [IterationRecord])
+        -> (lossSum: Double, correct: Int, seen: Int, batches: Int, divergence: Divergence?) {
+        let t = job.train, count = data.train.count
+        var lossSum = 0.0, correct = 0, seen = 0, batches = 0
+        var start = 0
+        while start < count && batches < limit {
+            let n = min(t.batch, count - start)
+            if n < t.batch && t.dropLast { break }
+            let (sum, c) = step(order[start..<(start + n)])
+            let loss = sum / Double(n)
+            guard loss.isFinite else {
+                return (lossSum, correct, seen, batches, Divergence(epoch: epoch, iteration: iteration, loss: loss))
+            }
+            if iteration % t.recordEvery == 0 { iterations.append(iterationRecord(iteration, loss: loss)) }
+            clipGradients(ws.grads, t.clip)
+            optimizer.update(ws.params, ws.grads)
+            lossSum += loss; correct += c; seen += n; batches += 1
+            iteration += 1
+            start += n
+        }
+        return (lossSum, correct, seen, batches, nil)
     }
 
     deinit {
@@ -95,13 +133,6 @@ final class TrainingSession {
         var dead = deadNeurons(.initial)
         let check = job.diagnostics.gradientCheck ? gradientCheck(shape: shape, parameters: initial, data: train) : nil
 
-        var shuffler = SeededRandom(seed: job.seed).fork("shuffle")
-        var order = Array(0..<train.count)
-        func newOrder() {
-            guard t.shuffle else { return }
-            for k in 0..<order.count { order[k] = k }
-            shuffler.shuffle(&order)
-        }
         var optimizer = Optimizer(job.optimizer, parameterCount: shape.parameterCount)
         var epochs: [EpochRecord] = [], iterations: [IterationRecord] = []
         var divergence: Divergence?
@@ -117,26 +148,13 @@ final class TrainingSession {
         }
         training: for epoch in stride(from: 1, through: t.epochs, by: 1) {
             newOrder()
-            var lossSum = 0.0, correct = 0, seen = 0, batches = 0
-            var start = 0
-            while start < train.count {
-                let n = min(t.batch, train.count - start)
-                if n < t.batch && t.dropLast { break }
-                let (sum, c) = step(order[start..<(start + n)])
-                let loss = sum / Double(n)
-                guard loss.isFinite else {
-                    divergence = Divergence(epoch: epoch, iteration: iteration, loss: loss)
-                    break training
-                }
-                if iteration % t.recordEvery == 0 { iterations.append(iterationRecord(iteration, loss: loss)) }
-                clipGradients(ws.grads, t.clip)
-                optimizer.update(ws.params, ws.grads)
-                lossSum += loss; correct += c; seen += n; batches += 1
-                iteration += 1
-                start += n
+            let e = trainEpoch(epoch, optimizer: &optimizer, iteration: &iteration, iterations: &iterations)
+            if let d = e.divergence {
+                divergence = d
+                break training
             }
-            var record = EpochRecord(epoch: epoch, trainLoss: lossSum / Double(max(batches, 1)),
-                                     trainAccuracy: Double(correct) / Double(max(seen, 1)))
+            var record = EpochRecord(epoch: epoch, trainLoss: e.lossSum / Double(max(e.batches, 1)),
+                                     trainAccuracy: Double(e.correct) / Double(max(e.seen, 1)))
             if let v = data.validation {
                 let (l, a) = evaluate(v)
                 record.validationLoss = l
