@@ -94,3 +94,8 @@ func monotonicSeconds() -> Double {
     clock_gettime(CLOCK_MONOTONIC, &t)
     return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
+
+extension Workloads {
+    /// The BLAS kernel family the engine runs on (for benchmark reports).
+    public static var blasKernelName: String { blasKernel }
+}
