@@ -187,23 +187,25 @@ final class TrainingSession {
     }
 
     /// Gathers the rows into the minibatch buffers, runs forward, loss and backward; gradients end in ws.grads.
+    /// Each row part gathers its own rows on the thread that then computes with them.
     func step(_ indices: ArraySlice<Int>) -> (sum: Double, correct: Int) {
         let width = data.train.width
-        let n = indices.count
-        data.train.features.withUnsafeBufferPointer { f in
+        let x = batchX.baseAddress.unsafelyUnwrapped, y = batchY.baseAddress.unsafelyUnwrapped
+        return data.train.features.withUnsafeBufferPointer { f in
             data.train.labels.withUnsafeBufferPointer { l in
-                let x = batchX.baseAddress.unsafelyUnwrapped, fx = f.baseAddress.unsafelyUnwrapped
-                for (r, k) in indices.enumerated() {
-                    (x + r * width).update(from: fx + k * width, count: width)
-                    batchY[r] = l[k]
+                indices.withUnsafeBufferPointer { idx in
+                    let fx = f.baseAddress.unsafelyUnwrapped, lx = l.baseAddress.unsafelyUnwrapped
+                    let order = idx.baseAddress.unsafelyUnwrapped
+                    return ws.trainStep(UnsafePointer(x), labels: UnsafePointer(y), rows: idx.count) { lo, hi in
+                        for r in lo..<hi {
+                            let k = order[r]
+                            (x + r * width).update(from: fx + k * width, count: width)
+                            y[r] = lx[k]
+                        }
+                    }
                 }
             }
         }
-        let x = UnsafePointer(batchX.baseAddress.unsafelyUnwrapped)
-        ws.forward(x, rows: n)
-        let result = ws.loss(labels: UnsafePointer(batchY.baseAddress.unsafelyUnwrapped), rows: n, gradient: true)
-        ws.backward(x, rows: n)
-        return result
     }
 
     /// Per linear layer mean |∂L/∂W| and ‖∂L/∂W‖₂ of the gradient now in the workspace (weights only, before clipping).
