@@ -15,6 +15,7 @@ final class Workspace {
     private(set) var a: [UnsafeMutablePointer<Float>] = []
     /// ∂L/∂A of the layer being back-propagated (rows × widest hidden layer).
     private let dA: UnsafeMutablePointer<Float>
+    private let widestHidden: Int
     private var storage: [UnsafeMutableBufferPointer<Float>] = []
     /// Per row part and hidden layer: that part's share of ∂L/∂slope (PReLU), summed over parts in order.
     private let slopePartial: UnsafeMutablePointer<Float>
@@ -41,6 +42,7 @@ final class Workspace {
             a.append(ab.baseAddress.unsafelyUnwrapped)
             if shape.isHidden(i) { widest = max(widest, shape.fanOut(i)) }
         }
+        widestHidden = widest
         let db = UnsafeMutableBufferPointer<Float>.allocate(capacity: capacity * widest)
         db.initialize(repeating: 0)
         storage.append(db)
@@ -182,7 +184,9 @@ final class Workspace {
             slopePartial[q * shape.layerCount + i - 1] = 0
             guard rows > 0 else { continue }
             let fin = shape.fanIn(i), fout = shape.fanOut(i)
-            let w = p + shape.weightOffset[i], dz = z[i] + lo * fout, da = dA + lo * fin
+            // Each part owns dA rows lo..<hi at the widest layer's stride: the parts do not wait for each other
+            // between layers, so a per-layer stride would let one part's layer overlap the other's.
+            let w = p + shape.weightOffset[i], dz = z[i] + lo * fout, da = dA + lo * widestHidden
             if rows == 1 {
                 // ∂a_prev (in) = Wᵀ (in×out) · ∂z
                 cblas_sgemv(CblasRowMajor, CblasTrans, Int32(fout), Int32(fin), 1, w, Int32(fin), dz, 1, 0, da, 1)

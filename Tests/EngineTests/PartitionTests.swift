@@ -88,3 +88,15 @@ func partitionedFastPathMatchesReference(_ a: Activation) throws {
     let one = try Trainer.run(j, data: DataSplits(train: data, validation: data))
     #expect(one == two)
 }
+
+/// Layers of different widths, so the row parts' ∂A rows would overlap if they shared a per-layer stride
+/// (they run their layers without waiting for each other): repeated runs and the inline run agree.
+@Test func unequalWidthsRunIdenticallyOnEveryRepeat() throws {
+    let data = gaussianData(count: 1_024, width: 200, classes: 10, seed: 12)
+    let j = job(hidden: [256, 128, 64], optimizer: .sgd(lr: 0.05, momentum: 0.9, nesterov: false), epochs: 2, batch: 256)
+    let first = try Trainer.run(j, data: DataSplits(train: data))
+    for _ in 0..<3 { #expect(try Trainer.run(j, data: DataSplits(train: data)) == first) }
+    WorkerPool.shared.helpersEnabled.store(false, ordering: .relaxed)
+    defer { WorkerPool.shared.helpersEnabled.store(true, ordering: .relaxed) }
+    #expect(try Trainer.run(j, data: DataSplits(train: data)) == first)
+}
