@@ -130,7 +130,8 @@ final class TrainingSession {
     func run(progress: (@Sendable (TrainingProgress) -> Void)?) -> TrainingResult {
         let t = job.train, train = data.train
         var snapshots = [snapshot(.initial)]
-        var dead = deadNeurons(.initial)
+        let initialPass = trainingPass(.initial)
+        var dead = initialPass.dead
         let check = job.diagnostics.gradientCheck ? gradientCheck(shape: shape, parameters: initial, data: train) : nil
 
         var optimizer = Optimizer(job.optimizer, parameterCount: shape.parameterCount)
@@ -176,12 +177,16 @@ final class TrainingSession {
             ws.setParameters(b.parameters)
             bestEpoch = b.epoch
         }
+        // The final training-split metrics come from the pass that counts dead units (same weights); with
+        // epochs 0 the weights are still the initial ones, so the initial pass serves.
+        var finalPass = initialPass
         if t.epochs > 0 {
             snapshots.append(snapshot(.trained))
-            dead += deadNeurons(.trained)
+            finalPass = trainingPass(.trained)
+            dead += finalPass.dead
         }
         return TrainingResult(layerWidths: Array(shape.widths.dropFirst()), parameters: shape.parameterCount,
-                              epochsRun: epochsRun, bestEpoch: bestEpoch, final: finalMetrics(),
+                              epochsRun: epochsRun, bestEpoch: bestEpoch, final: finalMetrics(trainLoss: finalPass.loss, trainAccuracy: finalPass.accuracy),
                               epochs: epochs, iterations: iterations, snapshots: snapshots, deadNeurons: dead,
                               gradientCheck: check, predictionGrid: predictionGrid(), divergence: divergence)
     }
@@ -252,8 +257,7 @@ final class TrainingSession {
         return (sum / Double(d.count), Double(correct) / Double(d.count))
     }
 
-    func finalMetrics() -> FinalMetrics {
-        let (trainLoss, trainAccuracy) = evaluate(data.train)
+    func finalMetrics(trainLoss: Double, trainAccuracy: Double) -> FinalMetrics {
         var m = FinalMetrics(trainLoss: trainLoss, trainAccuracy: trainAccuracy)
         if let v = data.validation {
             let (l, a) = evaluate(v)
