@@ -32,24 +32,34 @@ extension TrainingSession {
         return stride(from: 0, to: values.count, by: step).map { values[$0] }
     }
 
-    /// Hidden units whose output is exactly 0 for every training example (evaluation pass in chunks).
-    func deadNeurons(_ moment: Moment) -> [DeadNeuronRecord] {
+    /// Hidden units whose output is exactly 0 for every training example, and the training split's mean loss
+    /// and accuracy, from one evaluation pass (the final metrics need the same forward pass over the same weights).
+    func trainingPass(_ moment: Moment) -> (dead: [DeadNeuronRecord], loss: Double, accuracy: Double) {
+        let train = data.train
         let hidden = shape.layerCount - 1
-        var alive = (0..<hidden).map { [Bool](repeating: false, count: shape.fanOut($0)) }
-        forEachChunk(data.train) { _, n, _ in
+        // Per hidden unit, the OR of |a| bit patterns over all rows: nonzero iff some output was not ±0.
+        var seen = (0..<hidden).map { [UInt32](repeating: 0, count: shape.fanOut($0)) }
+        var sum = 0.0, correct = 0
+        forEachChunk(train) { _, n, labels in
             for i in 0..<hidden {
-                let width = shape.fanOut(i), a = ws.a[i]
-                alive[i].withUnsafeMutableBufferPointer { flags in
+                let width = shape.fanOut(i)
+                let bits = UnsafeRawPointer(ws.a[i]).assumingMemoryBound(to: UInt32.self)
+                seen[i].withUnsafeMutableBufferPointer { acc in
+                    let o = acc.baseAddress.unsafelyUnwrapped
                     for r in 0..<n {
-                        let row = a + r * width
-                        for j in 0..<width where row[j] != 0 { flags[j] = true }
+                        let row = bits + r * width
+                        for j in 0..<width { o[j] |= row[j] & 0x7fff_ffff }
                     }
                 }
             }
+            let (s, c) = ws.loss(labels: labels, rows: n, gradient: false)
+            sum += s
+            correct += c
         }
-        return (0..<hidden).map { i in
-            DeadNeuronRecord(moment: moment, layer: i, dead: alive[i].lazy.filter { !$0 }.count, units: shape.fanOut(i))
+        let dead = (0..<hidden).map { i in
+            DeadNeuronRecord(moment: moment, layer: i, dead: seen[i].lazy.filter { $0 == 0 }.count, units: shape.fanOut(i))
         }
+        return (dead, sum / Double(train.count), Double(correct) / Double(train.count))
     }
 
     /// Class-1 probability on a resolution × resolution grid over the training data's range padded by 10%

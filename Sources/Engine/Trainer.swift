@@ -70,6 +70,9 @@ final class TrainingSession {
     let rows: Int
     private let batchX: UnsafeMutableBufferPointer<Float>
     private let batchY: UnsafeMutableBufferPointer<Int32>
+    private var shuffler: SeededRandom
+    /// The order of the training examples in the current epoch.
+    private(set) var order: [Int]
 
     init(job: TrainingJob, shape: NetworkShape, data: DataSplits, initial: [Float]) {
         self.job = job
@@ -82,6 +85,41 @@ final class TrainingSession {
         batchX.initialize(repeating: 0)
         batchY = .allocate(capacity: rows)
         batchY.initialize(repeating: 0)
+        shuffler = SeededRandom(seed: job.seed).fork("shuffle")
+        order = Array(0..<data.train.count)
+    }
+
+    /// Draws the next epoch's order (identity when shuffling is off).
+    func newOrder() {
+        guard job.train.shuffle else { return }
+        for k in 0..<order.count { order[k] = k }
+        shuffler.shuffle(&order)
+    }
+
+    /// One epoch over `order` (or its first `limit` minibatches): step, record, clip, update.
+    /// Stops at the first non-finite minibatch loss and reports it as divergence.
+    func trainEpoch(_ epoch: Int, limit: Int = .max, optimizer: inout Optimizer, iteration: inout Int,
+                    iterations: inout [IterationRecord])
+        -> (lossSum: Double, correct: Int, seen: Int, batches: Int, divergence: Divergence?) {
+        let t = job.train, count = data.train.count
+        var lossSum = 0.0, correct = 0, seen = 0, batches = 0
+        var start = 0
+        while start < count && batches < limit {
+            let n = min(t.batch, count - start)
+            if n < t.batch && t.dropLast { break }
+            let (sum, c) = step(order[start..<(start + n)])
+            let loss = sum / Double(n)
+            guard loss.isFinite else {
+                return (lossSum, correct, seen, batches, Divergence(epoch: epoch, iteration: iteration, loss: loss))
+            }
+            if iteration % t.recordEvery == 0 { iterations.append(iterationRecord(iteration, loss: loss)) }
+            clipGradients(ws.grads, t.clip)
+            optimizer.update(ws.params, ws.grads)
+            lossSum += loss; correct += c; seen += n; batches += 1
+            iteration += 1
+            start += n
+        }
+        return (lossSum, correct, seen, batches, nil)
     }
 
     deinit {
@@ -92,16 +130,10 @@ final class TrainingSession {
     func run(progress: (@Sendable (TrainingProgress) -> Void)?) -> TrainingResult {
         let t = job.train, train = data.train
         var snapshots = [snapshot(.initial)]
-        var dead = deadNeurons(.initial)
+        let initialPass = trainingPass(.initial)
+        var dead = initialPass.dead
         let check = job.diagnostics.gradientCheck ? gradientCheck(shape: shape, parameters: initial, data: train) : nil
 
-        var shuffler = SeededRandom(seed: job.seed).fork("shuffle")
-        var order = Array(0..<train.count)
-        func newOrder() {
-            guard t.shuffle else { return }
-            for k in 0..<order.count { order[k] = k }
-            shuffler.shuffle(&order)
-        }
         var optimizer = Optimizer(job.optimizer, parameterCount: shape.parameterCount)
         var epochs: [EpochRecord] = [], iterations: [IterationRecord] = []
         var divergence: Divergence?
@@ -117,26 +149,13 @@ final class TrainingSession {
         }
         training: for epoch in stride(from: 1, through: t.epochs, by: 1) {
             newOrder()
-            var lossSum = 0.0, correct = 0, seen = 0, batches = 0
-            var start = 0
-            while start < train.count {
-                let n = min(t.batch, train.count - start)
-                if n < t.batch && t.dropLast { break }
-                let (sum, c) = step(order[start..<(start + n)])
-                let loss = sum / Double(n)
-                guard loss.isFinite else {
-                    divergence = Divergence(epoch: epoch, iteration: iteration, loss: loss)
-                    break training
-                }
-                if iteration % t.recordEvery == 0 { iterations.append(iterationRecord(iteration, loss: loss)) }
-                clipGradients(ws.grads, t.clip)
-                optimizer.update(ws.params, ws.grads)
-                lossSum += loss; correct += c; seen += n; batches += 1
-                iteration += 1
-                start += n
+            let e = trainEpoch(epoch, optimizer: &optimizer, iteration: &iteration, iterations: &iterations)
+            if let d = e.divergence {
+                divergence = d
+                break training
             }
-            var record = EpochRecord(epoch: epoch, trainLoss: lossSum / Double(max(batches, 1)),
-                                     trainAccuracy: Double(correct) / Double(max(seen, 1)))
+            var record = EpochRecord(epoch: epoch, trainLoss: e.lossSum / Double(max(e.batches, 1)),
+                                     trainAccuracy: Double(e.correct) / Double(max(e.seen, 1)))
             if let v = data.validation {
                 let (l, a) = evaluate(v)
                 record.validationLoss = l
@@ -158,34 +177,40 @@ final class TrainingSession {
             ws.setParameters(b.parameters)
             bestEpoch = b.epoch
         }
+        // The final training-split metrics come from the pass that counts dead units (same weights); with
+        // epochs 0 the weights are still the initial ones, so the initial pass serves.
+        var finalPass = initialPass
         if t.epochs > 0 {
             snapshots.append(snapshot(.trained))
-            dead += deadNeurons(.trained)
+            finalPass = trainingPass(.trained)
+            dead += finalPass.dead
         }
         return TrainingResult(layerWidths: Array(shape.widths.dropFirst()), parameters: shape.parameterCount,
-                              epochsRun: epochsRun, bestEpoch: bestEpoch, final: finalMetrics(),
+                              epochsRun: epochsRun, bestEpoch: bestEpoch, final: finalMetrics(trainLoss: finalPass.loss, trainAccuracy: finalPass.accuracy),
                               epochs: epochs, iterations: iterations, snapshots: snapshots, deadNeurons: dead,
                               gradientCheck: check, predictionGrid: predictionGrid(), divergence: divergence)
     }
 
     /// Gathers the rows into the minibatch buffers, runs forward, loss and backward; gradients end in ws.grads.
+    /// Each row part gathers its own rows on the thread that then computes with them.
     func step(_ indices: ArraySlice<Int>) -> (sum: Double, correct: Int) {
         let width = data.train.width
-        let n = indices.count
-        data.train.features.withUnsafeBufferPointer { f in
+        let x = batchX.baseAddress.unsafelyUnwrapped, y = batchY.baseAddress.unsafelyUnwrapped
+        return data.train.features.withUnsafeBufferPointer { f in
             data.train.labels.withUnsafeBufferPointer { l in
-                let x = batchX.baseAddress.unsafelyUnwrapped, fx = f.baseAddress.unsafelyUnwrapped
-                for (r, k) in indices.enumerated() {
-                    (x + r * width).update(from: fx + k * width, count: width)
-                    batchY[r] = l[k]
+                indices.withUnsafeBufferPointer { idx in
+                    let fx = f.baseAddress.unsafelyUnwrapped, lx = l.baseAddress.unsafelyUnwrapped
+                    let order = idx.baseAddress.unsafelyUnwrapped
+                    return ws.trainStep(UnsafePointer(x), labels: UnsafePointer(y), rows: idx.count) { lo, hi in
+                        for r in lo..<hi {
+                            let k = order[r]
+                            (x + r * width).update(from: fx + k * width, count: width)
+                            y[r] = lx[k]
+                        }
+                    }
                 }
             }
         }
-        let x = UnsafePointer(batchX.baseAddress.unsafelyUnwrapped)
-        ws.forward(x, rows: n)
-        let result = ws.loss(labels: UnsafePointer(batchY.baseAddress.unsafelyUnwrapped), rows: n, gradient: true)
-        ws.backward(x, rows: n)
-        return result
     }
 
     /// Per linear layer mean |∂L/∂W| and ‖∂L/∂W‖₂ of the gradient now in the workspace (weights only, before clipping).
@@ -232,8 +257,7 @@ final class TrainingSession {
         return (sum / Double(d.count), Double(correct) / Double(d.count))
     }
 
-    func finalMetrics() -> FinalMetrics {
-        let (trainLoss, trainAccuracy) = evaluate(data.train)
+    func finalMetrics(trainLoss: Double, trainAccuracy: Double) -> FinalMetrics {
         var m = FinalMetrics(trainLoss: trainLoss, trainAccuracy: trainAccuracy)
         if let v = data.validation {
             let (l, a) = evaluate(v)

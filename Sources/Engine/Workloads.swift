@@ -25,3 +25,77 @@ public enum Workloads {
         }
     }
 }
+
+/// One timed benchmark run: `samples` examples in `steps` minibatch steps took `seconds` of wall time.
+public struct BenchMeasurement: Sendable {
+    public var workload: String
+    public var samples: Int
+    public var steps: Int
+    public var seconds: Double
+
+    public init(workload: String, samples: Int, steps: Int, seconds: Double) {
+        self.workload = workload
+        self.samples = samples
+        self.steps = steps
+        self.seconds = seconds
+    }
+
+    public var samplesPerSecond: Double { seconds > 0 ? Double(samples) / seconds : 0 }
+    public var microsecondsPerStep: Double { steps > 0 ? seconds / Double(steps) * 1e6 : 0 }
+}
+
+extension Workloads {
+    /// Times the training loop only (per-epoch shuffle, forward, loss, backward, update) over `train`, after one warm-up step;
+    /// no snapshots, no evaluation passes. fashion-mlp: one full epoch; online-mlp: `steps` steps (default 20,000).
+    public static func measure(named name: String, train: Dataset, steps: Int? = nil) throws -> BenchMeasurement {
+        guard let job = job(named: name) else {
+            throw EngineError.invalidConfiguration("unknown workload '\(name)'; known: \(names.joined(separator: ", "))")
+        }
+        let data = DataSplits(train: train)
+        try Budget.check(job, inputWidth: train.width, classes: train.classes, trainCount: train.count)
+        try Trainer.validate(job, data)
+        let shape = try NetworkShape(model: job.model, loss: job.loss, inputWidth: train.width, classes: train.classes)
+        var rng = SeededRandom(seed: job.seed).fork("init")
+        let session = TrainingSession(job: job, shape: shape, data: data, initial: initialParameters(shape, model: job.model, rng: &rng))
+        var optimizer = Optimizer(job.optimizer, parameterCount: shape.parameterCount)
+        var iteration = 0, records: [IterationRecord] = []
+
+        // Warm-up: one step touches every buffer and starts the worker threads.
+        session.newOrder()
+        _ = session.trainEpoch(0, limit: 1, optimizer: &optimizer, iteration: &iteration, iterations: &records)
+
+        // fashion-mlp: exactly one epoch; online-mlp: a step count, reshuffling at each epoch boundary.
+        let online = name == "online-mlp"
+        let stepLimit = online ? max(1, steps ?? 20_000) : Int.max
+        var samples = 0, taken = 0, epoch = 1
+        let start = monotonicSeconds()
+        repeat {
+            session.newOrder()
+            let e = session.trainEpoch(epoch, limit: stepLimit - taken, optimizer: &optimizer, iteration: &iteration, iterations: &records)
+            samples += e.seen
+            taken += e.batches
+            epoch += 1
+            if !online || e.divergence != nil || e.batches == 0 { break }
+        } while taken < stepLimit
+        let seconds = monotonicSeconds() - start
+        return BenchMeasurement(workload: name, samples: samples, steps: taken, seconds: seconds)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Seconds on the monotonic clock (for benchmarks only; nothing the engine computes depends on time).
+func monotonicSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
+extension Workloads {
+    /// The BLAS kernel family the engine runs on (for benchmark reports).
+    public static var blasKernelName: String { blasKernel }
+}

@@ -1,4 +1,6 @@
-// The Float32 fast path: buffers allocated once per run, forward/backward through cblas_sgemm, fused kernels.
+// The Float32 fast path: buffers allocated once per run, forward/backward through cblas_sgemm in parts, fused kernels.
+
+import COpenBLAS
 
 /// Parameters, gradients and per-layer activations for up to `capacity` rows, in raw buffers
 /// allocated once (no copy-on-write or exclusivity checks in the inner loops) and freed in deinit.
@@ -13,7 +15,12 @@ final class Workspace {
     private(set) var a: [UnsafeMutablePointer<Float>] = []
     /// ∂L/∂A of the layer being back-propagated (rows × widest hidden layer).
     private let dA: UnsafeMutablePointer<Float>
+    private let widestHidden: Int
     private var storage: [UnsafeMutableBufferPointer<Float>] = []
+    /// Per row part and hidden layer: that part's share of ∂L/∂slope (PReLU), summed over parts in order.
+    private let slopePartial: UnsafeMutablePointer<Float>
+    /// Per row part: its loss sum and count correct (trainStep), added up in part order.
+    private let partialLoss: UnsafeMutablePointer<(sum: Double, correct: Int)>
 
     init(shape: NetworkShape, parameters: [Float], capacity: Int) {
         precondition(parameters.count == shape.parameterCount)
@@ -35,16 +42,23 @@ final class Workspace {
             a.append(ab.baseAddress.unsafelyUnwrapped)
             if shape.isHidden(i) { widest = max(widest, shape.fanOut(i)) }
         }
+        widestHidden = widest
         let db = UnsafeMutableBufferPointer<Float>.allocate(capacity: capacity * widest)
         db.initialize(repeating: 0)
         storage.append(db)
         dA = db.baseAddress.unsafelyUnwrapped
+        slopePartial = .allocate(capacity: Workspace.maxParts * shape.layerCount)
+        slopePartial.initialize(repeating: 0, count: Workspace.maxParts * shape.layerCount)
+        partialLoss = .allocate(capacity: Workspace.maxParts)
+        partialLoss.initialize(repeating: (0, 0), count: Workspace.maxParts)
     }
 
     deinit {
         params.deallocate()
         grads.deallocate()
         for s in storage { s.deallocate() }
+        slopePartial.deallocate()
+        partialLoss.deallocate()
     }
 
     var parameterArray: [Float] { Array(params) }
@@ -54,23 +68,51 @@ final class Workspace {
     private var g: UnsafeMutablePointer<Float> { grads.baseAddress.unsafelyUnwrapped }
     func slope(_ i: Int) -> Float { shape.slopeOffset[i].map { params[$0] } ?? 0 }
 
+    // MARK: partition — fixed by the shape and the row count, never by the number of threads
+
+    /// Multiply-adds of one row's forward pass (the weights).
+    private var rowWork: Int { shape.weightOffset.indices.reduce(0) { $0 + shape.fanIn($1) * shape.fanOut($1) } }
+
+    /// A minibatch runs as 2 row parts (each its own forward, loss and input-gradient chain, no sync between
+    /// layers) when it is big enough to pay for a hand-over (~2 M multiply-adds), else as 1.
+    func rowParts(_ rows: Int) -> Int { rows >= 32 && rows * rowWork >= 1 << 21 ? 2 : 1 }
+
+    /// Layer i's weight gradient runs as 2 parts (halves of its units) when ≥ 1 M multiply-adds, else 1.
+    func unitParts(_ i: Int, rows: Int) -> Int { shape.fanOut(i) >= 32 && rows * shape.fanIn(i) * shape.fanOut(i) >= 1 << 20 ? 2 : 1 }
+
     // MARK: forward — Z = A_prev·Wᵀ + b; A = f(Z)
 
     /// Forward pass over `rows` rows of `input` (rows × widths[0], row-major).
     func forward(_ input: UnsafePointer<Float>, rows: Int) {
         precondition(rows <= capacity)
         guard rows > 0 else { return }
-        var x = input
+        let parts = rowParts(rows)
+        WorkerPool.shared.run(parts: parts) { q in
+            forwardRows(input, partBoundary(q, of: parts, extent: rows), partBoundary(q + 1, of: parts, extent: rows))
+        }
+    }
+
+    /// Forward through every layer for rows lo..<hi only (a row's outputs depend on that row alone).
+    private func forwardRows(_ input: UnsafePointer<Float>, _ lo: Int, _ hi: Int) {
+        let rows = hi - lo
+        guard rows > 0 else { return }
+        var x = input + lo * shape.fanIn(0)
         for i in 0..<shape.layerCount {
             let fin = shape.fanIn(i), fout = shape.fanOut(i)
-            // Z (rows×out) = X (rows×in) · Wᵀ (in×out): W is out×in row-major, so transpose it in the call.
-            gemm(transA: false, transB: true, m: rows, n: fout, k: fin, x, lda: fin, p + shape.weightOffset[i], ldb: fin, z[i], ldc: fout)
-            if shape.isHidden(i) {
-                biasActivate(z[i], a[i], rows: rows, width: fout, bias: p + shape.biasOffset[i], activation: shape.activation, slope: slope(i))
+            let w = p + shape.weightOffset[i], zi = z[i] + lo * fout, ai = a[i] + lo * fout
+            if rows == 1 {
+                // z (out) = W (out×in) · x: a GEMV; sgemm would pack W for one row.
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(fout), Int32(fin), 1, w, Int32(fin), x, 1, 0, zi, 1)
             } else {
-                biasOutput(z[i], a[i], rows: rows, width: fout, bias: p + shape.biasOffset[i], output: shape.output)
+                // Z (rows×out) = X (rows×in) · Wᵀ (in×out): W is out×in row-major, so transpose it in the call.
+                gemm(transA: false, transB: true, m: rows, n: fout, k: fin, x, lda: fin, w, ldb: fin, zi, ldc: fout)
             }
-            x = UnsafePointer(a[i])
+            if shape.isHidden(i) {
+                biasActivate(zi, ai, rows: rows, width: fout, bias: p + shape.biasOffset[i], activation: shape.activation, slope: slope(i))
+            } else {
+                biasOutput(zi, ai, rows: rows, width: fout, bias: p + shape.biasOffset[i], output: shape.output)
+            }
+            x = UnsafePointer(ai)
         }
     }
 
@@ -78,9 +120,22 @@ final class Workspace {
 
     /// Mean loss over the rows (its sum is returned for exact accumulation) and the number classified
     /// correctly; when `gradient`, Z of the output layer is replaced by ∂(mean loss)/∂Z.
+    /// The sum is added up per row part, then over the parts in order, exactly as in `trainStep`.
     func loss(labels: UnsafePointer<Int32>, rows: Int, gradient: Bool) -> (sum: Double, correct: Int) {
-        let n = shape.layerCount - 1
-        return outputLoss(z: z[n], q: a[n], rows: rows, units: shape.outputUnits, labels: labels,
+        let parts = rowParts(rows)
+        var sum = 0.0, correct = 0
+        for q in 0..<parts {
+            let r = lossRows(labels, rows: rows, partBoundary(q, of: parts, extent: rows), partBoundary(q + 1, of: parts, extent: rows), gradient: gradient)
+            sum += r.sum
+            correct += r.correct
+        }
+        return (sum, correct)
+    }
+
+    private func lossRows(_ labels: UnsafePointer<Int32>, rows: Int, _ lo: Int, _ hi: Int, gradient: Bool) -> (sum: Double, correct: Int) {
+        guard hi > lo else { return (0, 0) }
+        let n = shape.layerCount - 1, units = shape.outputUnits
+        return outputLoss(z: z[n] + lo * units, q: a[n] + lo * units, rows: hi - lo, units: units, labels: labels + lo,
                           output: shape.output, loss: shape.loss, gradientScale: gradient ? 1 / Float(rows) : nil)
     }
 
@@ -90,25 +145,95 @@ final class Workspace {
     /// The first layer's input gradient is never formed.
     func backward(_ input: UnsafePointer<Float>, rows: Int) {
         guard rows > 0 else { grads.update(repeating: 0); return }
-        for i in stride(from: shape.layerCount - 1, through: 0, by: -1) {
+        let parts = rowParts(rows)
+        WorkerPool.shared.run(parts: parts) { q in
+            backwardRows(q, partBoundary(q, of: parts, extent: rows), partBoundary(q + 1, of: parts, extent: rows))
+        }
+        weightGradients(input, rows: rows, parts: parts)
+    }
+
+    /// One minibatch: forward, loss with its gradient, backward, in two parallel regions: the row parts run
+    /// gather → forward → loss → input-gradient chain without waiting for each other; then the weight
+    /// gradients, which sum over all rows, run split by units. Same bits as forward + loss + backward.
+    /// `gather(lo, hi)` fills rows lo..<hi of `input` and `labels` (called once per row part, on its thread).
+    func trainStep(_ input: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int,
+                   gather: (_ lo: Int, _ hi: Int) -> Void) -> (sum: Double, correct: Int) {
+        precondition(rows <= capacity)
+        guard rows > 0 else { grads.update(repeating: 0); return (0, 0) }
+        let parts = rowParts(rows)
+        let out = partialLoss
+        WorkerPool.shared.run(parts: parts) { q in
+            let lo = partBoundary(q, of: parts, extent: rows), hi = partBoundary(q + 1, of: parts, extent: rows)
+            gather(lo, hi)
+            forwardRows(input, lo, hi)
+            out[q] = lossRows(labels, rows: rows, lo, hi, gradient: true)
+            backwardRows(q, lo, hi)
+        }
+        weightGradients(input, rows: rows, parts: parts)
+        var sum = 0.0, correct = 0
+        for q in 0..<parts { sum += out[q].sum; correct += out[q].correct }
+        return (sum, correct)
+    }
+
+    static let maxParts = 2
+
+    /// ∂A_prev = ∂Z·W and ∂Z_prev = ∂A_prev ⊙ f′(Z_prev) for rows lo..<hi, from the output layer down to layer 1.
+    private func backwardRows(_ q: Int, _ lo: Int, _ hi: Int) {
+        let rows = hi - lo
+        for i in stride(from: shape.layerCount - 1, to: 0, by: -1) {
+            slopePartial[q * shape.layerCount + i - 1] = 0
+            guard rows > 0 else { continue }
             let fin = shape.fanIn(i), fout = shape.fanOut(i)
-            let x = i == 0 ? input : UnsafePointer(a[i - 1])
-            // ∂W (out×in) = ∂Zᵀ (out×rows) · X (rows×in)
-            gemm(transA: true, transB: false, m: fout, n: fin, k: rows, z[i], lda: fout, x, ldb: fin, g + shape.weightOffset[i], ldc: fin)
-            columnSums(z[i], rows: rows, width: fout, into: g + shape.biasOffset[i])
-            guard i > 0 else { break }
-            // ∂A_prev (rows×in) = ∂Z (rows×out) · W (out×in)
-            gemm(transA: false, transB: false, m: rows, n: fin, k: fout, z[i], lda: fout, p + shape.weightOffset[i], ldb: fin, dA, ldc: fin)
-            let slopeGrad = activationBackward(dA, z: z[i - 1], rows: rows, width: fin,
-                                               activation: shape.activation, slope: slope(i - 1))
-            if let s = shape.slopeOffset[i - 1] { grads[s] = slopeGrad }
+            // Each part owns dA rows lo..<hi at the widest layer's stride: the parts do not wait for each other
+            // between layers, so a per-layer stride would let one part's layer overlap the other's.
+            let w = p + shape.weightOffset[i], dz = z[i] + lo * fout, da = dA + lo * widestHidden
+            if rows == 1 {
+                // ∂a_prev (in) = Wᵀ (in×out) · ∂z
+                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(fout), Int32(fin), 1, w, Int32(fin), dz, 1, 0, da, 1)
+            } else {
+                // ∂A_prev (rows×in) = ∂Z (rows×out) · W (out×in)
+                gemm(transA: false, transB: false, m: rows, n: fin, k: fout, dz, lda: fout, w, ldb: fin, da, ldc: fin)
+            }
+            slopePartial[q * shape.layerCount + i - 1] =
+                activationBackward(da, z: z[i - 1] + lo * fin, rows: rows, width: fin, activation: shape.activation, slope: slope(i - 1))
+        }
+    }
+
+    /// ∂W (out×in) = ∂Zᵀ (out×rows) · X (rows×in) and ∂b = Σ_rows ∂Z for every layer, each split into unit
+    /// parts; then the PReLU slopes' gradients, summed over the row parts in order.
+    private func weightGradients(_ input: UnsafePointer<Float>, rows: Int, parts rowPartCount: Int) {
+        let layers = shape.layerCount
+        let parts = (0..<layers).contains { unitParts($0, rows: rows) > 1 } ? 2 : 1
+        WorkerPool.shared.run(parts: parts) { q in
+            for i in 0..<layers {
+                let split = unitParts(i, rows: rows)
+                guard q < split else { continue }
+                let fin = shape.fanIn(i), fout = shape.fanOut(i)
+                let lo = partBoundary(q, of: split, extent: fout), hi = partBoundary(q + 1, of: split, extent: fout)
+                guard hi > lo else { continue }
+                let x = i == 0 ? input : UnsafePointer(a[i - 1])
+                let dW = g + shape.weightOffset[i] + lo * fin
+                if rows == 1 {
+                    outerProduct(z[i] + lo, count: hi - lo, x, width: fin, into: dW)
+                } else {
+                    gemm(transA: true, transB: false, m: hi - lo, n: fin, k: rows, z[i] + lo, lda: fout, x, ldb: fin, dW, ldc: fin)
+                }
+                columnSums(z[i] + lo, rows: rows, width: hi - lo, stride: fout, into: g + shape.biasOffset[i] + lo)
+            }
+        }
+        for i in 0..<(layers - 1) {
+            guard let s = shape.slopeOffset[i] else { continue }
+            var total: Float = 0
+            for q in 0..<rowPartCount { total += slopePartial[q * layers + i] }
+            grads[s] = total
         }
     }
 }
 
 // MARK: fused elementwise kernels
 
-/// z += b; a = f(z), row by row. Returns nothing; the switch sits outside the loops so each case is a tight loop.
+/// z += b; a = f(z), row by row. The switch sits outside the loops so each case is a tight loop; ReLU, the
+/// workhorse, runs 8 lanes at a time with the scalar form's exact semantics (a = z > 0 ? z : 0).
 func biasActivate(_ z: UnsafeMutablePointer<Float>, _ a: UnsafeMutablePointer<Float>, rows: Int, width: Int,
                   bias: UnsafePointer<Float>, activation: Activation, slope: Float) {
     @inline(__always) func apply(_ f: (Float) -> Float) {
@@ -122,12 +247,37 @@ func biasActivate(_ z: UnsafeMutablePointer<Float>, _ a: UnsafeMutablePointer<Fl
         }
     }
     switch activation {
-    case .relu: apply { $0 > 0 ? $0 : 0 }
+    case .relu:
+        let zero = SIMD8<Float>(repeating: 0)
+        for r in 0..<rows {
+            let zr = z + r * width, ar = a + r * width
+            var j = 0
+            while j + 8 <= width {
+                let v = load8(zr + j) + load8(bias + j)
+                store8(v, zr + j)
+                store8(zero.replacing(with: v, where: v .> zero), ar + j)
+                j += 8
+            }
+            while j < width {
+                let v = zr[j] + bias[j]
+                zr[j] = v
+                ar[j] = v > 0 ? v : 0
+                j += 1
+            }
+        }
     case .identity: apply { $0 }
     case .leakyRelu(let s): apply { $0 > 0 ? $0 : s * $0 }
     case .prelu: apply { $0 > 0 ? $0 : slope * $0 }
     default: apply { activationValue(activation, $0, slope: slope) }
     }
+}
+
+@inline(__always) func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+@inline(__always) func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> { load8(UnsafePointer(p)) }
+@inline(__always) func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
 /// z += b; q = output nonlinearity (σ for one unit, softmax over the row, or identity).
@@ -159,7 +309,14 @@ func activationBackward(_ dA: UnsafePointer<Float>, z: UnsafeMutablePointer<Floa
                         activation: Activation, slope: Float) -> Float {
     let n = rows * width
     switch activation {
-    case .relu: for k in 0..<n { z[k] = z[k] > 0 ? dA[k] : 0 }
+    case .relu:
+        let zero = SIMD8<Float>(repeating: 0)
+        var k = 0
+        while k + 8 <= n {
+            store8(zero.replacing(with: load8(dA + k), where: load8(z + k) .> zero), z + k)
+            k += 8
+        }
+        while k < n { z[k] = z[k] > 0 ? dA[k] : 0; k += 1 }
     case .identity: for k in 0..<n { z[k] = dA[k] }
     case .prelu:
         var ds: Float = 0
@@ -173,11 +330,24 @@ func activationBackward(_ dA: UnsafePointer<Float>, z: UnsafeMutablePointer<Floa
     return 0
 }
 
-/// out_j = Σ_r m[r][j], accumulated row by row in a fixed order (deterministic).
-func columnSums(_ m: UnsafePointer<Float>, rows: Int, width: Int, into out: UnsafeMutablePointer<Float>) {
+/// out_j = Σ_r m[r][j] for j < width (rows `stride` apart), accumulated row by row in a fixed order (deterministic).
+func columnSums(_ m: UnsafePointer<Float>, rows: Int, width: Int, stride: Int, into out: UnsafeMutablePointer<Float>) {
     for j in 0..<width { out[j] = 0 }
     for r in 0..<rows {
-        let mr = m + r * width
-        for j in 0..<width { out[j] += mr[j] }
+        let mr = m + r * stride
+        var j = 0
+        while j + 8 <= width { store8(load8(out + j) + load8(mr + j), out + j); j += 8 }
+        while j < width { out[j] += mr[j]; j += 1 }
+    }
+}
+
+/// ∂W rows for one example: out[o][j] = dz[o]·x[j] (what sgemm with k = 1 computes: one rounding per product).
+func outerProduct(_ dz: UnsafePointer<Float>, count: Int, _ x: UnsafePointer<Float>, width: Int, into out: UnsafeMutablePointer<Float>) {
+    for o in 0..<count {
+        let s = dz[o], row = out + o * width
+        let sv = SIMD8<Float>(repeating: s)
+        var j = 0
+        while j + 8 <= width { store8(sv * load8(x + j), row + j); j += 8 }
+        while j < width { row[j] = s * x[j]; j += 1 }
     }
 }
