@@ -64,7 +64,7 @@ private func cpuHasAVX512ForSkylakeX() -> Bool {
     defer { fclose(f) }
     var line = [CChar](repeating: 0, count: 8192)
     while fgets(&line, Int32(line.count), f) != nil {
-        let text = String(cString: line)
+        let text = String(decoding: line.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         guard text.hasPrefix("flags") else { continue }
         let flags = Set(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }))
         return ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy { flags.contains(Substring($0)) }

@@ -97,6 +97,30 @@ public enum Builder {
         var runFor: [String: (BlockRun, Double)] = [:]
         for (job, r) in zip(jobs, runs) { runFor["\(job.chapter)/\(job.block)"] = r }
 
+        // Inline results resolve against any block of the book: `{=block.q}` in its own chapter,
+        // `{=chapter/block.q}` elsewhere.
+        var outcomes: [String: BlockOutcome] = [:]
+        var failedBlocks = Set<String>()
+        for (ci, ch) in book.chapters.enumerated() {
+            for (bi, b) in ch.blocks.enumerated() {
+                guard let id = b.id else { continue }
+                if let run = runFor["\(ci)/\(bi)"], run.0.failure == nil {
+                    outcomes["\(ch.slug)/\(id)"] = run.0.outcome
+                } else {
+                    failedBlocks.insert("\(ch.slug)/\(id)")
+                }
+            }
+        }
+        func resolver(for slug: String) -> (ResultReference) -> Result<String, ReferenceError> {
+            { ref in
+                let key = "\(ref.chapter ?? slug)/\(ref.block)"
+                if let outcome = outcomes[key] { return InlineResults.evaluate(ref, in: outcome) }
+                if failedBlocks.contains(key) { return .failure(ReferenceError("block '\(ref.block)' failed")) }
+                let known = outcomes.keys.filter { $0.hasPrefix("\(ref.chapter ?? slug)/") }.map { String($0.split(separator: "/").last ?? "") }.sorted()
+                return .failure(ReferenceError("no block '\(ref.block)' in \(ref.chapter ?? "this chapter")", hint: suggestion(for: ref.block, in: known)))
+            }
+        }
+
         var statuses: [BlockStatus] = []
         var diagnostics = book.allDiagnostics
         var rendered: [RenderedChapter] = []
@@ -121,8 +145,11 @@ public enum Builder {
                 onBlock?(status)
             }
             let reserved = Set(ch.blocks.compactMap(\.id))
-            rendered.append(ChapterRenderer.render(ch.chapter, slug: ch.slug, frontMatterTitle: ch.meta.title,
-                                                   figures: figures, reservedIDs: reserved, rawHTML: options.rawHTML))
+            let page = ChapterRenderer.render(ch.chapter, slug: ch.slug, frontMatterTitle: ch.meta.title,
+                                              figures: figures, reservedIDs: reserved, rawHTML: options.rawHTML,
+                                              resolve: resolver(for: ch.slug))
+            diagnostics += page.diagnostics
+            rendered.append(page)
         }
 
         // What check compares against later.

@@ -19,13 +19,18 @@ public struct RenderedChapter: Sendable {
     public var html: String
     public var sections: [Section]
     public var hasMath: Bool
+    /// Inline results that could not be computed, located in the chapter file.
+    public var diagnostics: [Diagnostic] = []
 }
 
 public enum ChapterRenderer {
     /// `figures[i]` is the HTML of the i-th experiment block of `chapter` (in document order).
     /// `reservedIDs` are ids already used on the page (the blocks'), which headings must not take.
     public static func render(_ chapter: Chapter, slug: String, frontMatterTitle: String?, figures: [String],
-                              reservedIDs: Set<String>, rawHTML: Bool = true) -> RenderedChapter {
+                              reservedIDs: Set<String>, rawHTML: Bool = true,
+                              resolve: (ResultReference) -> Result<String, ReferenceError> = { _ in
+                                  .failure(ReferenceError("no results are available"))
+                              }) -> RenderedChapter {
         // 1. Prose with each block replaced by a placeholder paragraph.
         var blockStem = "LBBLOCK"
         let all = chapter.nodes.map { node -> String in
@@ -52,12 +57,16 @@ public enum ChapterRenderer {
         var html = MarkdownHTML.render(protected, rawHTML: rawHTML)
         html = math.restore(html)
 
-        // 3. Heading ids and sections.
+        // 3. Inline results: `{=block.quantity}` code spans become computed numbers.
+        var diagnostics: [Diagnostic] = []
+        html = replaceInlineResults(html, chapter: chapter, resolve: resolve, diagnostics: &diagnostics)
+
+        // 4. Heading ids and sections.
         var used = reservedIDs
         var sections: [Section] = []
         html = addHeadingAnchors(html, used: &used, sections: &sections)
 
-        // 4. Figures in place of the placeholders.
+        // 5. Figures in place of the placeholders.
         for (i, fig) in figures.enumerated().reversed() {
             let tok = "\(blockStem)\(i)Z"
             html = html.replacingOccurrences(of: "<p>\(tok)</p>", with: fig)
@@ -78,7 +87,56 @@ public enum ChapterRenderer {
         }
         return RenderedChapter(slug: slug, title: plainText(ofHTML: titleHTML), titleHTML: titleHTML, html: html,
                                sections: sections.filter { $0.level == 2 || $0.level == 3 },
-                               hasMath: !math.formulas.isEmpty)
+                               hasMath: !math.formulas.isEmpty, diagnostics: diagnostics)
+    }
+
+    static func replaceInlineResults(_ html: String, chapter: Chapter,
+                                     resolve: (ResultReference) -> Result<String, ReferenceError>,
+                                     diagnostics: inout [Diagnostic]) -> String {
+        guard html.contains("<code>{=") else { return html }
+        var out = ""
+        var rest = html[...]
+        while let open = rest.range(of: "<code>{=") {
+            guard let close = rest[open.upperBound...].range(of: "}</code>") else { break }
+            let text = String(rest[open.upperBound..<close.lowerBound])
+            out += rest[..<open.lowerBound]
+            rest = rest[close.upperBound...]
+            let location = locate("{=\(decodeEntities(text))}", in: chapter)
+            guard let ref = ResultReference.parse(decodeEntities(text)) else {
+                diagnostics.append(.error(at: location, "malformed inline result '{=\(decodeEntities(text))}'",
+                                          hint: "write {=BLOCK.QUANTITY}, {=BLOCK[VARIANT].QUANTITY} or {=CHAPTER/BLOCK.QUANTITY:ARG}"))
+                out += "<span class=\"result-error\">{=\(text)}</span>"
+                continue
+            }
+            switch resolve(ref) {
+            case .success(let value):
+                out += "<span class=\"result\">\(Escape.html(value))</span>"
+            case .failure(let e):
+                diagnostics.append(.error(at: location, "inline result '{=\(decodeEntities(text))}': \(e.message)", hint: e.hint))
+                out += "<span class=\"result-error\" title=\"\(Escape.html(e.message))\">{=\(text)}</span>"
+            }
+        }
+        return out + rest
+    }
+
+    /// The first line of the chapter file that holds `needle` (a reference as the author wrote it).
+    static func locate(_ needle: String, in chapter: Chapter) -> SourceLocation {
+        for node in chapter.nodes {
+            guard case .markdown(let text, let start) = node else { continue }
+            for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                if let r = line.range(of: needle) {
+                    return SourceLocation(file: chapter.file, line: start.line + i,
+                                          column: line.distance(from: line.startIndex, to: r.lowerBound) + 1)
+                }
+            }
+        }
+        return SourceLocation(file: chapter.file, line: 1)
+    }
+
+    static func decodeEntities(_ s: String) -> String {
+        s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&amp;", with: "&")
     }
 
     /// Adds `id` and a self-link to every <h1>…<h6> cmark produced.

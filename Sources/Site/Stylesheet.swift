@@ -68,6 +68,8 @@ details.echo summary { cursor: pointer; color: var(--muted); font-size: .9rem; }
 .experiment-error { border: 1px solid var(--error-border); background: var(--error-bg); color: var(--error-fg); border-radius: 6px; padding: .75rem 1rem; margin: .5rem 0; }
 .experiment-error .where { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .9rem; }
 .experiment-error ul { margin: .5rem 0 0; padding-left: 1.2rem; }
+.result { font-variant-numeric: tabular-nums; }
+.result-error { color: var(--error-fg); background: var(--error-bg); font-family: ui-monospace, monospace; font-size: .9em; }
 /* Navigation */
 .chapter-toc { border: 1px solid var(--border); background: var(--panel); border-radius: 8px; padding: .5rem 1rem; margin: 0 0 1.5rem; max-width: 44rem; }
 .chapter-toc summary { cursor: pointer; font-weight: 600; }

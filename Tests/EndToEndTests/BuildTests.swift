@@ -76,6 +76,10 @@ enum Fixture {
         #expect(xor.contains("rel=\"next\" href=\"02-depth.html\""))
         #expect(xor.contains("<svg"))
         #expect(xor.components(separatedBy: "<td>yes</td>").count == 3, "gradient check passes on both layers")
+        // Inline results carry the numbers of the runs, the same that the JSON holds.
+        #expect(xor.contains("The network reaches <span class=\"result\">100.00 %</span> on the four points after <span class=\"result\">300</span> epochs"))
+        #expect(xor.contains("the sigmoid&#39;s first layer gets <span class=\"result\">") || xor.contains("the sigmoid’s first layer gets <span class=\"result\">"))
+        #expect(!xor.contains("result-error"))
         #expect(xor.range(of: "</h1>")?.lowerBound ?? xor.endIndex < xor.range(of: "On this page")?.lowerBound ?? xor.startIndex)
         #expect(!xor.contains("/tmp/") && !xor.contains(Fixture.root.path))
     }
@@ -110,8 +114,12 @@ enum Fixture {
         #expect(bad.contains("does/not/exist"))
         let good = Fixture.read(out, "01-good.html")
         #expect(good.contains("<figure class=\"experiment\" id=\"fine\">"))
-        #expect(!good.contains("experiment-error"))
+        #expect(!good.contains("experiment-error"))   // the block ran; only the page's references are wrong
         #expect(good.contains("train acc."))
+        #expect(good.contains("<span class=\"result-error\""))
+        let reference = r.diagnostics.first { $0.message.contains("train-acuracy") }
+        #expect(reference?.description == "chapters/01-good.md:12:18: error: inline result '{=fine.train-acuracy}': unknown quantity 'train-acuracy'; did you mean 'train-accuracy'?")
+        #expect(r.diagnostics.contains { $0.message == "inline result '{=fine[x].epochs}': block 'fine' has no variant 'x'" })
         let typo = r.diagnostics.first { $0.message.contains("sigmoidd") }
         #expect(typo?.description.hasPrefix("chapters/02-bad.md:8:") == true)
         #expect(typo?.hint == "did you mean 'sigmoid'?")

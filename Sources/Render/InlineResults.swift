@@ -1,0 +1,215 @@
+// Inline results: `{=BLOCK[VARIANT].QUANTITY:ARGS}` in a code span becomes a number the engine computed,
+// so the prose that reads a figure can never disagree with it (knitr's `r x`, Quarto's inline expressions).
+import Engine
+import Execute
+import Foundation
+import LabbookCore
+
+/// A parsed reference such as `02-activation-functions/activation-sweep[relu].test-accuracy` or
+/// `gradient-flow[sigmoid].gradient-ratio-first:4:0`.
+public struct ResultReference: Sendable, Hashable {
+    /// Another chapter's slug, when the block is not in this chapter.
+    public var chapter: String?
+    public var block: String
+    public var variant: String?
+    public var quantity: String
+    public var arguments: [String]
+
+    /// Parses the text between `{=` and `}`; nil when it is not a reference at all.
+    public static func parse(_ text: String) -> ResultReference? {
+        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        var chapter: String?
+        if let slash = rest.firstIndex(of: "/") {
+            chapter = String(rest[..<slash])
+            rest = rest[rest.index(after: slash)...]
+        }
+        guard let dot = rest.firstIndex(of: ".") else { return nil }
+        var head = rest[..<dot]
+        let tail = rest[rest.index(after: dot)...]
+        var variant: String?
+        if let open = head.firstIndex(of: "["), head.hasSuffix("]") {
+            variant = String(head[head.index(after: open)..<head.index(before: head.endIndex)])
+            head = head[..<open]
+        }
+        let parts = tail.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard !head.isEmpty, let quantity = parts.first, !quantity.isEmpty else { return nil }
+        return ResultReference(chapter: chapter, block: String(head), variant: variant, quantity: quantity,
+                               arguments: Array(parts.dropFirst()))
+    }
+
+    /// Every quantity a reference may name, with the arguments it takes.
+    public static let quantities: [(name: String, arguments: String, meaning: String)] = [
+        ("train-accuracy", "", "final accuracy on the training set, %"),
+        ("validation-accuracy", "", "final accuracy on the validation split, %"),
+        ("test-accuracy", "", "final accuracy on the test set, %"),
+        ("train-loss", "", "final loss on the training set"),
+        ("validation-loss", "", "final loss on the validation split"),
+        ("test-loss", "", "final loss on the test set"),
+        ("epochs", "", "epochs run"),
+        ("best-epoch", "", "epoch whose weights were kept"),
+        ("parameters", "", "number of trainable parameters"),
+        ("dead-init", ":LAYER", "dead units of hidden layer LAYER at initialisation, %"),
+        ("dead-trained", ":LAYER", "dead units of hidden layer LAYER after training, %"),
+        ("median-log10-gradient-init", ":LAYER", "median of log10 |∂L/∂w| of layer LAYER at initialisation"),
+        ("median-log10-gradient-trained", ":LAYER", "median of log10 |∂L/∂w| of layer LAYER after training"),
+        ("mean-abs-gradient-first", ":LAYER", "mean |∂L/∂W| of layer LAYER at the first recorded iteration"),
+        ("mean-abs-gradient-last", ":LAYER", "mean |∂L/∂W| of layer LAYER at the last recorded iteration"),
+        ("gradient-ratio-first", ":A:B", "mean |∂L/∂W| of layer A over that of layer B, first recorded iteration"),
+        ("gradient-ratio-last", ":A:B", "the same at the last recorded iteration"),
+        ("gradient-check", ":LAYER", "max relative difference of the gradient check for layer LAYER"),
+        ("max-gradient-check", "", "the largest max relative difference over all layers"),
+        ("fraction-zero-activations", ":LAYER", "share of exact zeros among layer LAYER's sampled activations after training, %"),
+        ("rnn-gradient-norm", ":SCALE:STEP", "gradient norm reaching time step STEP for weight scale SCALE"),
+        ("rnn-gradient-ratio", ":SCALE", "gradient norm at the first step over that at the last step, for weight scale SCALE"),
+    ]
+}
+
+public enum InlineResults {
+    /// The value of `ref` in `outcome`, formatted for prose, or why it cannot be computed.
+    public static func evaluate(_ ref: ResultReference, in outcome: BlockOutcome) -> Result<String, ReferenceError> {
+        let candidates = outcome.variants
+        let chosen: VariantOutcome?
+        if let v = ref.variant {
+            chosen = candidates.first { $0.label == v }
+            if chosen == nil {
+                let labels = candidates.map(\.label)
+                return .failure(ReferenceError("block '\(ref.block)' has no variant '\(v)'", hint: suggestion(for: v, in: labels)))
+            }
+        } else if candidates.count == 1 {
+            chosen = candidates.first
+        } else {
+            return .failure(ReferenceError("block '\(ref.block)' has \(candidates.count) variants; name one",
+                                           hint: "write \(ref.block)[\(candidates.first?.label ?? "")].\(ref.quantity)"))
+        }
+        guard let variant = chosen else { return .failure(ReferenceError("block '\(ref.block)' produced nothing")) }
+        func int(_ i: Int) -> Int? { i < ref.arguments.count ? Int(ref.arguments[i]) : nil }
+        func need(_ n: Int) -> ReferenceError? {
+            ref.arguments.count == n ? nil : ReferenceError("'\(ref.quantity)' takes \(n) argument\(n == 1 ? "" : "s") after ':', got \(ref.arguments.count)")
+        }
+
+        if ref.quantity.hasPrefix("rnn-") {
+            guard let probe = variant.recurrent else { return .failure(ReferenceError("block '\(ref.block)' is not a recurrent probe")) }
+            let scale = ref.arguments.first.flatMap(Double.init)
+            guard let series = probe.series.first(where: { scale != nil && abs($0.weightScale - (scale ?? 0)) < 1e-9 }) else {
+                return .failure(ReferenceError("no weight scale '\(ref.arguments.first ?? "")' in '\(ref.block)'",
+                                               hint: "the scales are " + probe.series.map { NumberFormat.compact($0.weightScale) }.joined(separator: ", ")))
+            }
+            switch ref.quantity {
+            case "rnn-gradient-norm":
+                if let e = need(2) { return .failure(e) }
+                guard let t = int(1), t >= 0, t < series.gradientNorms.count else {
+                    return .failure(ReferenceError("time step out of range 0…\(series.gradientNorms.count - 1)"))
+                }
+                return .success(scientific(series.gradientNorms[t]))
+            case "rnn-gradient-ratio":
+                if let e = need(1) { return .failure(e) }
+                guard let first = series.gradientNorms.first, let last = series.gradientNorms.last, last != 0 else {
+                    return .failure(ReferenceError("no gradient norms recorded"))
+                }
+                return .success(scientific(first / last))
+            default:
+                break
+            }
+        }
+        guard let r = variant.training else {
+            return .failure(ReferenceError("block '\(ref.block)' trained nothing", hint: "inline results read trained runs"))
+        }
+        let f = r.final
+        func percent(_ x: Double?) -> Result<String, ReferenceError> {
+            x.map { .success(NumberFormat.fixed($0 * 100, 2) + " %") } ?? .failure(ReferenceError("'\(ref.quantity)' was not computed (no such split?)"))
+        }
+        func loss(_ x: Double?) -> Result<String, ReferenceError> {
+            x.map { .success(NumberFormat.fixed($0, 4)) } ?? .failure(ReferenceError("'\(ref.quantity)' was not computed (no such split?)"))
+        }
+        switch ref.quantity {
+        case "train-accuracy": return percent(f.trainAccuracy)
+        case "validation-accuracy": return percent(f.validationAccuracy)
+        case "test-accuracy": return percent(f.testAccuracy)
+        case "train-loss": return loss(f.trainLoss)
+        case "validation-loss": return loss(f.validationLoss)
+        case "test-loss": return loss(f.testLoss)
+        case "epochs": return .success("\(r.epochsRun)")
+        case "best-epoch": return .success("\(r.bestEpoch)")
+        case "parameters": return .success(NumberFormat.grouped(r.parameters))
+        case "dead-init", "dead-trained":
+            if let e = need(1) { return .failure(e) }
+            let moment: Moment = ref.quantity == "dead-init" ? .initial : .trained
+            guard let layer = int(0), let d = r.deadNeurons.first(where: { $0.layer == layer && $0.moment == moment }), d.units > 0 else {
+                return .failure(ReferenceError("no dead-unit count for hidden layer '\(ref.arguments.first ?? "")' \(moment == .initial ? "at init" : "after training")"))
+            }
+            return .success(NumberFormat.fixed(Double(d.dead) / Double(d.units) * 100, 1) + " %")
+        case "median-log10-gradient-init", "median-log10-gradient-trained":
+            if let e = need(1) { return .failure(e) }
+            let moment: Moment = ref.quantity.hasSuffix("init") ? .initial : .trained
+            guard let layer = int(0), let sample = r.snapshots.first(where: { $0.moment == moment })?.layers.first(where: { $0.layer == layer }) else {
+                return .failure(ReferenceError("no gradient sample for layer '\(ref.arguments.first ?? "")'"))
+            }
+            let logs = sample.gradients.filter { $0 != 0 }.map { log10(Double(abs($0))) }.sorted()
+            guard !logs.isEmpty else { return .failure(ReferenceError("every gradient of layer \(layer) is zero")) }
+            return .success(NumberFormat.fixed(logs[logs.count / 2], 1).replacingOccurrences(of: "-", with: "−"))
+        case "mean-abs-gradient-first", "mean-abs-gradient-last":
+            if let e = need(1) { return .failure(e) }
+            let rec = ref.quantity.hasSuffix("first") ? r.iterations.first : r.iterations.last
+            guard let layer = int(0), let rec, layer >= 0, layer < rec.meanAbsGradient.count else {
+                return .failure(ReferenceError("no gradient record for layer '\(ref.arguments.first ?? "")'"))
+            }
+            return .success(scientific(rec.meanAbsGradient[layer]))
+        case "gradient-ratio-first", "gradient-ratio-last":
+            if let e = need(2) { return .failure(e) }
+            let rec = ref.quantity.hasSuffix("first") ? r.iterations.first : r.iterations.last
+            guard let a = int(0), let b = int(1), let rec, a >= 0, b >= 0, a < rec.meanAbsGradient.count, b < rec.meanAbsGradient.count,
+                  rec.meanAbsGradient[b] != 0 else {
+                return .failure(ReferenceError("no gradient record for layers '\(ref.arguments.joined(separator: ":"))'"))
+            }
+            return .success(scientific(rec.meanAbsGradient[a] / rec.meanAbsGradient[b]))
+        case "gradient-check":
+            if let e = need(1) { return .failure(e) }
+            guard let layer = int(0), let row = r.gradientCheck?.first(where: { $0.layer == layer }) else {
+                return .failure(ReferenceError("no gradient check for layer '\(ref.arguments.first ?? "")'", hint: "add gradient-check to show"))
+            }
+            return .success(scientific(row.maxRelativeDifference))
+        case "max-gradient-check":
+            guard let rows = r.gradientCheck, let m = rows.map(\.maxRelativeDifference).max() else {
+                return .failure(ReferenceError("no gradient check in '\(ref.block)'", hint: "add gradient-check to show"))
+            }
+            return .success(scientific(m))
+        case "fraction-zero-activations":
+            if let e = need(1) { return .failure(e) }
+            guard let layer = int(0), let sample = r.snapshots.first(where: { $0.moment == .trained })?.layers.first(where: { $0.layer == layer }),
+                  !sample.activations.isEmpty else {
+                return .failure(ReferenceError("no trained activation sample for layer '\(ref.arguments.first ?? "")'"))
+            }
+            let zeros = sample.activations.filter { $0 == 0 }.count
+            return .success(NumberFormat.fixed(Double(zeros) / Double(sample.activations.count) * 100, 1) + " %")
+        default:
+            return .failure(ReferenceError("unknown quantity '\(ref.quantity)'",
+                                           hint: suggestion(for: ref.quantity, in: ResultReference.quantities.map(\.name))))
+        }
+    }
+
+    /// Two significant digits; powers of ten beyond ±3 written as `3.1 × 10⁻⁴`.
+    public static func scientific(_ x: Double) -> String {
+        guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
+        if x == 0 { return "0" }
+        let e = Int(floor(log10(abs(x))))
+        if (-3...3).contains(e) {
+            let decimals = max(0, 1 - e)
+            return NumberFormat.fixed(x, decimals).replacingOccurrences(of: "-", with: "−")
+        }
+        let m = x / pow(10, Double(e))
+        var mant = NumberFormat.fixed(m, 1)
+        var exp = e
+        if mant == "10.0" || mant == "-10.0" { mant = m < 0 ? "-1.0" : "1.0"; exp += 1 }
+        let sup: [Character: Character] = ["0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹", "-": "⁻"]
+        return mant.replacingOccurrences(of: "-", with: "−") + " × 10" + String(String(exp).compactMap { sup[$0] })
+    }
+}
+
+public struct ReferenceError: Error, Sendable, Hashable {
+    public var message: String
+    public var hint: String?
+    public init(_ message: String, hint: String? = nil) {
+        self.message = message
+        self.hint = hint
+    }
+}
