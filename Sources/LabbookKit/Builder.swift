@@ -80,7 +80,10 @@ public struct BuildReport: Sendable {
 
 public enum Builder {
     /// Builds the book. `onBlock` is called as each block finishes (in document order).
-    public static func build(_ options: BuildOptions, onBlock: (@Sendable (BlockStatus) -> Void)? = nil) throws -> BuildReport {
+    /// Builds the book. `onBlock` is called as each block finishes (invalid blocks first, then runs as they
+    /// complete); `progress`, when given, follows the running variants for a live display.
+    public static func build(_ options: BuildOptions, progress: BuildProgress? = nil,
+                             onBlock: (@Sendable (BlockStatus) -> Void)? = nil) throws -> BuildReport {
         let book = try BookLoader.load(options.book)
         let context = RunContext(bookDirectory: options.book.path, environment: options.environment)
 
@@ -93,7 +96,16 @@ public enum Builder {
                 if let spec = b.spec { jobs.append(Job(chapter: ci, block: bi, spec: spec)) }
             }
         }
-        let runs = Executor.runAll(jobs.map(\.spec), context: context, cache: options.cache.map(RunCache.init), jobs: options.jobs)
+        for ch in book.chapters {
+            for b in ch.blocks where b.spec == nil {
+                onBlock?(status(location: b.location, id: b.id, spec: nil, diagnostics: b.diagnostics, run: nil, seconds: 0))
+            }
+        }
+        let specs = jobs.map(\.spec)
+        let runs = Executor.runAll(specs, context: context, cache: options.cache.map(RunCache.init), jobs: options.jobs,
+                                   progress: progress) { i, run, seconds in
+            onBlock?(status(location: specs[i].location, id: specs[i].id, spec: specs[i], diagnostics: [], run: run, seconds: seconds))
+        }
         var runFor: [String: (BlockRun, Double)] = [:]
         for (job, r) in zip(jobs, runs) { runFor["\(job.chapter)/\(job.block)"] = r }
 
@@ -135,14 +147,10 @@ public enum Builder {
                                diagnostics: b.diagnostics, run: run?.0))
                 figures.append(figure.html)
                 if let json = figure.json { files["data/\(ch.slug)/\(id).json"] = json }
-                let failure = run?.0.failure ?? b.diagnostics.first { $0.severity == .error }
                 if let f = run?.0.failure { diagnostics.append(f) }
                 diagnostics += run?.0.warnings ?? []
-                let state: BlockState = failure != nil ? .failed : (run?.0.fromCache == true ? .cached : .ran)
-                let status = BlockStatus(location: b.location, id: id, state: state,
-                                         variants: b.spec?.variants.count ?? 0, seconds: run?.1 ?? 0, error: failure)
-                statuses.append(status)
-                onBlock?(status)
+                statuses.append(status(location: b.location, id: b.id, spec: b.spec, diagnostics: b.diagnostics,
+                                       run: run?.0, seconds: run?.1 ?? 0))
             }
             let reserved = Set(ch.blocks.compactMap(\.id))
             let page = ChapterRenderer.render(ch.chapter, slug: ch.slug, frontMatterTitle: ch.meta.title,
@@ -170,6 +178,14 @@ public enum Builder {
         let site = try SiteWriter.write(SiteInput(book: info, chapters: rendered, files: files,
                                                   templateSource: book.templateSource, customCSS: book.customCSS),
                                         to: options.output, katexDirectory: options.katexDirectory)
-        return BuildReport(blocks: statuses, diagnostics: DiagnosticList(diagnostics).sorted, site: site)
+        return BuildReport(blocks: statuses, diagnostics: DiagnosticList(Array(Set(diagnostics))).sorted, site: site)
+    }
+
+    static func status(location: SourceLocation, id: String?, spec: ExperimentSpec?, diagnostics: [Diagnostic],
+                       run: BlockRun?, seconds: Double) -> BlockStatus {
+        let failure = run?.failure ?? diagnostics.first { $0.severity == .error }
+        let state: BlockState = failure != nil ? .failed : (run?.fromCache == true ? .cached : .ran)
+        return BlockStatus(location: location, id: id ?? "block-\(location.line)", state: state,
+                           variants: spec?.variants.count ?? 0, seconds: seconds, error: failure)
     }
 }

@@ -11,7 +11,9 @@ enum Executor {
     /// Runs every variant of every spec with at most `jobs` at once, largest first so that a long run does
     /// not start last. Returns (run, seconds of training) per spec, in order; the output does not depend on
     /// which worker ran what.
-    static func runAll(_ specs: [ExperimentSpec], context: RunContext, cache: RunCache?, jobs: Int) -> [(BlockRun, Double)] {
+    static func runAll(_ specs: [ExperimentSpec], context: RunContext, cache: RunCache?, jobs: Int,
+                       progress: BuildProgress? = nil,
+                       onBlockDone: (@Sendable (Int, BlockRun, Double) -> Void)? = nil) -> [(BlockRun, Double)] {
         struct Task { var spec: Int; var variant: Int; var cost: Double }
         var tasks: [Task] = []
         for (si, spec) in specs.enumerated() {
@@ -24,6 +26,7 @@ enum Executor {
         let variantCounts = specs.map(\.variants.count)
         let results = Mutex(specs.indices.map { [VariantRun?](repeating: nil, count: variantCounts[$0]) })
         let seconds = Mutex([Double](repeating: 0, count: specs.count))
+        let remaining = Mutex(variantCounts)
         let next = Atomic<Int>(0)
         let workers = max(1, min(jobs, tasks.count))
         if !tasks.isEmpty {
@@ -34,10 +37,23 @@ enum Executor {
                     let t = ordered[i]
                     let spec = specs[t.spec]
                     let start = DispatchTime.now().uptimeNanoseconds
-                    let run = Runner.runVariant(spec.variants[t.variant], of: spec, context: context, cache: cache)
+                    let variant = spec.variants[t.variant]
+                    let name = variant.label.isEmpty ? spec.id : "\(spec.id)[\(variant.label)]"
+                    progress?.started(name)
+                    var onProgress: (@Sendable (TrainingProgress) -> Void)?
+                    if let progress {
+                        onProgress = { progress.update(name, $0) }
+                    }
+                    let run = Runner.runVariant(variant, of: spec, context: context, cache: cache, progress: onProgress)
+                    progress?.finished(name)
                     let s = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                     results.withLock { $0[t.spec][t.variant] = run }
-                    seconds.withLock { $0[t.spec] += s }
+                    let total = seconds.withLock { $0[t.spec] += s; return $0[t.spec] }
+                    let blockDone = remaining.withLock { $0[t.spec] -= 1; return $0[t.spec] == 0 }
+                    if blockDone, let onBlockDone {
+                        let runs = results.withLock { $0[t.spec].compactMap { $0 } }
+                        onBlockDone(t.spec, Runner.assemble(spec, runs), total)
+                    }
                 }
             }
         }
@@ -58,5 +74,47 @@ enum Executor {
         let widths = [Double(DataLoader.inputWidth(data) ?? 1)] + job.model.hidden.map(Double.init) + [10]
         let weights = zip(widths, widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
         return examples * Double(max(job.train.epochs, 1)) * weights
+    }
+}
+
+/// What is running now, for a live display on a terminal: one entry per running variant.
+public final class BuildProgress: Sendable {
+    public struct Entry: Sendable {
+        public var name: String
+        public var epoch: Int
+        public var epochs: Int
+        public var loss: Double
+        public var started: Double
+    }
+    let state = Mutex([String: Entry]())
+
+    public init() {}
+
+    func started(_ name: String) {
+        let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+        state.withLock { $0[name] = Entry(name: name, epoch: 0, epochs: 0, loss: .nan, started: now) }
+    }
+
+    func update(_ name: String, _ p: TrainingProgress) {
+        state.withLock { s in
+            s[name]?.epoch = p.epoch
+            s[name]?.epochs = p.epochs
+            s[name]?.loss = p.loss
+        }
+    }
+
+    func finished(_ name: String) { state.withLock { _ = $0.removeValue(forKey: name) } }
+
+    /// `activation-sweep[relu] epoch 12/50 loss 0.312 ETA 41 s`, one per running variant, sorted by name.
+    public func lines() -> [String] {
+        let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+        return state.withLock { s in
+            s.values.sorted { $0.name < $1.name }.map { e in
+                guard e.epochs > 0, e.epoch > 0 else { return "\(e.name) starting" }
+                let elapsed = now - e.started
+                let eta = elapsed / Double(e.epoch) * Double(e.epochs - e.epoch)
+                return "\(e.name) epoch \(e.epoch)/\(e.epochs) loss \(String(format: "%.3f", e.loss)) ETA \(Int(eta.rounded())) s"
+            }
+        }
     }
 }

@@ -32,9 +32,11 @@ struct Build: ParsableCommand {
                                    useCache: !noCache, jobs: jobs,
                                    rawHTML: !noRawHtml)
         let report: BuildReport
+        let live = isatty(STDOUT_FILENO) == 1 ? LiveDisplay() : nil
+        defer { live?.stop() }
         do {
-            report = try Builder.build(options) { status in
-                print(status.line)
+            report = try Builder.build(options, progress: live?.progress) { status in
+                if let live { live.print(status.line) } else { print(status.line) }
             }
         } catch let e as UsageError {
             printError("error: \(e.description)")
