@@ -45,7 +45,8 @@ public enum Checker {
         } else {
             stale.append("output/ has not been built (no \(BuildState.fileName))")
         }
-        return CheckReport(diagnostics: book.allDiagnostics, stale: stale, blockCount: book.blockCount,
+        let diagnostics = DiagnosticList(book.allDiagnostics + ReferenceChecker.check(book)).sorted
+        return CheckReport(diagnostics: diagnostics, stale: stale, blockCount: book.blockCount,
                            invalidBlocks: book.chapters.flatMap(\.blocks).filter { $0.spec == nil }.count)
     }
 

@@ -51,6 +51,14 @@ func edit(_ file: URL, replacing old: String, with new: String) throws {
         #expect(try Checker.check(book: book).stale == [])
     }
 
+    @Test func checkValidatesInlineResultsWithoutRunning() throws {
+        let report = try Checker.check(book: Fixture.book("broken"), output: Fixture.tempDir("none"))
+        #expect(report.diagnostics.map(\.description).contains(
+            "chapters/01-good.md:12:18: error: inline result '{=fine.train-acuracy}': unknown quantity 'train-acuracy'; did you mean 'train-accuracy'?"))
+        #expect(report.diagnostics.contains { $0.message == "inline result '{=fine[x].epochs}': block 'fine' has no variant 'x'" })
+        #expect(report.exitCode == 1)
+    }
+
     @Test func damagedCacheEntryIsRecomputedWithAWarning() throws {
         let book = try copyOfFixture("broken")
         defer { try? FileManager.default.removeItem(at: book.deletingLastPathComponent()) }
