@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "LabbookKit", dependencies: ["LabbookCore", "Parse", "Blocks", "Execute", "Render", "Site", "Datasets", "Engine",
                                                   .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Preview", dependencies: ["LabbookKit", "LabbookCore", .product(name: "FlyingFox", package: "FlyingFox")]),
-        .executableTarget(name: "labbook", dependencies: ["LabbookKit", "Preview",
+        .executableTarget(name: "labbook", dependencies: ["LabbookKit", "Preview", "Engine", "Datasets",
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "ParseTests", dependencies: ["Parse"]),

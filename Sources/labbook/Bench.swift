@@ -1,0 +1,57 @@
+// `labbook bench`: times a named training workload on real Fashion-MNIST and reports samples/s or µs/step.
+import ArgumentParser
+import Datasets
+import Engine
+import Foundation
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the engine's training speed on a named workload (see docs/performance.md).")
+
+    @Option(name: .long, help: "The workload: \(Workloads.names.joined(separator: ", ")).")
+    var workload: String
+
+    @Flag(name: .long, help: "Print one JSON object instead of a sentence.")
+    var json = false
+
+    @Option(name: .long, help: "Directory with the Fashion-MNIST IDX files (default: $LABBOOK_DATA, then Debian's).")
+    var data: String?
+
+    @Option(name: .long, help: "Steps to time for per-step workloads (online-mlp; default 20000).")
+    var steps: Int?
+
+    func validate() throws {
+        guard Workloads.names.contains(workload) else {
+            throw ValidationError("unknown workload '\(workload)'; expected one of: \(Workloads.names.joined(separator: ", "))")
+        }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+    }
+
+    func run() throws {
+        let spec = DataSpec(source: .fashionMNIST, train: 50_000, validation: 10_000, test: 0,
+                            normalize: .fixed(mean: 0.2861, std: 0.3530), path: data.map { absoluteURL($0).path })
+        let splits: DataSplits
+        do {
+            splits = try DataLoader.load(spec, seed: 1, bookDirectory: FileManager.default.currentDirectoryPath,
+                                         environment: ProcessInfo.processInfo.environment)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
+        let m = try Workloads.measure(named: workload, train: splits.train, steps: steps)
+        let perStep = workload == "online-mlp"
+        if json {
+            var fields = ["\"workload\": \"\(m.workload)\"", "\"seconds\": \(rounded(m.seconds, 4))",
+                          "\"samples\": \(m.samples)", "\"steps\": \(m.steps)"]
+            fields.append(perStep ? "\"microseconds_per_step\": \(rounded(m.microsecondsPerStep, 2))"
+                                  : "\"samples_per_second\": \(rounded(m.samplesPerSecond, 0))")
+            print("{" + fields.joined(separator: ", ") + "}")
+        } else if perStep {
+            print("\(m.workload): \(rounded(m.microsecondsPerStep, 2)) µs/step (\(m.steps) steps in \(rounded(m.seconds, 3)) s)")
+        } else {
+            print("\(m.workload): \(Int(m.samplesPerSecond.rounded())) samples/s (\(m.samples) samples in \(rounded(m.seconds, 3)) s)")
+        }
+    }
+
+    func rounded(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
+}
