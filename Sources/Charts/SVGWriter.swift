@@ -4,23 +4,7 @@ import LabbookCore
 /// Escaping for text and attribute values in XML and HTML: everything an author writes goes through here.
 public enum XML {
     /// Replaces `& < > " '` by entities, so a label `<script>` is shown as text and never becomes markup.
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                // Control characters other than tab and newline are not allowed in XML 1.0.
-                if ch.value < 0x20 && ch != "\t" && ch != "\n" { out += " " } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out
-    }
+    public static func escape(_ s: String) -> String { Escape.html(s) }
 
     /// An id made only of `[A-Za-z0-9_-]`, so author ids cannot break out of an attribute or collide oddly.
     static func idSafe(_ s: String) -> String {
