@@ -178,6 +178,11 @@ public enum Builder {
         let site = try SiteWriter.write(SiteInput(book: info, chapters: rendered, files: files,
                                                   templateSource: book.templateSource, customCSS: book.customCSS),
                                         to: options.output, katexDirectory: options.katexDirectory)
+        if let why = site.templateError {
+            diagnostics.append(.error(at: SourceLocation(file: "templates/page.mustache", line: 1),
+                                      "the page template cannot be used: \(why)",
+                                      hint: "the built-in template was used; fix the template's {{…}} tags"))
+        }
         return BuildReport(blocks: statuses, diagnostics: DiagnosticList(Array(Set(diagnostics))).sorted, site: site)
     }
 

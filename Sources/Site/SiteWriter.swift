@@ -40,6 +40,8 @@ public struct SiteInput: Sendable {
 }
 
 public struct SiteReport: Sendable {
+    /// Why the book's own template could not be used (the built-in one was used instead).
+    public var templateError: String?
     public var written: [String] = []
     public var unchanged = 0
     public var removed: [String] = []
@@ -67,6 +69,16 @@ public enum SiteWriter {
     /// Builds every page in memory, then writes only the files whose bytes changed (atomically), and
     /// removes files a previous build wrote that this one no longer produces.
     public static func write(_ input: SiteInput, to output: URL, katexDirectory: String) throws -> SiteReport {
+        var report = SiteReport()
+        var input = input
+        if let source = input.templateSource {
+            do {
+                _ = try PageTemplate.compile(source)
+            } catch {
+                report.templateError = "\(error)"
+                input.templateSource = nil
+            }
+        }
         var files = try pages(input)
         files["assets/labbook.css"] = Data((Stylesheet.css + "\n/* Charts */\n" + Chart.stylesheet).utf8)
         files["assets/labbook.js"] = Data(PageTemplate.script.utf8)
@@ -74,7 +86,6 @@ public enum SiteWriter {
         for (path, data) in try katexAssets(katexDirectory) { files[path] = data }
         for (path, data) in input.files { files[path] = data }
 
-        var report = SiteReport()
         for path in files.keys.sorted() {
             guard isSafeRelativePath(path) else { throw SiteError.unsafePath(path) }
             let url = output.appendingPathComponent(path)

@@ -78,3 +78,26 @@ func edit(_ file: URL, replacing old: String, with new: String) throws {
         #expect(try Builder.build(options).ran == 0)
     }
 }
+
+@Suite(.serialized) struct TemplateTests {
+    @Test func bookTemplateReplacesTheBuiltInOne() throws {
+        let book = try copyOfFixture("broken")
+        defer { try? FileManager.default.removeItem(at: book.deletingLastPathComponent()) }
+        let templates = book.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        try "<html lang=\"{{lang}}\"><title>{{pageTitle}}</title><body class=\"mine\">{{{body}}}</body></html>"
+            .write(to: templates.appendingPathComponent("page.mustache"), atomically: true, encoding: .utf8)
+        _ = try Builder.build(BuildOptions(book: book, useCache: false, jobs: 1))
+        let page = try String(contentsOf: book.appendingPathComponent("output/01-good.html"), encoding: .utf8)
+        #expect(page.hasPrefix("<html lang=\"en\"><title>Good chapter · Broken book</title><body class=\"mine\">"))
+        #expect(page.contains("<figure class=\"experiment\" id=\"fine\">"))
+
+        // A broken template is an error naming the file; the pages still build with the built-in template.
+        try "{{#unclosed}}".write(to: templates.appendingPathComponent("page.mustache"), atomically: true, encoding: .utf8)
+        let r = try Builder.build(BuildOptions(book: book, useCache: false, jobs: 1))
+        #expect(r.diagnostics.contains { $0.location.file == "templates/page.mustache" && $0.message.hasPrefix("the page template cannot be used") })
+        #expect(r.exitCode == 1)
+        let fallback = try String(contentsOf: book.appendingPathComponent("output/01-good.html"), encoding: .utf8)
+        #expect(fallback.contains("<meta name=\"generator\" content=\"Labbook\">"))
+    }
+}
