@@ -45,6 +45,8 @@ public struct ResultReference: Sendable, Hashable {
         ("train-loss", "", "final loss on the training set"),
         ("validation-loss", "", "final loss on the validation split"),
         ("test-loss", "", "final loss on the test set"),
+        ("validation-accuracy-at", ":EPOCH", "validation accuracy after epoch EPOCH (1-based), %"),
+        ("train-accuracy-at", ":EPOCH", "accuracy on the minibatches of epoch EPOCH as they were seen, %"),
         ("epochs", "", "epochs run"),
         ("best-epoch", "", "epoch whose weights were kept"),
         ("parameters", "", "number of trainable parameters"),
@@ -128,6 +130,13 @@ public enum InlineResults {
         case "train-loss": return loss(f.trainLoss)
         case "validation-loss": return loss(f.validationLoss)
         case "test-loss": return loss(f.testLoss)
+        case "validation-accuracy-at", "train-accuracy-at":
+            if let e = need(1) { return .failure(e) }
+            guard let n = int(0), n >= 1, n <= r.epochs.count else {
+                return .failure(ReferenceError("epoch '\(ref.arguments.first ?? "")' out of range 1…\(r.epochs.count)"))
+            }
+            let rec = r.epochs[n - 1]
+            return percent(ref.quantity == "train-accuracy-at" ? rec.trainAccuracy : rec.validationAccuracy)
         case "epochs": return .success("\(r.epochsRun)")
         case "best-epoch": return .success("\(r.bestEpoch)")
         case "parameters": return .success(NumberFormat.grouped(r.parameters))

@@ -29,7 +29,7 @@ import Testing
             layerWidths: [4, 2], parameters: 22, epochsRun: 3, bestEpoch: 2,
             final: FinalMetrics(trainLoss: 0.25, trainAccuracy: 0.9, validationLoss: 0.5, validationAccuracy: 0.875,
                                 testLoss: nil, testAccuracy: 0.8869),
-            epochs: [],
+            epochs: [EpochRecord(epoch: 1, trainLoss: 1, trainAccuracy: 0.5, validationLoss: 1, validationAccuracy: 0.104)],
             iterations: [IterationRecord(iteration: 0, loss: 1, meanAbsGradient: [1e-4, 2e-2], gradientNorm: [1, 1]),
                          IterationRecord(iteration: 10, loss: 0.5, meanAbsGradient: [3e-3, 6e-3], gradientNorm: [1, 1])],
             snapshots: [Snapshot(moment: .initial, layers: [LayerSample(layer: 0, weights: [], activations: [],
@@ -52,6 +52,8 @@ import Testing
         #expect(value("b[relu].validation-loss") == "0.5000")
         #expect(value("b.test-loss") == "error: 'test-loss' was not computed (no such split?)")
         #expect(value("b.epochs") == "3")
+        #expect(value("b.validation-accuracy-at:1") == "10.40 %")
+        #expect(value("b.validation-accuracy-at:2") == "error: epoch '2' out of range 1…1")
         #expect(value("b.best-epoch") == "2")
         #expect(value("b.dead-init:0") == "25.0 %")
         #expect(value("b.median-log10-gradient-init:0") == "−2.0")     // median of log10 of {1e-3, 1e-2, 1e-1}; zeros skipped
