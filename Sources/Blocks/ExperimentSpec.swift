@@ -176,6 +176,8 @@ public enum CurveQuantity: String, Sendable, Hashable, CaseIterable {
 public enum CurveAxis: String, Sendable, Hashable, CaseIterable {
     case epoch, iteration
     case timeStep = "time-step"
+    /// x is the layer index: a per-layer gradient quantity at the first recorded iteration (at initialisation).
+    case layer
 }
 
 public struct CurveReport: Sendable, Hashable {

@@ -124,6 +124,11 @@ extension Checker {
                 }
             } else { ok = false }
         }
+        if r.per == .layer, r.of != .meanAbsGradient, r.of != .gradientNorm, let per = f["per"] {
+            error(per.location, "'curve.per: layer' plots a per-layer gradient quantity, not '\(r.of.rawValue)'",
+                  hint: "use 'of: mean-abs-gradient' or 'of: gradient-norm'")
+            ok = false
+        }
         if ctx.isRecurrent, r.of != .gradientNorm, let of = f["of"] {
             error(of.location, "a recurrent probe measures 'gradient-norm', got '\(r.of.rawValue)'")
             ok = false

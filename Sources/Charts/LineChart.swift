@@ -122,8 +122,11 @@ enum LineChart {
         let cid = Fragment.chartID(spec.id)
 
         var svgs: [String] = []
+        // Layers and epochs are whole numbers: keep the x ticks on them.
+        let integerX = spec.xScale == .linear && panels.allSatisfy { $0.series.allSatisfy { $0.points.allSatisfy { $0.x == $0.x.rounded() } } }
         for (i, panel) in panels.enumerated() {
-            let xd = AxisDomain(scale: spec.xScale, extent: spec.sharedX ? xAll : xExtents[i], target: target, fixed: spec.xRange)
+            let xd = AxisDomain(scale: spec.xScale, extent: spec.sharedX ? xAll : xExtents[i], target: target, fixed: spec.xRange,
+                                integers: integerX)
             let yd = AxisDomain(scale: spec.yScale, extent: spec.sharedY ? yAll : yExtents[i], target: target, fixed: spec.yRange)
             let pid = "\(cid)-p\(i)"
             let a11y = multiple && !panel.title.isEmpty ? "\(spec.title) — \(panel.title)" : spec.title

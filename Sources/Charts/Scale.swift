@@ -49,7 +49,8 @@ struct AxisDomain {
 
     /// The domain for data spanning `extent` (nil: no data): nice ticks that cover it, or exactly
     /// `fixed` when the author asked for a range (then only ticks inside it are kept).
-    init(scale: Scale, extent: (lo: Double, hi: Double)?, target: Int, fixed: ClosedRange<Double>? = nil) {
+    /// `integers`: the data are whole numbers (layers, epochs), so no tick falls between two of them.
+    init(scale: Scale, extent: (lo: Double, hi: Double)?, target: Int, fixed: ClosedRange<Double>? = nil, integers: Bool = false) {
         self.scale = scale
         let fixedOK = fixed.flatMap { f -> ClosedRange<Double>? in
             guard f.lowerBound.isFinite, f.upperBound.isFinite, f.lowerBound < f.upperBound,
@@ -62,6 +63,10 @@ struct AxisDomain {
             var t = fixedOK == nil ? Self.leastWastefulTicks(span.0, span.1, target: target)
                                    : Ticks.nice(span.0, span.1, target: target)
             if t.count < 2 { t = [span.0, span.1] }
+            if integers, t.count > 1, t[1] - t[0] < 1, fixedOK == nil {
+                t = Array(stride(from: span.0.rounded(.down), through: span.1.rounded(.up), by: 1))
+                if t.count < 2 { t = [span.0.rounded(.down), span.0.rounded(.down) + 1] }
+            }
             let step = t.count > 1 ? t[1] - t[0] : 1
             if let f = fixedOK {
                 let eps = step * 1e-6

@@ -50,6 +50,20 @@ extension ReportContext {
                                      yLabel: yLabel, yScale: .linear, panels: [LinePanel(series: series)])
             return RenderedReport(html: chartSection(Chart.line(spec)))
 
+        case .meanAbsGradient where c.per == .layer, .gradientNorm where c.per == .layer:
+            // One line per variant across the layers, from the first record (before any update).
+            let isMean = c.of == .meanAbsGradient
+            let series = runs.map { label, r in
+                let v = r.iterations.first.map { isMean ? $0.meanAbsGradient : $0.gradientNorm } ?? []
+                let layers = (c.layers ?? Array(v.indices)).filter { $0 >= 0 && $0 < v.count }
+                return Series(label: variantName(label), xs: layers.map(Double.init), ys: layers.map { v[$0] })
+            }
+            let title = isMean ? "Mean |gradient| per layer at initialisation" : "Gradient norm per layer at initialisation"
+            let spec = LineChartSpec(id: chartID, title: title, xLabel: "layer (0 reads the input)",
+                                     yLabel: isMean ? "mean |∂L/∂W|" : "‖∂L/∂W‖", yScale: .log10, panels: [LinePanel(series: series)],
+                                     markers: true)
+            return RenderedReport(html: chartSection(Chart.line(spec)))
+
         case .meanAbsGradient, .gradientNorm:
             let isMean = c.of == .meanAbsGradient
             var panels: [LinePanel] = []
