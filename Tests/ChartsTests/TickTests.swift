@@ -1,3 +1,6 @@
+// Axis ticks on whole-number data (layers, epochs).
+import Testing
+@testable import Charts
 
 @Test func wholeNumberDataGetWholeNumberTicks() {
     let spec = LineChartSpec(id: "layers", title: "per layer", xLabel: "layer", yLabel: "g",
