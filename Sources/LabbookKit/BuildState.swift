@@ -13,12 +13,22 @@ public struct BuildState: Codable, Sendable, Equatable {
     public var engine: String
     public var chapters: [String: String]
     public var blocks: [String: [String]]
+    /// Build options that change the pages (raw HTML passed or stripped).
+    public var options: String
+    /// True when the build that wrote this had no failed block and no diagnostic at all: only then may a
+    /// later build with the same state skip its work.
+    public var clean: Bool
 
-    public init(engine: String = EngineInfo.version, chapters: [String: String] = [:], blocks: [String: [String]] = [:]) {
+    public init(engine: String = EngineInfo.version, chapters: [String: String] = [:], blocks: [String: [String]] = [:],
+                options: String = "", clean: Bool = false) {
         self.engine = engine
         self.chapters = chapters
         self.blocks = blocks
+        self.options = options
+        self.clean = clean
     }
+
+    public static func options(rawHTML: Bool) -> String { rawHTML ? "raw-html" : "no-raw-html" }
 
     /// SHA-256 over the renderer version and the texts a chapter page depends on (book.yml, the chapter, the template, custom CSS).
     public static func pageDigest(_ parts: [String]) -> String {

@@ -86,6 +86,10 @@ public enum Builder {
                              onBlock: (@Sendable (BlockStatus) -> Void)? = nil) throws -> BuildReport {
         let book = try BookLoader.load(options.book)
         let context = RunContext(bookDirectory: options.book.path, environment: options.environment)
+        if let unchanged = upToDate(book, options: options) {
+            for s in unchanged { onBlock?(s) }
+            return BuildReport(blocks: unchanged, diagnostics: [], site: SiteReport())
+        }
 
         // Run every valid block. Each run is independent; results are collected by index so the
         // output does not depend on the order in which runs finish.
@@ -160,16 +164,21 @@ public enum Builder {
             rendered.append(page)
         }
 
-        // What check compares against later.
-        var state = BuildState()
+        // What check (and the next build's shortcut) compares against later.
+        var state = BuildState(options: BuildState.options(rawHTML: options.rawHTML))
         let bookYML = (try? String(contentsOf: book.directory.appendingPathComponent("book.yml"), encoding: .utf8)) ?? ""
         for (ci, ch) in book.chapters.enumerated() {
             state.chapters[ch.slug] = Checker.pageDigest(book: book, bookYML: bookYML, chapter: ch)
             for (bi, b) in ch.blocks.enumerated() {
                 guard let id = b.id else { continue }
-                state.blocks["\(ch.slug)/\(id)"] = b.spec == nil ? ["invalid"] : (runFor["\(ci)/\(bi)"]?.0.keys ?? [])
+                let run = runFor["\(ci)/\(bi)"]?.0
+                state.blocks["\(ch.slug)/\(id)"] = b.spec == nil ? ["invalid"] : (run?.failure != nil ? ["failed"] : (run?.keys ?? []))
             }
         }
+        let clean = diagnostics.isEmpty && !rendered.contains { !$0.diagnostics.isEmpty }
+            && !runFor.values.contains { $0.0.failure != nil || !$0.0.warnings.isEmpty }
+
+        state.clean = clean && book.templateSource.map { (try? PageTemplate.compile($0)) != nil } ?? true
         files[BuildState.fileName] = state.encoded()
 
         let info = BookInfo(title: book.config.title ?? book.directory.lastPathComponent,
@@ -184,6 +193,31 @@ public enum Builder {
                                       hint: "the built-in template was used; fix the template's {{…}} tags"))
         }
         return BuildReport(blocks: statuses, diagnostics: DiagnosticList(Array(Set(diagnostics))).sorted, site: site)
+    }
+
+    /// When output/ was written by a clean build of exactly this book (same chapters, templates, block keys,
+    /// engine and options) and every file it wrote is still there, the per-block report of that build;
+    /// nothing needs to run, render or be written. nil otherwise.
+    static func upToDate(_ book: LoadedBook, options: BuildOptions) -> [BlockStatus]? {
+        guard options.cache != nil, book.allDiagnostics.isEmpty else { return nil }
+        let stateURL = options.output.appendingPathComponent(BuildState.fileName)
+        guard let data = try? Data(contentsOf: stateURL),
+              let built = try? JSONDecoder().decode(BuildState.self, from: data), built.clean,
+              let expected = try? Checker.expectedState(book, environment: options.environment, rawHTML: options.rawHTML),
+              expected.engine == built.engine, expected.chapters == built.chapters, expected.blocks == built.blocks,
+              expected.options == built.options,
+              let manifest = try? String(contentsOf: options.output.appendingPathComponent(SiteWriter.manifestName), encoding: .utf8)
+        else { return nil }
+        let fm = FileManager.default
+        for line in manifest.split(separator: "\n") where !line.hasPrefix("#") {
+            if !fm.fileExists(atPath: options.output.appendingPathComponent(String(line)).path) { return nil }
+        }
+        return book.chapters.flatMap { ch in
+            ch.blocks.map { b in
+                BlockStatus(location: b.location, id: b.id ?? "block-\(b.location.line)", state: .cached,
+                            variants: b.spec?.variants.count ?? 0, seconds: 0, error: nil)
+            }
+        }
     }
 
     static func status(location: SourceLocation, id: String?, spec: ExperimentSpec?, diagnostics: [Diagnostic],

@@ -51,9 +51,9 @@ public enum Checker {
     }
 
     /// The state a build of `book` now would record.
-    static func expectedState(_ book: LoadedBook, environment: [String: String]) throws -> BuildState {
+    static func expectedState(_ book: LoadedBook, environment: [String: String], rawHTML: Bool = true) throws -> BuildState {
         let context = RunContext(bookDirectory: book.directory.path, environment: environment)
-        var state = BuildState()
+        var state = BuildState(options: BuildState.options(rawHTML: rawHTML), clean: true)
         let bookYML = (try? String(contentsOf: book.directory.appendingPathComponent("book.yml"), encoding: .utf8)) ?? ""
         for ch in book.chapters {
             state.chapters[ch.slug] = pageDigest(book: book, bookYML: bookYML, chapter: ch)

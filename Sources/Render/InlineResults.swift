@@ -23,7 +23,9 @@ public struct ResultReference: Sendable, Hashable {
             chapter = String(rest[..<slash])
             rest = rest[rest.index(after: slash)...]
         }
-        guard let dot = rest.firstIndex(of: ".") else { return nil }
+        // The quantity starts at the first '.' after the variant's ']' (labels such as `0.8` hold dots).
+        let searchFrom = rest.firstIndex(of: "]") ?? rest.startIndex
+        guard let dot = rest[searchFrom...].firstIndex(of: ".") else { return nil }
         var head = rest[..<dot]
         let tail = rest[rest.index(after: dot)...]
         var variant: String?

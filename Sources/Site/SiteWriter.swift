@@ -45,6 +45,8 @@ public struct SiteReport: Sendable {
     public var written: [String] = []
     public var unchanged = 0
     public var removed: [String] = []
+
+    public init() {}
 }
 
 public enum SiteError: Error, CustomStringConvertible {

@@ -125,6 +125,16 @@ enum Fixture {
         #expect(typo?.hint == "did you mean 'sigmoid'?")
     }
 
+    @Test func aFailedBuildIsNeverShortCircuited() throws {
+        let out = Fixture.tempDir("f"), cache = Fixture.tempDir("f-cache")
+        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: cache) }
+        _ = try Builder.build(Fixture.options("broken", output: out, cache: cache))
+        let again = try Builder.build(Fixture.options("broken", output: out, cache: cache))
+        #expect(again.exitCode == 1)
+        #expect(again.failed == 2)
+        #expect(!again.diagnostics.isEmpty)
+    }
+
     @Test func missingBookIsAUsageError() {
         #expect(throws: UsageError.self) {
             try Builder.build(BuildOptions(book: URL(fileURLWithPath: "/nonexistent/book")))

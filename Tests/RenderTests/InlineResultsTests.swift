@@ -11,6 +11,8 @@ import Testing
                                      quantity: "dead-trained", arguments: ["3"]))
         #expect(ResultReference.parse("xor.test-accuracy") == ResultReference(chapter: nil, block: "xor", variant: nil,
                                                                                 quantity: "test-accuracy", arguments: []))
+        #expect(ResultReference.parse("dying-relu[0.8].dead-trained:3") == ResultReference(
+            chapter: nil, block: "dying-relu", variant: "0.8", quantity: "dead-trained", arguments: ["3"]))
         #expect(ResultReference.parse("no-dot-here") == nil)
         #expect(ResultReference.parse("block.") == nil)
     }
