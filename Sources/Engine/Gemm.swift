@@ -28,47 +28,18 @@ func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
 
 /// BLAS runs single-threaded under the engine (see `gemm`); called at the start of every run.
 func useSingleThreadedBLAS() {
-    _ = blasKernel
     if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
 }
 
-/// The OpenBLAS kernel family in use ("SkylakeX", "Haswell", …), chosen once per process.
+/// The OpenBLAS kernel family in use ("Haswell", "Cooperlake", …), for benchmark reports.
 ///
-/// OpenBLAS 0.3.21 (Debian 12) does not know AMD Zen 4/5 and runs them with its AVX2 "Haswell" kernels,
-/// although they execute AVX-512: measured here (EPYC, family 26) single-threaded sgemm at the fashion-mlp
-/// shapes runs 120 GFLOP/s with Haswell and 215–235 with SkylakeX. When the CPU reports the AVX-512 subsets
-/// SkylakeX kernels need and OpenBLAS picked an AVX2 kernel, we re-run its dynamic-arch dispatch with
-/// OPENBLAS_CORETYPE=SkylakeX (exported entry points, looked up with dlsym so another BLAS still links).
-/// An OPENBLAS_CORETYPE set by the user is respected. Results stay identical for any thread count; they
-/// may differ in the last bits from a machine that uses other kernels, as they always could.
+/// OpenBLAS picks it at load time from the CPU, or from OPENBLAS_CORETYPE when set. This workplace sets
+/// OPENBLAS_CORETYPE=Haswell (AVX2); unset, OpenBLAS 0.3.21 picks Cooperlake (AVX-512) on this EPYC and
+/// single-threaded sgemm at the fashion-mlp shapes goes from ~120 to ~220 GFLOP/s. The engine leaves the
+/// choice to the environment. Results are identical for any thread count under either kernel; they differ
+/// in the last bits between kernels.
 let blasKernel: String = {
     typealias CoreName = @convention(c) () -> UnsafeMutablePointer<CChar>?
-    typealias Hook = @convention(c) () -> Void
     guard let nameSym = dlsym(nil, "openblas_get_corename") else { return "unknown" }
-    let coreName = unsafeBitCast(nameSym, to: CoreName.self)
-    func current() -> String { coreName().map { String(cString: $0) } ?? "unknown" }
-    let name = current()
-    guard getenv("OPENBLAS_CORETYPE") == nil, ["Haswell", "Zen"].contains(name), cpuHasAVX512ForSkylakeX(),
-          let initSym = dlsym(nil, "gotoblas_dynamic_init"), let quitSym = dlsym(nil, "gotoblas_dynamic_quit") else { return name }
-    setenv("OPENBLAS_CORETYPE", "SkylakeX", 1)
-    unsafeBitCast(quitSym, to: Hook.self)()
-    unsafeBitCast(initSym, to: Hook.self)()
-    unsetenv("OPENBLAS_CORETYPE")
-    return current()
+    return unsafeBitCast(nameSym, to: CoreName.self)().map { String(cString: $0) } ?? "unknown"
 }()
-
-/// avx512f, avx512cd, avx512bw, avx512dq and avx512vl in the kernel's CPU flags (Linux); false elsewhere.
-private func cpuHasAVX512ForSkylakeX() -> Bool {
-    #if os(Linux)
-    guard let f = fopen("/proc/cpuinfo", "r") else { return false }
-    defer { fclose(f) }
-    var line = [CChar](repeating: 0, count: 8192)
-    while fgets(&line, Int32(line.count), f) != nil {
-        let text = String(decoding: line.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard text.hasPrefix("flags") else { continue }
-        let flags = Set(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }))
-        return ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy { flags.contains(Substring($0)) }
-    }
-    #endif
-    return false
-}

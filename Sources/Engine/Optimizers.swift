@@ -7,45 +7,77 @@ import Darwin
 #endif
 
 /// Optimiser state for one run: one or two buffers the size of the parameters, allocated once.
+/// The buffers are shared by copies of the value (there is one optimiser per run).
 struct Optimizer {
     let config: OptimizerConfig
-    private var first: [Float]     // SGD momentum buffer v, or Adam's m
-    private var second: [Float]    // Adam's v
+    private let state: OptimizerBuffers
     private(set) var step = 0
 
     init(_ config: OptimizerConfig, parameterCount: Int) {
         self.config = config
         switch config {
-        case .sgd(_, let momentum, _):
-            first = momentum != 0 ? [Float](repeating: 0, count: parameterCount) : []
-            second = []
-        case .adam:
-            first = [Float](repeating: 0, count: parameterCount)
-            second = [Float](repeating: 0, count: parameterCount)
+        case .sgd(_, let momentum, _): state = OptimizerBuffers(count: parameterCount, buffers: momentum != 0 ? 1 : 0)
+        case .adam: state = OptimizerBuffers(count: parameterCount, buffers: 2)
         }
+    }
+
+    /// Starts the next update and returns what it needs to run over parameter ranges, possibly on several
+    /// threads at once over disjoint ranges (Workspace.trainStep applies it right after each gradient part).
+    mutating func beginStep() -> OptimizerStep {
+        step += 1
+        return OptimizerStep(config: config, isFirst: step == 1, t: Double(step), first: state.first, second: state.second)
     }
 
     /// One update of p from g, in place. Every element's update reads only its own p, g and state, so
     /// buffers of ≥ 256 Ki parameters run as 2 halves on the worker pool (boundaries fixed by the size): same
     /// bits either way. Smaller ones (online-mlp: 89 k) take less time than a hand-over.
     mutating func update(_ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeMutableBufferPointer<Float>) {
-        step += 1
+        let s = beginStep()
         let n = p.count, parts = n >= 1 << 18 ? 2 : 1
-        let config = self.config, isFirst = step == 1, t = Double(step)
         let pp = p.baseAddress.unsafelyUnwrapped, gp = g.baseAddress.unsafelyUnwrapped
-        first.withUnsafeMutableBufferPointer { firstBuffer in
-            second.withUnsafeMutableBufferPointer { secondBuffer in
-                let m = firstBuffer.baseAddress, v = secondBuffer.baseAddress
-                WorkerPool.shared.run(parts: parts) { q in
-                    let lo = partBoundary(q, of: parts, extent: n), hi = partBoundary(q + 1, of: parts, extent: n)
-                    Optimizer.update(config, isFirst: isFirst, t: t, pp, gp, m, v, lo..<hi)
-                }
-            }
+        WorkerPool.shared.run(parts: parts) { q in
+            s.apply(pp, gp, partBoundary(q, of: parts, extent: n)..<partBoundary(q + 1, of: parts, extent: n))
         }
     }
+}
 
-    private static func update(_ config: OptimizerConfig, isFirst: Bool, t: Double, _ p: UnsafeMutablePointer<Float>,
-                               _ g: UnsafeMutablePointer<Float>, _ first: UnsafeMutablePointer<Float>?,
+/// SGD momentum buffer v, or Adam's m (first) and v (second); nil when the optimiser keeps none.
+final class OptimizerBuffers {
+    let first: UnsafeMutablePointer<Float>?
+    let second: UnsafeMutablePointer<Float>?
+
+    init(count: Int, buffers: Int) {
+        func make() -> UnsafeMutablePointer<Float> {
+            let b = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+            b.initialize(repeating: 0, count: max(count, 1))
+            return b
+        }
+        first = buffers >= 1 ? make() : nil
+        second = buffers >= 2 ? make() : nil
+    }
+
+    deinit {
+        first?.deallocate()
+        second?.deallocate()
+    }
+}
+
+/// One update's constants and state pointers; `apply` over disjoint ranges in any order gives the same bits.
+struct OptimizerStep {
+    let config: OptimizerConfig
+    let isFirst: Bool
+    let t: Double
+    let first: UnsafeMutablePointer<Float>?
+    let second: UnsafeMutablePointer<Float>?
+
+    @inline(__always) func apply(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ range: Range<Int>) {
+        Optimizer.update(config, isFirst: isFirst, t: t, p, g, first, second, range)
+    }
+}
+
+extension Optimizer {
+    fileprivate static func update(_ config: OptimizerConfig, isFirst: Bool, t: Double, _ p: UnsafeMutablePointer<Float>,
+                               _ g: UnsafePointer<Float>, _ first: UnsafeMutablePointer<Float>?,
                                _ second: UnsafeMutablePointer<Float>?, _ range: Range<Int>) {
         switch config {
         case .sgd(let lr, let mu, let nesterov):

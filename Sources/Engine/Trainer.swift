@@ -107,14 +107,19 @@ final class TrainingSession {
         while start < count && batches < limit {
             let n = min(t.batch, count - start)
             if n < t.batch && t.dropLast { break }
-            let (sum, c) = step(order[start..<(start + n)])
+            // Without clipping, the update runs inside the step, each parameter part right after its gradient
+            // (same formulas, same bits); it is skipped when the loss is not finite, as below.
+            let fused = t.clip == .none
+            let (sum, c) = step(order[start..<(start + n)]) { s in fused && s.isFinite ? optimizer.beginStep() : nil }
             let loss = sum / Double(n)
             guard loss.isFinite else {
                 return (lossSum, correct, seen, batches, Divergence(epoch: epoch, iteration: iteration, loss: loss))
             }
             if iteration % t.recordEvery == 0 { iterations.append(iterationRecord(iteration, loss: loss)) }
-            clipGradients(ws.grads, t.clip)
-            optimizer.update(ws.params, ws.grads)
+            if !fused {
+                clipGradients(ws.grads, t.clip)
+                optimizer.update(ws.params, ws.grads)
+            }
             lossSum += loss; correct += c; seen += n; batches += 1
             iteration += 1
             start += n
@@ -193,7 +198,7 @@ final class TrainingSession {
 
     /// Gathers the rows into the minibatch buffers, runs forward, loss and backward; gradients end in ws.grads.
     /// Each row part gathers its own rows on the thread that then computes with them.
-    func step(_ indices: ArraySlice<Int>) -> (sum: Double, correct: Int) {
+    func step(_ indices: ArraySlice<Int>, update: (Double) -> OptimizerStep? = { _ in nil }) -> (sum: Double, correct: Int) {
         let width = data.train.width
         let x = batchX.baseAddress.unsafelyUnwrapped, y = batchY.baseAddress.unsafelyUnwrapped
         return data.train.features.withUnsafeBufferPointer { f in
@@ -201,13 +206,13 @@ final class TrainingSession {
                 indices.withUnsafeBufferPointer { idx in
                     let fx = f.baseAddress.unsafelyUnwrapped, lx = l.baseAddress.unsafelyUnwrapped
                     let order = idx.baseAddress.unsafelyUnwrapped
-                    return ws.trainStep(UnsafePointer(x), labels: UnsafePointer(y), rows: idx.count) { lo, hi in
+                    return ws.trainStep(UnsafePointer(x), labels: UnsafePointer(y), rows: idx.count, gather: { lo, hi in
                         for r in lo..<hi {
                             let k = order[r]
                             (x + r * width).update(from: fx + k * width, count: width)
                             y[r] = lx[k]
                         }
-                    }
+                    }, update: update)
                 }
             }
         }

@@ -156,8 +156,12 @@ final class Workspace {
     /// gather → forward → loss → input-gradient chain without waiting for each other; then the weight
     /// gradients, which sum over all rows, run split by units. Same bits as forward + loss + backward.
     /// `gather(lo, hi)` fills rows lo..<hi of `input` and `labels` (called once per row part, on its thread).
+    /// `update(lossSum)` may return an optimiser step: it is then applied to each part of the
+    /// parameters right after that part's gradient, while it is still in cache (weights are not read again
+    /// after the row parts); gradients stay in `grads` for the iteration records.
     func trainStep(_ input: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int,
-                   gather: (_ lo: Int, _ hi: Int) -> Void) -> (sum: Double, correct: Int) {
+                   gather: (_ lo: Int, _ hi: Int) -> Void,
+                   update: (_ lossSum: Double) -> OptimizerStep? = { _ in nil }) -> (sum: Double, correct: Int) {
         precondition(rows <= capacity)
         guard rows > 0 else { grads.update(repeating: 0); return (0, 0) }
         let parts = rowParts(rows)
@@ -169,9 +173,9 @@ final class Workspace {
             out[q] = lossRows(labels, rows: rows, lo, hi, gradient: true)
             backwardRows(q, lo, hi)
         }
-        weightGradients(input, rows: rows, parts: parts)
         var sum = 0.0, correct = 0
         for q in 0..<parts { sum += out[q].sum; correct += out[q].correct }
+        weightGradients(input, rows: rows, parts: parts, update: update(sum))
         return (sum, correct)
     }
 
@@ -201,7 +205,7 @@ final class Workspace {
 
     /// ∂W (out×in) = ∂Zᵀ (out×rows) · X (rows×in) and ∂b = Σ_rows ∂Z for every layer, each split into unit
     /// parts; then the PReLU slopes' gradients, summed over the row parts in order.
-    private func weightGradients(_ input: UnsafePointer<Float>, rows: Int, parts rowPartCount: Int) {
+    private func weightGradients(_ input: UnsafePointer<Float>, rows: Int, parts rowPartCount: Int, update: OptimizerStep? = nil) {
         let layers = shape.layerCount
         let parts = (0..<layers).contains { unitParts($0, rows: rows) > 1 } ? 2 : 1
         WorkerPool.shared.run(parts: parts) { q in
@@ -219,6 +223,11 @@ final class Workspace {
                     gemm(transA: true, transB: false, m: hi - lo, n: fin, k: rows, z[i] + lo, lda: fout, x, ldb: fin, dW, ldc: fin)
                 }
                 columnSums(z[i] + lo, rows: rows, width: hi - lo, stride: fout, into: g + shape.biasOffset[i] + lo)
+                if let u = update {
+                    let w = shape.weightOffset[i], b = shape.biasOffset[i]
+                    u.apply(p, g, (w + lo * fin)..<(w + hi * fin))
+                    u.apply(p, g, (b + lo)..<(b + hi))
+                }
             }
         }
         for i in 0..<(layers - 1) {
@@ -226,6 +235,7 @@ final class Workspace {
             var total: Float = 0
             for q in 0..<rowPartCount { total += slopePartial[q * layers + i] }
             grads[s] = total
+            update?.apply(p, g, s..<(s + 1))
         }
     }
 }
