@@ -32,6 +32,60 @@ public struct RunCache: Sendable {
         case damaged(String)
     }
 
+    /// What is on disk: the outcome without its histogram samples, and the samples as raw little-endian
+    /// Float32 bytes (decoding a million floats one element at a time took seconds).
+    struct Stored: Codable {
+        struct Layer: Codable {
+            var layer: Int
+            var weights: Data
+            var activations: Data
+            var gradients: Data
+        }
+        struct Moment: Codable {
+            var moment: Engine.Moment
+            var layers: [Layer]
+        }
+        var outcome: VariantOutcome
+        var samples: [Moment]
+
+        init(_ o: VariantOutcome) {
+            var stripped = o
+            samples = (o.training?.snapshots ?? []).map { snap in
+                Moment(moment: snap.moment, layers: snap.layers.map {
+                    Layer(layer: $0.layer, weights: Stored.bytes($0.weights), activations: Stored.bytes($0.activations),
+                          gradients: Stored.bytes($0.gradients))
+                })
+            }
+            stripped.training?.snapshots = []
+            outcome = stripped
+        }
+
+        var restored: VariantOutcome {
+            var o = outcome
+            o.training?.snapshots = samples.map { m in
+                Snapshot(moment: m.moment, layers: m.layers.map {
+                    LayerSample(layer: $0.layer, weights: Stored.floats($0.weights), activations: Stored.floats($0.activations),
+                                gradients: Stored.floats($0.gradients))
+                })
+            }
+            return o
+        }
+
+        static func bytes(_ v: [Float]) -> Data {
+            var data = Data(count: v.count * 4)
+            data.withUnsafeMutableBytes { raw in
+                for (i, x) in v.enumerated() { raw.storeBytes(of: x.bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
+            }
+            return data
+        }
+
+        static func floats(_ d: Data) -> [Float] {
+            d.withUnsafeBytes { raw in
+                (0..<(d.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
+            }
+        }
+    }
+
     public func load(_ key: String) -> Lookup {
         let u = url(for: key)
         guard let data = try? Data(contentsOf: u) else { return .miss }
@@ -40,8 +94,14 @@ public struct RunCache: Sendable {
         guard Data(SHA256.hash(data: payload)) == sum else {
             return .damaged("cache entry \(u.lastPathComponent) is damaged (checksum mismatch)")
         }
+        if let stored = try? PropertyListDecoder().decode(Stored.self, from: Data(payload)) {
+            return .hit(stored.restored)
+        }
+        // An entry written before samples were stored as bytes: read it, and store it anew.
         do {
-            return .hit(try PropertyListDecoder().decode(VariantOutcome.self, from: Data(payload)))
+            let outcome = try PropertyListDecoder().decode(VariantOutcome.self, from: Data(payload))
+            try? store(outcome, key: key)
+            return .hit(outcome)
         } catch {
             return .damaged("cache entry \(u.lastPathComponent) cannot be read: \(error)")
         }
@@ -50,7 +110,7 @@ public struct RunCache: Sendable {
     public func store(_ outcome: VariantOutcome, key: String) throws {
         let enc = PropertyListEncoder()
         enc.outputFormat = .binary
-        let payload = try enc.encode(outcome)
+        let payload = try enc.encode(Stored(outcome))
         var data = Data(SHA256.hash(data: payload))
         data.append(payload)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
