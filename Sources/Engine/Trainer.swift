@@ -3,8 +3,11 @@
 public enum Trainer {
     /// Trains (or, with epochs 0, only studies at init) and returns every recorded number.
     /// Throws EngineError.invalidConfiguration / .overBudget for impossible or too-large jobs.
+    /// `shouldStop` is asked between minibatches (a deadline or a cancellation); when it answers true the run
+    /// ends at once with `TrainingStopped`.
     public static func run(_ job: TrainingJob, data: DataSplits,
-                           progress: (@Sendable (TrainingProgress) -> Void)? = nil) throws -> TrainingResult {
+                           progress: (@Sendable (TrainingProgress) -> Void)? = nil,
+                           shouldStop: (@Sendable () -> Bool)? = nil) throws -> TrainingResult {
         let train = data.train
         try Budget.check(job, inputWidth: train.width, classes: train.classes, trainCount: train.count)
         try validate(job, data)
@@ -12,7 +15,10 @@ public enum Trainer {
         var rng = SeededRandom(seed: job.seed).fork("init")
         let initial = initialParameters(shape, model: job.model, rng: &rng)
         let session = TrainingSession(job: job, shape: shape, data: data, initial: initial)
-        return session.run(progress: progress)
+        session.shouldStop = shouldStop
+        let result = session.run(progress: progress)
+        if let at = session.stoppedAt { throw TrainingStopped(epoch: at.epoch, iteration: at.iteration) }
+        return result
     }
 
     static func validate(_ job: TrainingJob, _ data: DataSplits) throws {
@@ -70,6 +76,9 @@ final class TrainingSession {
     let rows: Int
     private let batchX: UnsafeMutableBufferPointer<Float>
     private let batchY: UnsafeMutableBufferPointer<Int32>
+    var shouldStop: (@Sendable () -> Bool)?
+    /// Where `shouldStop` ended the run.
+    private(set) var stoppedAt: (epoch: Int, iteration: Int)?
 
     init(job: TrainingJob, shape: NetworkShape, data: DataSplits, initial: [Float]) {
         self.job = job
@@ -122,6 +131,10 @@ final class TrainingSession {
             while start < train.count {
                 let n = min(t.batch, train.count - start)
                 if n < t.batch && t.dropLast { break }
+                if let shouldStop, shouldStop() {
+                    stoppedAt = (epoch, iteration)
+                    break training
+                }
                 let (sum, c) = step(order[start..<(start + n)])
                 let loss = sum / Double(n)
                 guard loss.isFinite else {
