@@ -55,10 +55,14 @@ public struct RunContext: Sendable {
     /// Absolute path of the book, to resolve relative data paths.
     public var bookDirectory: String
     public var environment: [String: String]
+    /// Wall-clock limit for one block (all its variants together); nil for none.
+    public var timeLimit: Duration?
 
-    public init(bookDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(bookDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                timeLimit: Duration? = nil) {
         self.bookDirectory = bookDirectory
         self.environment = environment
+        self.timeLimit = timeLimit
     }
 }
 
@@ -86,8 +90,14 @@ public enum Runner {
         func stop(_ d: Diagnostic) -> BlockRun {
             BlockRun(outcome: BlockOutcome(variants: variants), failure: d, fromCache: false, keys: keys, warnings: warnings)
         }
+        let deadline = context.timeLimit.map { ContinuousClock.now + $0 }
+        var shouldStop: (@Sendable () -> Bool)?
+        if let deadline {
+            shouldStop = { ContinuousClock.now >= deadline }
+        }
         for variant in spec.variants {
             do {
+                if let deadline, ContinuousClock.now >= deadline { throw TrainingStopped(epoch: 0, iteration: 0) }
                 let needsRun = variant.recurrent != nil || (variant.job != nil && variant.data != nil)
                 var key = ""
                 if needsRun {
@@ -124,7 +134,7 @@ public enum Runner {
                     if let progress {
                         onProgress = { progress(label, $0) }
                     }
-                    let result = try Trainer.run(job, data: data, progress: onProgress)
+                    let result = try Trainer.run(job, data: data, progress: onProgress, shouldStop: shouldStop)
                     outcome = VariantOutcome(label: variant.label, training: result)
                     if let d = result.divergence {
                         variants.append(outcome)
@@ -148,6 +158,8 @@ public enum Runner {
                         warnings.append(.warning(at: spec.location, "could not write the run cache: \(error)"))
                     }
                 }
+            } catch let e as TrainingStopped {
+                return stop(timeLimitDiagnostic(e, limit: context.timeLimit ?? .zero, variant: variant.label, at: spec.location))
             } catch let e as EngineError {
                 return stop(.error(at: spec.location, e.description))
             } catch {
@@ -157,5 +169,13 @@ public enum Runner {
             }
         }
         return BlockRun(outcome: BlockOutcome(variants: variants), fromCache: !trainedAny, keys: keys, warnings: warnings)
+    }
+
+    /// The error box text for a block stopped by its wall-clock limit.
+    static func timeLimitDiagnostic(_ e: TrainingStopped, limit: Duration, variant: String, at location: SourceLocation) -> Diagnostic {
+        let which = variant.isEmpty ? "" : " (\(variant))"
+        let whereStopped = e.epoch > 0 ? ": stopped at epoch \(e.epoch), iteration \(e.iteration)" : ""
+        return .error(at: location, "the block ran longer than the time limit of \(TimeLimit.describe(limit))\(which)\(whereStopped)",
+                      hint: "make the run smaller, or raise the limit with 'labbook build --time-limit SECONDS'")
     }
 }
