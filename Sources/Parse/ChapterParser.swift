@@ -96,8 +96,13 @@ public enum ChapterParser {
 
     static func withDocument<T>(_ text: String, options: Int32, _ body: (OpaquePointer) -> T) -> T {
         cmarkLock.withLock { _ in
-            let doc: OpaquePointer = text.withCString { ptr in
-                cmark_parse_document(ptr, strlen(ptr), options)
+            // The UTF-8 length, not strlen: a NUL byte must not hide the rest of the chapter (cmark turns it into U+FFFD).
+            var text = text
+            let doc: OpaquePointer = text.withUTF8 { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { chars -> OpaquePointer in
+                    if let base = chars.baseAddress { return cmark_parse_document(base, chars.count, options) }
+                    return cmark_parse_document("", 0, options)
+                }
             }
             defer { cmark_node_free(doc) }
             return body(doc)
