@@ -17,7 +17,7 @@ enum ChapterText {
         }
         if let nul = bytes.firstIndex(of: 0) {
             diagnostics.append(.error(at: location(of: nul, in: bytes, file: file),
-                                      "the chapter contains a NUL byte; is it a binary file?",
+                                      "the chapter contains a NUL byte (is it a binary file?)",
                                       hint: "chapters/ should hold only Markdown text"))
         }
         var text = String(decoding: bytes, as: UTF8.self)
