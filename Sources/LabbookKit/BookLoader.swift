@@ -81,6 +81,12 @@ public enum BookLoader {
         var chapters: [LoadedChapter] = []
         for name in chapterFiles {
             let file = "chapters/\(name)"
+            // The name becomes the page's file name and URL; anything beyond a plain name could break out of an href.
+            guard name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }) else {
+                diagnostics.append(.error(at: SourceLocation(file: file, line: 1), "the chapter's file name may use only letters, digits, '-', '_' and '.'; the chapter was left out",
+                                          hint: "rename it, e.g. '01-introduction.md': the name becomes the page's URL"))
+                continue
+            }
             let url = chaptersDir.appendingPathComponent(name)
             var source = ""
             var problems: [Diagnostic] = []
