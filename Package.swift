@@ -7,6 +7,8 @@ let package = Package(
     name: "Labbook",
     products: [
         .executable(name: "labbook", targets: ["labbook"]),
+        // For the fuzz harness in Fuzz/ (a separate package, built with -sanitize=fuzzer).
+        .library(name: "LabbookKit", targets: ["LabbookKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
