@@ -7,6 +7,8 @@ let package = Package(
     name: "Labbook",
     products: [
         .executable(name: "labbook", targets: ["labbook"]),
+        // For the fuzz harness in Fuzz/ (a separate package, built with -sanitize=fuzzer).
+        .library(name: "LabbookKit", targets: ["LabbookKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
@@ -48,5 +50,6 @@ let package = Package(
         .testTarget(name: "ChartsTests", dependencies: ["Charts"], exclude: ["Golden"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LabbookKit", "Preview"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["LabbookKit"], exclude: ["Fixtures"]),
     ]
 )

@@ -55,9 +55,15 @@ extension BlockReader {
         for i in axes.indices where axes.filter({ $0.shortName == axes[i].shortName }).count > 1 {
             axes[i].shortName = axes[i].key
         }
-        let count = axes.reduce(1) { $0 * $1.values.count }
+        // Saturating: a hostile sweep must not overflow the count.
+        let count = axes.reduce(1) { n, axis in
+            let (product, overflow) = n.multipliedReportingOverflow(by: axis.values.count)
+            return overflow ? Int.max : product
+        }
         if count > maxVariants {
-            c.error(t.location, "the sweep has \(count) combinations, more than \(maxVariants)", hint: "sweep fewer keys or values, or split the block")
+            let shown = count == Int.max ? "too many" : "\(count)"
+            c.error(t.location, "the sweep has \(shown) combinations, more than the limit of \(maxVariants)",
+                    hint: "sweep fewer keys or values, or split the block")
             ok = false
         }
         return ok ? axes : []

@@ -41,6 +41,7 @@ public struct YAMLTree: Sendable, Hashable {
             guard let mark else { return origin }
             return SourceLocation(file: origin.file, line: origin.line + mark.line - 1, column: mark.column + origin.column - 1)
         }
+        if let problem = nestingProblem(yaml, origin: origin) { return (nil, [problem]) }
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)

@@ -3,8 +3,11 @@
 public enum Trainer {
     /// Trains (or, with epochs 0, only studies at init) and returns every recorded number.
     /// Throws EngineError.invalidConfiguration / .overBudget for impossible or too-large jobs.
+    /// `shouldStop` is asked between minibatches (a deadline or a cancellation); when it answers true the run
+    /// ends at once with `TrainingStopped`.
     public static func run(_ job: TrainingJob, data: DataSplits,
-                           progress: (@Sendable (TrainingProgress) -> Void)? = nil) throws -> TrainingResult {
+                           progress: (@Sendable (TrainingProgress) -> Void)? = nil,
+                           shouldStop: (@Sendable () -> Bool)? = nil) throws -> TrainingResult {
         let train = data.train
         try Budget.check(job, inputWidth: train.width, classes: train.classes, trainCount: train.count)
         try validate(job, data)
@@ -12,7 +15,10 @@ public enum Trainer {
         var rng = SeededRandom(seed: job.seed).fork("init")
         let initial = initialParameters(shape, model: job.model, rng: &rng)
         let session = TrainingSession(job: job, shape: shape, data: data, initial: initial)
-        return session.run(progress: progress)
+        session.shouldStop = shouldStop
+        let result = session.run(progress: progress)
+        if let at = session.stoppedAt { throw TrainingStopped(epoch: at.epoch, iteration: at.iteration) }
+        return result
     }
 
     static func validate(_ job: TrainingJob, _ data: DataSplits) throws {
@@ -73,6 +79,9 @@ final class TrainingSession {
     private var shuffler: SeededRandom
     /// The order of the training examples in the current epoch.
     private(set) var order: [Int]
+    var shouldStop: (@Sendable () -> Bool)?
+    /// Where `shouldStop` ended the run.
+    private(set) var stoppedAt: (epoch: Int, iteration: Int)?
 
     init(job: TrainingJob, shape: NetworkShape, data: DataSplits, initial: [Float]) {
         self.job = job
@@ -100,20 +109,22 @@ final class TrainingSession {
     /// Stops at the first non-finite minibatch loss and reports it as divergence.
     func trainEpoch(_ epoch: Int, limit: Int = .max, optimizer: inout Optimizer, iteration: inout Int,
                     iterations: inout [IterationRecord])
-        -> (lossSum: Double, correct: Int, seen: Int, batches: Int, divergence: Divergence?) {
+        -> (lossSum: Double, correct: Int, seen: Int, batches: Int, divergence: Divergence?, stopped: Bool) {
         let t = job.train, count = data.train.count
         var lossSum = 0.0, correct = 0, seen = 0, batches = 0
         var start = 0
         while start < count && batches < limit {
             let n = min(t.batch, count - start)
             if n < t.batch && t.dropLast { break }
+            // The caller's wall-clock limit, checked between minibatches.
+            if let shouldStop, shouldStop() { return (lossSum, correct, seen, batches, nil, true) }
             // Without clipping, the update runs inside the step, each parameter part right after its gradient
             // (same formulas, same bits); it is skipped when the loss is not finite, as below.
             let fused = t.clip == .none
             let (sum, c) = step(order[start..<(start + n)]) { s in fused && s.isFinite ? optimizer.beginStep() : nil }
             let loss = sum / Double(n)
             guard loss.isFinite else {
-                return (lossSum, correct, seen, batches, Divergence(epoch: epoch, iteration: iteration, loss: loss))
+                return (lossSum, correct, seen, batches, Divergence(epoch: epoch, iteration: iteration, loss: loss), false)
             }
             if iteration % t.recordEvery == 0 { iterations.append(iterationRecord(iteration, loss: loss)) }
             if !fused {
@@ -124,7 +135,7 @@ final class TrainingSession {
             iteration += 1
             start += n
         }
-        return (lossSum, correct, seen, batches, nil)
+        return (lossSum, correct, seen, batches, nil, false)
     }
 
     deinit {
@@ -155,6 +166,10 @@ final class TrainingSession {
         training: for epoch in stride(from: 1, through: t.epochs, by: 1) {
             newOrder()
             let e = trainEpoch(epoch, optimizer: &optimizer, iteration: &iteration, iterations: &iterations)
+            if e.stopped {
+                stoppedAt = (epoch, iteration)
+                break training
+            }
             if let d = e.divergence {
                 divergence = d
                 break training

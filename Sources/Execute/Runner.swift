@@ -55,10 +55,14 @@ public struct RunContext: Sendable {
     /// Absolute path of the book, to resolve relative data paths.
     public var bookDirectory: String
     public var environment: [String: String]
+    /// Wall-clock limit for one block (all its variants together); nil for none.
+    public var timeLimit: Duration?
 
-    public init(bookDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(bookDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                timeLimit: Duration? = nil) {
         self.bookDirectory = bookDirectory
         self.environment = environment
+        self.timeLimit = timeLimit
     }
 }
 
@@ -120,12 +124,18 @@ public enum Runner {
                 }
             }
             let outcome: VariantOutcome
+            // The wall-clock limit applies to each run (each sweep variant), checked between minibatches.
+            let deadline = context.timeLimit.map { ContinuousClock.now + $0 }
+            var shouldStop: (@Sendable () -> Bool)?
+            if let deadline {
+                shouldStop = { ContinuousClock.now >= deadline }
+            }
             if let recurrent = variant.recurrent {
                 outcome = VariantOutcome(label: variant.label, recurrent: RecurrentProbe.run(recurrent, seed: variant.seed))
             } else if let job = variant.job, let dataSpec = variant.data {
                 let data = try DataLoader.load(dataSpec, seed: variant.seed, bookDirectory: context.bookDirectory,
                                                environment: context.environment)
-                let result = try Trainer.run(job, data: data, progress: progress)
+                let result = try Trainer.run(job, data: data, progress: progress, shouldStop: shouldStop)
                 outcome = VariantOutcome(label: variant.label, training: result)
                 if let d = result.divergence {
                     let which = variant.label.isEmpty ? "" : " (\(variant.label))"
@@ -144,6 +154,9 @@ public enum Runner {
                 }
             }
             return VariantRun(outcome: outcome, key: key, trained: true, warnings: warnings)
+        } catch let e as TrainingStopped {
+            let d = timeLimitDiagnostic(e, limit: context.timeLimit ?? .zero, variant: variant.label, at: spec.location)
+            return failed(d.message, hint: d.hint)
         } catch let e as EngineError {
             return failed(e.description)
         } catch {
@@ -159,5 +172,13 @@ public enum Runner {
                  fromCache: !runs.contains { $0.trained },
                  keys: runs.map(\.key),
                  warnings: runs.flatMap(\.warnings))
+    }
+
+    /// The error box text for a block stopped by its wall-clock limit.
+    static func timeLimitDiagnostic(_ e: TrainingStopped, limit: Duration, variant: String, at location: SourceLocation) -> Diagnostic {
+        let which = variant.isEmpty ? "" : " (\(variant))"
+        let whereStopped = e.epoch > 0 ? ": stopped at epoch \(e.epoch), iteration \(e.iteration)" : ""
+        return .error(at: location, "the block ran longer than the time limit of \(TimeLimit.describe(limit))\(which)\(whereStopped)",
+                      hint: "make the run smaller, or raise the limit with 'labbook build --time-limit SECONDS'")
     }
 }

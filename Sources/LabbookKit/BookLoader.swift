@@ -81,16 +81,31 @@ public enum BookLoader {
         var chapters: [LoadedChapter] = []
         for name in chapterFiles {
             let file = "chapters/\(name)"
-            let url = chaptersDir.appendingPathComponent(name)
-            let source: String
-            if let data = fm.contents(atPath: url.path), let s = String(data: data, encoding: .utf8) {
-                source = s
-            } else {
-                source = ""
-                diagnostics.append(.error(at: SourceLocation(file: file, line: 1), "cannot read the chapter as UTF-8 text",
-                                          hint: "save the file as UTF-8"))
+            // The name becomes the page's file name and URL; anything beyond a plain name could break out of an href.
+            guard name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }) else {
+                diagnostics.append(.error(at: SourceLocation(file: file, line: 1), "the chapter's file name may use only letters, digits, '-', '_' and '.'; the chapter was left out",
+                                          hint: "rename it, e.g. '01-introduction.md': the name becomes the page's URL"))
+                continue
             }
-            chapters.append(loadChapter(source: source, file: file, slug: String(name.dropLast(3)), bookDefaults: config.defaults))
+            let url = chaptersDir.appendingPathComponent(name)
+            var source = ""
+            var problems: [Diagnostic] = []
+            var isDirectory: ObjCBool = false
+            if fm.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                problems.append(.error(at: SourceLocation(file: file, line: 1), "the chapter is a directory, not a file",
+                                       hint: "chapters/*.md must be Markdown files; rename the directory"))
+            } else {
+                do {
+                    (source, problems) = ChapterText.decode(try Data(contentsOf: url), file: file)
+                } catch {
+                    let reason = (error as NSError).localizedFailureReason ?? "it is missing or not readable"
+                    problems.append(.error(at: SourceLocation(file: file, line: 1), "cannot read the chapter: \(reason)",
+                                           hint: "check the file's permissions, or remove it from chapters/"))
+                }
+            }
+            var loaded = loadChapter(source: source, file: file, slug: String(name.dropLast(3)), bookDefaults: config.defaults)
+            loaded.diagnostics = problems + loaded.diagnostics
+            chapters.append(loaded)
         }
 
         let template = try? String(contentsOf: directory.appendingPathComponent("templates/page.mustache"), encoding: .utf8)

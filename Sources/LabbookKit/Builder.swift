@@ -17,6 +17,10 @@ public struct BuildOptions: Sendable {
     public var environment: [String: String]
     /// false strips raw HTML from Markdown (for untrusted books).
     public var rawHTML: Bool
+    /// Wall-clock limit per block (`--time-limit`); nil for none.
+    public var timeLimit: Duration? = TimeLimit.default
+    /// Called once when another build holds the output directory's lock, with its pid; the build then waits.
+    public var onWaitForLock: (@Sendable (Int32?) -> Void)?
 
     public init(book: URL, output: URL? = nil, cache: URL? = nil, useCache: Bool = true, jobs: Int? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment, rawHTML: Bool = true) {
@@ -28,6 +32,11 @@ public struct BuildOptions: Sendable {
         self.katexDirectory = environment["LABBOOK_KATEX"] ?? SiteWriter.defaultKatexDirectory
         self.rawHTML = rawHTML
     }
+}
+
+extension BuildOptions {
+    /// Reads a `--time-limit` value: "90", "90s", "15m", "2h"; nil when it is not a positive duration.
+    public static func parseTimeLimit(_ text: String) -> Duration? { TimeLimit.parse(text) }
 }
 
 public enum BlockState: String, Sendable {
@@ -79,13 +88,20 @@ public struct BuildReport: Sendable {
 }
 
 public enum Builder {
-    /// Builds the book. `onBlock` is called as each block finishes (in document order).
     /// Builds the book. `onBlock` is called as each block finishes (invalid blocks first, then runs as they
     /// complete); `progress`, when given, follows the running variants for a live display.
     public static func build(_ options: BuildOptions, progress: BuildProgress? = nil,
                              onBlock: (@Sendable (BlockStatus) -> Void)? = nil) throws -> BuildReport {
-        let book = try BookLoader.load(options.book)
-        let context = RunContext(bookDirectory: options.book.path, environment: options.environment)
+        var book = try BookLoader.load(options.book)
+        // One build per output directory at a time; a build that waited reads the book again.
+        var waited = false
+        let lock = try BuildLock.acquire(options.output) { pid in
+            waited = true
+            options.onWaitForLock?(pid)
+        }
+        defer { withExtendedLifetime(lock) {} }
+        if waited { book = try BookLoader.load(options.book) }
+        let context = RunContext(bookDirectory: options.book.path, environment: options.environment, timeLimit: options.timeLimit)
         if let unchanged = upToDate(book, options: options) {
             for s in unchanged { onBlock?(s) }
             return BuildReport(blocks: unchanged, diagnostics: [], site: SiteReport())

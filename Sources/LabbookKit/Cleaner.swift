@@ -8,6 +8,12 @@ public enum Cleaner {
         let fm = FileManager.default
         let manifest = output.appendingPathComponent(SiteWriter.manifestName)
         guard let text = try? String(contentsOf: manifest, encoding: .utf8) else { return 0 }
+        // Not while a build writes into it; the lock file goes too, as the last thing labbook wrote here.
+        let lock = try BuildLock.acquire(output, wait: false)
+        defer {
+            try? fm.removeItem(at: output.appendingPathComponent(BuildLock.fileName))
+            withExtendedLifetime(lock) {}
+        }
         var removed = 0
         var dirs = Set<String>()
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
@@ -26,7 +32,11 @@ public enum Cleaner {
             let url = output.appendingPathComponent(d)
             if let items = try? fm.contentsOfDirectory(atPath: url.path), items.isEmpty { try? fm.removeItem(at: url) }
         }
-        if let items = try? fm.contentsOfDirectory(atPath: output.path), items.isEmpty { try? fm.removeItem(at: output) }
+        let rest = (try? fm.contentsOfDirectory(atPath: output.path)) ?? []
+        if rest.allSatisfy({ $0 == BuildLock.fileName }) {
+            try? fm.removeItem(at: output.appendingPathComponent(BuildLock.fileName))
+            try? fm.removeItem(at: output)
+        }
         return removed
     }
 }

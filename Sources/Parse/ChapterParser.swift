@@ -79,6 +79,12 @@ public enum ChapterParser {
             }
         }
         for block in blockRanges {
+            // cmark lets an unclosed fence run to the end of the chapter, swallowing the prose after it.
+            if !isClosingFence(bodyLines, opening: block.start, closing: block.end) {
+                diagnostics.append(.error(at: SourceLocation(file: file, line: block.start + lineOffset),
+                                          "the experiment block's fence is never closed",
+                                          hint: "end the block with a line of ``` (the rest of the chapter was read as YAML)"))
+            }
             flushMarkdown(upTo: block.start)
             nodes.append(.experiment(yaml: block.yaml, at: SourceLocation(file: file, line: block.start + lineOffset)))
             cursor = block.end + 1
@@ -86,6 +92,20 @@ public enum ChapterParser {
         flushMarkdown(upTo: bodyLines.count + 1)
 
         return Chapter(file: file, frontMatter: frontMatter, nodes: nodes, headings: headings, diagnostics: diagnostics)
+    }
+
+    /// Whether body line `closing` (1-based) closes the fence opened at `opening`: the same character, at least as long.
+    static func isClosingFence(_ lines: [String], opening: Int, closing: Int) -> Bool {
+        guard closing > opening, closing <= lines.count, opening >= 1 else { return false }
+        func fence(_ line: String) -> (Character, Int)? {
+            let trimmed = line.drop { $0 == " " }
+            guard let c = trimmed.first, c == "`" || c == "~" else { return nil }
+            let n = trimmed.prefix { $0 == c }.count
+            return n >= 3 ? (c, n) : nil
+        }
+        guard let open = fence(lines[opening - 1]), let close = fence(lines[closing - 1]) else { return false }
+        let rest = lines[closing - 1].drop { $0 == " " }.dropFirst(close.1)
+        return open.0 == close.0 && close.1 >= open.1 && rest.allSatisfy { $0 == " " || $0 == "\t" }
     }
 
     // MARK: - cmark helpers (pointers never leave this file)
@@ -96,8 +116,13 @@ public enum ChapterParser {
 
     static func withDocument<T>(_ text: String, options: Int32, _ body: (OpaquePointer) -> T) -> T {
         cmarkLock.withLock { _ in
-            let doc: OpaquePointer = text.withCString { ptr in
-                cmark_parse_document(ptr, strlen(ptr), options)
+            // The UTF-8 length, not strlen: a NUL byte must not hide the rest of the chapter (cmark turns it into U+FFFD).
+            var text = text
+            let doc: OpaquePointer = text.withUTF8 { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { chars -> OpaquePointer in
+                    if let base = chars.baseAddress { return cmark_parse_document(base, chars.count, options) }
+                    return cmark_parse_document("", 0, options)
+                }
             }
             defer { cmark_node_free(doc) }
             return body(doc)

@@ -46,6 +46,8 @@ public enum BlockRenderer {
                                  location: "\(input.location.file):\(input.location.line)", variants: [], reports: [])
         if let spec = input.spec, let run = input.run {
             let ctx = ReportContext(spec: spec, outcome: run.outcome, idPrefix: input.id)
+            // A diverged run: its loss curve up to the divergence, right under the error box.
+            if run.failure != nil { html += ctx.divergenceCurve(chartID: "\(input.id)-divergence") }
             for (i, report) in spec.show.enumerated() {
                 let r = ctx.render(report, index: i)
                 html += r.html

@@ -23,14 +23,24 @@ struct Build: ParsableCommand {
     @Flag(name: .long, help: "Strip raw HTML from the Markdown (for books you do not trust).")
     var noRawHtml = false
 
+    @Option(name: .long, help: "Wall-clock limit per block: seconds, or with a unit (90s, 15m, 2h); 'none' for no limit (default: 30m).")
+    var timeLimit: String?
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let timeLimit, timeLimit != "none", BuildOptions.parseTimeLimit(timeLimit) == nil {
+            throw ValidationError("--time-limit must be a positive number of seconds (or 90s, 15m, 2h, none), got '\(timeLimit)'")
+        }
     }
 
     func run() throws {
-        let options = BuildOptions(book: absoluteURL(book.book), output: output.map(absoluteURL), cache: cache.map(absoluteURL),
+        var options = BuildOptions(book: absoluteURL(book.book), output: output.map(absoluteURL), cache: cache.map(absoluteURL),
                                    useCache: !noCache, jobs: jobs,
                                    rawHTML: !noRawHtml)
+        if let timeLimit { options.timeLimit = timeLimit == "none" ? nil : BuildOptions.parseTimeLimit(timeLimit) }
+        options.onWaitForLock = { pid in
+            printError("waiting for another labbook build of this book\(pid.map { " (pid \($0))" } ?? "")…")
+        }
         let report: BuildReport
         let live = isatty(STDOUT_FILENO) == 1 ? LiveDisplay() : nil
         defer { live?.stop() }
