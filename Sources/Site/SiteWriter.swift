@@ -104,10 +104,25 @@ public enum SiteWriter {
             let url = output.appendingPathComponent(old)
             if (try? FileManager.default.removeItem(at: url)) != nil { report.removed.append(old) }
         }
+        // Temporary files of a build that was killed mid-write (AtomicFile's `.NAME.PID.RANDOM.tmp`).
+        removeStaleTemporaries(in: output)
         let manifest = "# Files written by labbook; `labbook clean` removes exactly these.\n"
             + files.keys.sorted().joined(separator: "\n") + "\n"
         try AtomicFile.write(manifest, to: manifestURL)
         return report
+    }
+
+    static func removeStaleTemporaries(in output: URL) {
+        let fm = FileManager.default
+        guard let e = fm.enumerator(atPath: output.path) else { return }
+        for case let rel as String in e {
+            let name = (rel as NSString).lastPathComponent
+            let parts = name.split(separator: ".")
+            // "." + original name + "." + pid + "." + random + ".tmp"
+            guard name.hasPrefix("."), name.hasSuffix(".tmp"), parts.count >= 4,
+                  Int(parts[parts.count - 2]) != nil, Int(parts[parts.count - 3]) != nil else { continue }
+            try? fm.removeItem(at: output.appendingPathComponent(rel))
+        }
     }
 
     /// Relative, no `..`, no absolute paths, no empty components.
@@ -135,11 +150,12 @@ public enum SiteWriter {
         if let d = book.description { index += "<p class=\"description\">\(Escape.html(d))</p>\n" }
         index += "<h2 id=\"contents\">Contents</h2>\n<ol class=\"chapter-list\">\n"
         for ch in input.chapters {
-            index += "<li><a href=\"\(ch.slug).html\">\(ch.titleHTML)</a>"
+            let href = Escape.html(ch.slug) + ".html"
+            index += "<li><a href=\"\(href)\">\(ch.titleHTML)</a>"
             let h2 = ch.sections.filter { $0.level == 2 }
             if !h2.isEmpty {
                 index += "\n<ol>\n"
-                for s in h2 { index += "<li><a href=\"\(ch.slug).html#\(s.id)\">\(stripAnchors(s.titleHTML))</a></li>\n" }
+                for s in h2 { index += "<li><a href=\"\(href)#\(s.id)\">\(stripAnchors(s.titleHTML))</a></li>\n" }
                 index += "</ol>\n"
             }
             index += "</li>\n"

@@ -129,7 +129,11 @@ enum Fixture {
         let out = Fixture.tempDir("f"), cache = Fixture.tempDir("f-cache")
         defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: cache) }
         _ = try Builder.build(Fixture.options("broken", output: out, cache: cache))
+        // A temporary file left by a build killed mid-write is swept away by the next one.
+        let stale = out.appendingPathComponent(".01-good.html.4242.1234567.tmp")
+        try Data("half a page".utf8).write(to: stale)
         let again = try Builder.build(Fixture.options("broken", output: out, cache: cache))
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
         #expect(again.exitCode == 1)
         #expect(again.failed == 2)
         #expect(!again.diagnostics.isEmpty)
