@@ -107,3 +107,13 @@ private final class HelperStart {
 
 /// A busy-wait step; Swift has no pause intrinsic, and the atomic load in the loop keeps it honest.
 @inline(__always) private func spinPause() {}
+
+/// The engine's share of a fixed thread budget. Runs started side by side (`labbook build --jobs 2`)
+/// should each stay on their own thread; a run alone may use the helper thread too. This changes where
+/// parts run, never what they compute: results are the same bits either way.
+public enum EngineThreads {
+    public static var helpersAllowed: Bool {
+        get { WorkerPool.shared.helpersEnabled.load(ordering: .relaxed) }
+        set { WorkerPool.shared.helpersEnabled.store(newValue, ordering: .relaxed) }
+    }
+}

@@ -29,6 +29,9 @@ enum Executor {
         let remaining = Mutex(variantCounts)
         let next = Atomic<Int>(0)
         let workers = max(1, min(jobs, tasks.count))
+        // Thread budget: while several runs go side by side each stays on its own thread; the engine's
+        // helper thread is for a run that is alone (and at the tail of the build, when one run is left).
+        let active = Atomic<Int>(0)
         if !tasks.isEmpty {
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while true {
@@ -39,6 +42,12 @@ enum Executor {
                     let start = DispatchTime.now().uptimeNanoseconds
                     let variant = spec.variants[t.variant]
                     let name = variant.label.isEmpty ? spec.id : "\(spec.id)[\(variant.label)]"
+                    let nowActive = active.wrappingAdd(1, ordering: .relaxed).newValue
+                    EngineThreads.helpersAllowed = nowActive <= 1
+                    defer {
+                        let left = active.wrappingSubtract(1, ordering: .relaxed).newValue
+                        EngineThreads.helpersAllowed = left <= 1
+                    }
                     progress?.started(name)
                     var onProgress: (@Sendable (TrainingProgress) -> Void)?
                     if let progress {
