@@ -37,7 +37,10 @@ func edit(_ file: URL, replacing old: String, with new: String) throws {
 
         // A `show` edit re-renders from the cache.
         try edit(chapter, replacing: "bins: 20", with: "bins: 10")
-        #expect(try Builder.build(options).ran == 0)
+        let shown = try Builder.build(options)
+        #expect(shown.ran == 0)
+        #expect(shown.site?.written.contains("02-depth.html") == true)
+        #expect(shown.site?.written.contains("01-xor.html") == false, "only the changed page is rewritten")
 
         // A seed edit re-runs exactly that block; reordering keys changes nothing.
         try edit(chapter, replacing: "train: {epochs: 3, batch: 50, record-every: 2}",
