@@ -7,7 +7,8 @@ import LabbookCore
 /// Per chapter: a digest of everything its page is made from besides the runs; per block: the runs' cache keys.
 public struct BuildState: Codable, Sendable, Equatable {
     public static let fileName = ".labbook-state.json"
-    /// Bumped when the renderer changes what pages look like.
+    /// Bumped when the renderer (Render, Charts) changes what pages look like; the built-in stylesheets and
+    /// template are fingerprinted on their own (`SiteWriter.builtInFingerprint`).
     public static let rendererVersion = "1"
 
     public var engine: String

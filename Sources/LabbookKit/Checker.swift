@@ -1,6 +1,7 @@
 // `labbook check`: validate every block and compare the book with what output/ was built from; runs nothing.
 import Execute
 import Foundation
+import Site
 import LabbookCore
 
 public struct CheckReport: Sendable {
@@ -29,7 +30,7 @@ public enum Checker {
                 if built.chapters[ch.slug] == nil {
                     stale.append("\(ch.file): no page in output/")
                 } else if built.chapters[ch.slug] != current.chapters[ch.slug] {
-                    stale.append("\(ch.file): the page is out of date (the chapter, book.yml or template changed)")
+                    stale.append("\(ch.file): the page is out of date (the chapter, book.yml, the template or Labbook's built-in page style changed)")
                 }
                 for b in ch.blocks {
                     guard let id = b.id else { continue }
@@ -69,6 +70,7 @@ public enum Checker {
         let chapterSource = (try? String(contentsOf: book.directory.appendingPathComponent(chapter.file), encoding: .utf8)) ?? ""
         let neighbours = book.chapters.map(\.file).joined(separator: "\n")   // prev/next links and the index
         let css = book.customCSS.map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return BuildState.pageDigest([bookYML, chapterSource, neighbours, book.templateSource ?? "", css])
+        return BuildState.pageDigest([bookYML, chapterSource, neighbours, book.templateSource ?? "", css,
+                                      SiteWriter.builtInFingerprint])
     }
 }

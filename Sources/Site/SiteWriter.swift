@@ -125,6 +125,12 @@ public enum SiteWriter {
         }
     }
 
+    /// Everything built in that shapes every page (stylesheets, script, template): part of each page's digest,
+    /// so a new Labbook whose pages look different does not take the nothing-changed shortcut.
+    public static var builtInFingerprint: String {
+        [Stylesheet.css, Chart.stylesheet, PageTemplate.script, PageTemplate.builtIn].joined(separator: "\u{0}")
+    }
+
     /// Relative, no `..`, no absolute paths, no empty components.
     public static func isSafeRelativePath(_ path: String) -> Bool {
         guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\") else { return false }

@@ -54,7 +54,6 @@ figure th, figure td { padding: .3rem .5rem; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .table-wrap { overflow-x: auto; max-width: 100%; }
 .math.display { display: block; overflow-x: auto; overflow-y: hidden; margin: 1rem 0; text-align: center; }
-.math.inline { white-space: nowrap; }
 /* Experiment figures */
 figure.experiment { margin: 2rem 0; padding: 1rem 1.1rem 1.1rem; border: 1px solid var(--border); border-radius: 8px; background: var(--bg); }
 figure.experiment > figcaption { font-weight: 600; margin-bottom: .75rem; }
