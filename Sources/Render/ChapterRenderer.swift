@@ -51,11 +51,14 @@ public enum ChapterRenderer {
         }
         let markdown = pieces.joined(separator: "\n\n")
 
-        // 2. Math out, cmark, math back in.
-        var math = MathProtection(avoiding: markdown)
-        let protected = math.protect(markdown)
+        // 2. GFM pipe tables (rendered here: Debian's cmark has no table extension), then math out,
+        //    cmark, math and tables back in.
+        var tables = PipeTables(avoiding: markdown)
+        let withoutTables = tables.extract(markdown, rawHTML: rawHTML)
+        var math = MathProtection(avoiding: withoutTables)
+        let protected = math.protect(withoutTables)
         var html = MarkdownHTML.render(protected, rawHTML: rawHTML)
-        html = math.restore(html)
+        html = tables.restore(math.restore(html))
 
         // 3. Inline results: `{=block.quantity}` code spans become computed numbers.
         var diagnostics: [Diagnostic] = []
@@ -87,7 +90,8 @@ public enum ChapterRenderer {
         }
         return RenderedChapter(slug: slug, title: plainText(ofHTML: titleHTML), titleHTML: titleHTML, html: html,
                                sections: sections.filter { $0.level == 2 || $0.level == 3 },
-                               hasMath: !math.formulas.isEmpty, diagnostics: diagnostics)
+                               hasMath: !math.formulas.isEmpty || tables.tables.contains { $0.contains("class=\"math") },
+                              diagnostics: diagnostics)
     }
 
     static func replaceInlineResults(_ html: String, chapter: Chapter,
