@@ -51,6 +51,7 @@ th, td { border-bottom: 1px solid var(--border); padding: .35rem .7rem; text-ali
 th { font-weight: 600; }
 figure table { font-size: .875rem; }
 figure th, figure td { padding: .3rem .5rem; }
+td[style*="text-align: right"], th[style*="text-align: right"] { white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .table-wrap { overflow-x: auto; max-width: 100%; }
 .math.display { display: block; overflow-x: auto; overflow-y: hidden; margin: 1rem 0; text-align: center; }
