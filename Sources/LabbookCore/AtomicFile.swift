@@ -1,5 +1,8 @@
 // Writing files so that a crash at any moment leaves either the old or the new content.
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 public enum AtomicFile {
     /// Writes `data` to a temporary file beside `url`, flushes it, then renames it over `url`.
@@ -12,20 +15,27 @@ public enum AtomicFile {
         let dir = url.deletingLastPathComponent()
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0 ... .max)).tmp")
-        guard fm.createFile(atPath: tmp.path, contents: nil) else {
+        // POSIX calls, not FileManager.createFile: on Linux that is itself an atomic write through a
+        // `.dat.nosync…` file of its own, which a kill at the wrong moment leaves behind.
+        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: tmp.path])
         }
-        do {
-            let handle = try FileHandle(forWritingTo: tmp)
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            if rename(tmp.path, url.path) != 0 {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        var ok = data.withUnsafeBytes { raw -> Bool in
+            guard let base = raw.baseAddress else { return true }   // empty data
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, base.advanced(by: offset), raw.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                offset += n
             }
-        } catch {
-            try? fm.removeItem(at: tmp)
-            throw error
+            return true
+        }
+        ok = ok && fsync(fd) == 0
+        ok = close(fd) == 0 && ok
+        guard ok, rename(tmp.path, url.path) == 0 else {
+            unlink(tmp.path)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
         }
         return true
     }
