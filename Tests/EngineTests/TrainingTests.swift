@@ -2,7 +2,6 @@
 // early stopping, divergence, budget refusals.
 
 import Testing
-import COpenBLAS
 @testable import Engine
 
 @Test func xorReachesFullAccuracy() throws {
@@ -49,18 +48,6 @@ func sigmoidGradientsVanishWithDepth(_ scheme: InitScheme) throws {
     #expect(abs(mean) < 0.002)
     #expect(isClose(std, 1 / (3.0 * 400).squareRoot(), relative: 0.02))
     #expect(w.allSatisfy { abs($0) <= 1 / Float(400).squareRoot() })
-}
-
-@Test func identicalResultsForOneAndTwoBlasThreads() throws {
-    let data = gaussianData(count: 600, width: 64, classes: 5, seed: 2)
-    let j = job(hidden: [128, 96], optimizer: .sgd(lr: 0.05, momentum: 0.9, nesterov: false), epochs: 2, batch: 100)
-    openblas_set_num_threads(1)
-    let one = try Trainer.run(j, data: DataSplits(train: data, validation: data))
-    openblas_set_num_threads(2)
-    let two = try Trainer.run(j, data: DataSplits(train: data, validation: data))
-    #expect(one == two)
-    let again = try Trainer.run(j, data: DataSplits(train: data, validation: data))
-    #expect(again == two)
 }
 
 /// Training data whose labels are noise relative to validation: validation accuracy peaks early,

@@ -21,13 +21,14 @@ enum Binary {
     }()
 
     /// Starts `labbook ARGS` with stdout and stderr going to files in `logs`.
-    static func start(_ arguments: [String], logs: URL) throws -> Process {
+    static func start(_ arguments: [String], logs: URL, environment extra: [String: String] = [:]) throws -> Process {
         let p = Process()
         guard let url else { throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "labbook could not be found or built"]) }
         p.executableURL = url
         p.arguments = arguments
         var env = Fixtures.environment
         env["LABBOOK_KATEX"] = env["LABBOOK_KATEX"] ?? "/usr/share/javascript/katex"
+        env.merge(extra) { _, new in new }
         p.environment = env
         try Data().write(to: logs.appendingPathComponent("stdout"))
         try Data().write(to: logs.appendingPathComponent("stderr"))
