@@ -195,13 +195,13 @@ public enum Builder {
             && !runFor.values.contains { $0.0.failure != nil || !$0.0.warnings.isEmpty }
 
         state.clean = clean && book.templateSource.map { (try? PageTemplate.compile($0)) != nil } ?? true
-        files[BuildState.fileName] = state.encoded()
 
         let info = BookInfo(title: book.config.title ?? book.directory.lastPathComponent,
                             author: book.config.author, description: book.config.description,
                             language: book.config.language)
         let site = try SiteWriter.write(SiteInput(book: info, chapters: rendered, files: files,
-                                                  templateSource: book.templateSource, customCSS: book.customCSS),
+                                                  templateSource: book.templateSource, customCSS: book.customCSS,
+                                                  seal: (BuildState.fileName, state.encoded())),
                                         to: options.output, katexDirectory: options.katexDirectory)
         if let why = site.templateError {
             diagnostics.append(.error(at: SourceLocation(file: "templates/page.mustache", line: 1),

@@ -28,14 +28,19 @@ public struct SiteInput: Sendable {
     public var templateSource: String?
     /// The book's own `assets/custom.css`, if any.
     public var customCSS: Data?
+    /// A file that vouches for the rest (the build state): a differing old copy is removed before anything is
+    /// written, and the new one is written after every other file and the manifest. A build killed half-way
+    /// therefore never leaves a seal beside pages it does not describe.
+    public var seal: (path: String, data: Data)?
 
     public init(book: BookInfo, chapters: [RenderedChapter], files: [String: Data] = [:],
-                templateSource: String? = nil, customCSS: Data? = nil) {
+                templateSource: String? = nil, customCSS: Data? = nil, seal: (path: String, data: Data)? = nil) {
         self.book = book
         self.chapters = chapters
         self.files = files
         self.templateSource = templateSource
         self.customCSS = customCSS
+        self.seal = seal
     }
 }
 
@@ -88,6 +93,12 @@ public enum SiteWriter {
         for (path, data) in try katexAssets(katexDirectory) { files[path] = data }
         for (path, data) in input.files { files[path] = data }
 
+        if let seal = input.seal {
+            guard isSafeRelativePath(seal.path) else { throw SiteError.unsafePath(seal.path) }
+            files[seal.path] = nil
+            let url = output.appendingPathComponent(seal.path)
+            if let old = try? Data(contentsOf: url), old != seal.data { try FileManager.default.removeItem(at: url) }
+        }
         for path in files.keys.sorted() {
             guard isSafeRelativePath(path) else { throw SiteError.unsafePath(path) }
             let url = output.appendingPathComponent(path)
@@ -100,15 +111,19 @@ public enum SiteWriter {
         let manifestURL = output.appendingPathComponent(manifestName)
         let previous = (try? String(contentsOf: manifestURL, encoding: .utf8))?
             .split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") } ?? []
-        for old in previous where files[old] == nil && isSafeRelativePath(old) {
+        for old in previous where files[old] == nil && old != input.seal?.path && isSafeRelativePath(old) {
             let url = output.appendingPathComponent(old)
             if (try? FileManager.default.removeItem(at: url)) != nil { report.removed.append(old) }
         }
         // Temporary files of a build that was killed mid-write (AtomicFile's `.NAME.PID.RANDOM.tmp`).
         removeStaleTemporaries(in: output)
+        let listed = files.keys.sorted() + (input.seal.map { [$0.path] } ?? [])
         let manifest = "# Files written by labbook; `labbook clean` removes exactly these.\n"
-            + files.keys.sorted().joined(separator: "\n") + "\n"
+            + listed.sorted().joined(separator: "\n") + "\n"
         try AtomicFile.write(manifest, to: manifestURL)
+        if let seal = input.seal {
+            if try AtomicFile.write(seal.data, to: output.appendingPathComponent(seal.path)) { report.written.append(seal.path) } else { report.unchanged += 1 }
+        }
         return report
     }
 

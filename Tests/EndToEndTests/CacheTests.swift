@@ -54,6 +54,37 @@ func edit(_ file: URL, replacing old: String, with new: String) throws {
         #expect(try Checker.check(book: book).stale == [])
     }
 
+    /// A build that stops half-way (here: a file it cannot write; in life: SIGKILL) must not leave a build state
+    /// that vouches for pages it never wrote: the next build redoes the work instead of taking the fast path.
+    @Test func aBuildStoppedHalfWayLeavesNoStateThatVouchesForIt() throws {
+        let book = try copyOfFixture("tiny")
+        defer { try? FileManager.default.removeItem(at: book.deletingLastPathComponent()) }
+        let options = BuildOptions(book: book, jobs: 2)
+        let output = book.appendingPathComponent("output"), fm = FileManager.default
+        _ = try Builder.build(options)
+        let json = output.appendingPathComponent("data/01-xor/xor.json")
+        let oldJSON = try Data(contentsOf: json)
+
+        // The edit changes xor.json; make it unwritable (a directory in its place), so the build stops there.
+        try edit(book.appendingPathComponent("chapters/01-xor.md"), replacing: "id: xor\n", with: "id: xor\nseed: 3\n")
+        try fm.removeItem(at: json)
+        try fm.createDirectory(at: json.appendingPathComponent("obstacle"), withIntermediateDirectories: true)
+        #expect(throws: (any Error).self) { try Builder.build(options) }
+        #expect(!fm.fileExists(atPath: output.appendingPathComponent(BuildState.fileName).path))
+
+        // The old file back in place: every file the manifest lists exists again, but the state must not vouch.
+        try fm.removeItem(at: json)
+        try oldJSON.write(to: json)
+        let again = try Builder.build(options)
+        #expect(again.site?.written.contains("data/01-xor/xor.json") == true)
+        #expect(try Data(contentsOf: json) != oldJSON)
+        let fresh = Fixture.tempDir("fresh")
+        defer { try? fm.removeItem(at: fresh) }
+        _ = try Builder.build(BuildOptions(book: book, output: fresh, cache: nil, useCache: false, jobs: 1))
+        #expect(try Data(contentsOf: json) == Data(contentsOf: fresh.appendingPathComponent("data/01-xor/xor.json")))
+        #expect(try Checker.check(book: book).stale == [])
+    }
+
     @Test func checkValidatesInlineResultsWithoutRunning() throws {
         let report = try Checker.check(book: Fixture.book("broken"), output: Fixture.tempDir("none"))
         #expect(report.diagnostics.map(\.description).contains(
