@@ -2,5 +2,5 @@
 
 public enum EngineInfo {
     /// Bumped whenever a change could alter any number the engine produces; part of every cache key.
-    public static let version = "0.1.0"
+    public static let version = "0.2.0"
 }

@@ -4,12 +4,13 @@ public enum Workloads {
     public static let names = ["fashion-mlp", "online-mlp"]
 
     /// The job for a named workload (one epoch), or nil for an unknown name.
-    /// fashion-mlp: 784-512-256-256-128-10 relu, SGD momentum 0.9, batch 256 (throughput, samples/s).
+    /// fashion-mlp: 784-512-256-256-128-10 relu, SGD momentum 0.9, batch 256 (throughput, samples/s); with
+    /// another `activation`, one run of the book's activation sweep.
     /// online-mlp: 784-100-100-10 relu, plain SGD, batch 1 (latency, µs/step).
-    public static func job(named name: String) -> TrainingJob? {
+    public static func job(named name: String, activation: Activation = .relu) -> TrainingJob? {
         switch name {
         case "fashion-mlp":
-            return TrainingJob(model: ModelConfig(hidden: [512, 256, 256, 128], activation: .relu, initScheme: .torchDefault,
+            return TrainingJob(model: ModelConfig(hidden: [512, 256, 256, 128], activation: activation, initScheme: .torchDefault,
                                                   biasInit: .torchDefault, output: .softmax),
                                loss: .crossEntropy, optimizer: .sgd(lr: 0.01, momentum: 0.9, nesterov: false),
                                train: TrainConfig(epochs: 1, batch: 256, shuffle: true, dropLast: false, recordEvery: 100),
@@ -47,8 +48,8 @@ public struct BenchMeasurement: Sendable {
 extension Workloads {
     /// Times the training loop only (per-epoch shuffle, forward, loss, backward, update) over `train`, after one warm-up step;
     /// no snapshots, no evaluation passes. fashion-mlp: one full epoch; online-mlp: `steps` steps (default 20,000).
-    public static func measure(named name: String, train: Dataset, steps: Int? = nil) throws -> BenchMeasurement {
-        guard let job = job(named: name) else {
+    public static func measure(named name: String, activation: Activation = .relu, train: Dataset, steps: Int? = nil) throws -> BenchMeasurement {
+        guard let job = job(named: name, activation: activation) else {
             throw EngineError.invalidConfiguration("unknown workload '\(name)'; known: \(names.joined(separator: ", "))")
         }
         let data = DataSplits(train: train)

@@ -199,7 +199,8 @@ final class Workspace {
                 gemm(transA: false, transB: false, m: rows, n: fin, k: fout, dz, lda: fout, w, ldb: fin, da, ldc: fin)
             }
             slopePartial[q * shape.layerCount + i - 1] =
-                activationBackward(da, z: z[i - 1] + lo * fin, rows: rows, width: fin, activation: shape.activation, slope: slope(i - 1))
+                activationBackward(da, z: z[i - 1] + lo * fin, a: a[i - 1] + lo * fin, rows: rows, width: fin,
+                                   activation: shape.activation, slope: slope(i - 1))
         }
     }
 
@@ -275,10 +276,16 @@ func biasActivate(_ z: UnsafeMutablePointer<Float>, _ a: UnsafeMutablePointer<Fl
                 j += 1
             }
         }
+    // One loop per activation (the same formulas as activationValue, so the same bits), never a switch per element.
     case .identity: apply { $0 }
     case .leakyRelu(let s): apply { $0 > 0 ? $0 : s * $0 }
     case .prelu: apply { $0 > 0 ? $0 : slope * $0 }
-    default: apply { activationValue(activation, $0, slope: slope) }
+    case .sigmoid: apply { stableSigmoid($0) }
+    case .tanh: apply { Float.tanh($0) }
+    case .elu(let alpha): apply { activationValue(.elu(alpha: alpha), $0, slope: 0) }
+    case .gelu: apply { activationValue(.gelu, $0, slope: 0) }
+    case .swish: apply { activationValue(.swish, $0, slope: 0) }
+    case .mish: apply { activationValue(.mish, $0, slope: 0) }
     }
 }
 
@@ -314,11 +321,27 @@ func biasOutput(_ z: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Floa
 }
 
 /// Turns ∂L/∂A (in dA) into ∂L/∂Z written over z: ∂Z = ∂A ⊙ f′(Z). Returns ∂L/∂slope for PReLU
-/// (Σ ∂A·z over z ≤ 0), else 0.
-func activationBackward(_ dA: UnsafePointer<Float>, z: UnsafeMutablePointer<Float>, rows: Int, width: Int,
+/// (Σ ∂A·z over z ≤ 0), else 0. Sigmoid and tanh take f′ from the forward pass's A = f(Z) (σ′ = a(1 − a),
+/// tanh′ = 1 − a²: the same bits as recomputing f(z), without the exponential).
+func activationBackward(_ dA: UnsafePointer<Float>, z: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>, rows: Int, width: Int,
                         activation: Activation, slope: Float) -> Float {
     let n = rows * width
     switch activation {
+    case .sigmoid: for k in 0..<n { z[k] = dA[k] * (a[k] * (1 - a[k])) }
+    case .tanh: for k in 0..<n { z[k] = dA[k] * (1 - a[k] * a[k]) }
+    case .elu(let alpha):
+        // z ≤ 0: f′ = α·eᶻ = a + α, from A without the exponential
+        for k in 0..<n { z[k] = z[k] > 0 ? dA[k] : dA[k] * (a[k] + alpha) }
+    case .gelu:
+        // f′ = Φ(z) + z·φ(z), with Φ(z) = a/z from A (Φ(0) = ½): no erf
+        let invRoot2Pi = Float(1 / (2 * Double.pi).squareRoot())
+        for k in 0..<n {
+            let v = z[k]
+            let cdf = v != 0 ? a[k] / v : 0.5
+            z[k] = dA[k] * (cdf + v * (Float.exp(-v * v / 2) * invRoot2Pi))
+        }
+    case .swish: for k in 0..<n { z[k] = dA[k] * activationDerivative(.swish, z[k], slope: 0) }
+    case .mish: for k in 0..<n { z[k] = dA[k] * activationDerivative(.mish, z[k], slope: 0) }
     case .relu:
         let zero = SIMD8<Float>(repeating: 0)
         var k = 0

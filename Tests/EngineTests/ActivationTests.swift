@@ -1,6 +1,9 @@
 // Activations and losses: derivatives against Float64 central differences, stability at extreme inputs.
 
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import Engine
 
 // Points away from the kinks of relu-like functions (a central difference across a kink is meaningless).
@@ -86,4 +89,34 @@ func lossDerivativeMatchesCentralDifference(_ l: LossKind) {
             }
         }
     }
+}
+
+/// The Float tanh (Taylor series below 0.5, exponential form beyond) against Float64's tanh, on a dense grid
+/// around the branch point and far out: within 2 ulp of the correctly rounded value, odd, ±1 at the ends, NaN kept.
+@Test func floatTanhIsWithinTwoUlp() {
+    var xs: [Float] = [0, 1e-30, 1e-8, 1e-3, 0.4999999, 0.5, 0.5000001, 9, 9.1, 44, 45, 1e30, .infinity]
+    for k in 0..<20_000 { xs.append(Float(k) * 0.0005) }           // 0 … 10
+    for x in xs {
+        for v in [x, -x] {
+            let exact = Float(Glibc.tanh(Double(v)))
+            let got = Float.tanh(v)
+            #expect(abs(got - exact) <= 2 * exact.ulp, "tanh(\(v)) = \(got), expected \(exact)")
+            #expect(got == -Float.tanh(-v))
+        }
+    }
+    #expect(Float.tanh(.infinity) == 1 && Float.tanh(-.infinity) == -1 && Float.tanh(.nan).isNaN)
+}
+
+/// Mish through n/(n+2) against the textbook x·tanh(softplus x) in Float64, and its parts at the extremes.
+@Test func mishWithOneExponentialMatchesTheTextbookForm() {
+    for k in -400...400 {
+        let x = Double(k) * 0.075                                     // −30 … 30
+        let textbook = x * Glibc.tanh(stableSoftplus(x))
+        #expect(isClose(activationValue(.mish, x, slope: 0), textbook, relative: 1e-14, absolute: 1e-300))
+        let xf = Float(x), atXf = Double(xf) * Glibc.tanh(stableSoftplus(Double(xf)))
+        #expect(isClose(Double(activationValue(.mish, xf, slope: 0)), atXf, relative: 4e-7, absolute: 1e-30), "mish(\(xf))")
+    }
+    #expect(mishParts(50.0) == (1, 0, 1))
+    #expect(activationDerivative(.mish, 50.0, slope: 0) == 1)
+    #expect(activationValue(.mish, Float(-200), slope: 0) == 0)
 }
