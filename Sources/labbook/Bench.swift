@@ -55,12 +55,12 @@ struct Bench: ParsableCommand {
                           "\"samples\": \(m.samples)", "\"steps\": \(m.steps)"]
             fields.append(perStep ? "\"microseconds_per_step\": \(rounded(m.microsecondsPerStep, 2))"
                                   : "\"samples_per_second\": \(rounded(m.samplesPerSecond, 0))")
-            print("{" + fields.joined(separator: ", ") + "}")
+            printLine("{" + fields.joined(separator: ", ") + "}")
         } else if perStep {
-            print("\(m.workload): \(rounded(m.microsecondsPerStep, 2)) µs/step (\(m.steps) steps in \(rounded(m.seconds, 3)) s)")
+            printLine("\(m.workload): \(rounded(m.microsecondsPerStep, 2)) µs/step (\(m.steps) steps in \(rounded(m.seconds, 3)) s)")
         } else {
             let label = hidden == .relu ? m.workload : "\(m.workload) (\(hidden.name))"
-            print("\(label): \(Int(m.samplesPerSecond.rounded())) samples/s (\(m.samples) samples in \(rounded(m.seconds, 3)) s)")
+            printLine("\(label): \(Int(m.samplesPerSecond.rounded())) samples/s (\(m.samples) samples in \(rounded(m.seconds, 3)) s)")
         }
     }
 

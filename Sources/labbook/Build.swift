@@ -46,7 +46,7 @@ struct Build: ParsableCommand {
         defer { live?.stop() }
         do {
             report = try Builder.build(options, progress: live?.progress) { status in
-                if let live { live.print(status.line) } else { print(status.line) }
+                if let live { live.print(status.line) } else { printLine(status.line) }
             }
         } catch let e as UsageError {
             printError("error: \(e.description)")
@@ -56,7 +56,7 @@ struct Build: ParsableCommand {
             throw ExitCode(1)
         }
         for d in report.diagnostics { printError(d.description) }
-        print(report.summaryLine)
+        printLine(report.summaryLine)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }

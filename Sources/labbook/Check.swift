@@ -20,11 +20,11 @@ struct Check: ParsableCommand {
             throw ExitCode(2)
         }
         for d in report.diagnostics { printError(d.description) }
-        for s in report.stale { print("stale: \(s)") }
+        for s in report.stale { printLine("stale: \(s)") }
         let errors = report.diagnostics.filter { $0.severity == .error }.count
         let valid = report.blockCount - report.invalidBlocks
         let freshness = report.stale.isEmpty ? "output/ is up to date" : "output/ is stale (\(report.stale.count) differences); run labbook build"
-        print("\(report.blockCount) blocks: \(valid) valid, \(report.invalidBlocks) invalid, \(errors) errors; \(freshness)")
+        printLine("\(report.blockCount) blocks: \(valid) valid, \(report.invalidBlocks) invalid, \(errors) errors; \(freshness)")
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }

@@ -15,6 +15,6 @@ struct Clean: ParsableCommand {
         let bookURL = absoluteURL(book.book)
         let out = output.map(absoluteURL) ?? bookURL.appendingPathComponent("output")
         let removed = try Cleaner.clean(output: out)
-        print("removed \(removed) files from \(out.path)")
+        printLine("removed \(removed) files from \(out.path)")
     }
 }

@@ -23,7 +23,7 @@ struct Labbook: AsyncParsableCommand {
             let code = exitCode(for: error)
             if code == .success {
                 // --help and --version.
-                print(fullMessage(for: error))
+                printLine(fullMessage(for: error))
                 Foundation.exit(0)
             }
             let message = fullMessage(for: error)
@@ -44,6 +44,12 @@ struct BookArgument: ParsableArguments {
 
 func absoluteURL(_ path: String) -> URL {
     URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+}
+
+/// Writes a line to standard output at once (write(2), no stdio buffer): without a terminal, as in CI logs,
+/// each block's line appears when the block finishes and in order with the diagnostics on standard error.
+func printLine(_ s: String) {
+    FileHandle.standardOutput.write(Data((s + "\n").utf8))
 }
 
 /// Writes a line to standard error.

@@ -21,7 +21,7 @@ struct Watch: AsyncParsableCommand {
         let server = try serve.map { try PreviewServer(root: options.output, port: $0) }
         let session = WatchSession(options: options) { report in
             for d in report.diagnostics { printError(d.description) }
-            print(report.summaryLine)
+            printLine(report.summaryLine)
             server?.rebuilt()
         }
         do {
@@ -33,10 +33,10 @@ struct Watch: AsyncParsableCommand {
         let watcher = BookWatcher(book: bookURL)
         watcher.start { session.rebuild() }
         if let server {
-            print("serving \(options.output.path) at http://127.0.0.1:\(server.port)/ — Ctrl-C to stop")
+            printLine("serving \(options.output.path) at http://127.0.0.1:\(server.port)/ — Ctrl-C to stop")
             try await server.run()
         } else {
-            print("watching \(bookURL.path) — Ctrl-C to stop")
+            printLine("watching \(bookURL.path) — Ctrl-C to stop")
             while true { try await Task.sleep(for: .seconds(3600)) }
         }
     }
