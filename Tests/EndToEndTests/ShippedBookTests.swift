@@ -12,7 +12,27 @@ import Testing
         let report = try Checker.check(book: Self.root)
         #expect(report.diagnostics.map(\.description) == [])
         #expect(report.stale == [], "run `swift run -c release labbook build` and commit output/")
-        #expect(report.blockCount == 19)
+        #expect(report.blockCount == 20)
+    }
+
+    /// The block ids the issue names (the site's anchors and JSON paths depend on them) are all there.
+    @Test func theNamedBlocksAreOnTheirPages() throws {
+        let out = Self.root.appendingPathComponent("output")
+        let named = [
+            "01-vanishing-gradients": ["sigmoid-normal", "sigmoid-uniform", "relu-he"],
+            "02-activation-functions": ["activation-shapes", "gradients-at-init", "activation-sweep", "activations-after-training",
+                                        "dead-relu-init", "dead-relu-trained", "dead-relu-deep", "dead-swish-deep"],
+            "03-sigmoid-vs-relu": ["gradient-flow"],
+            "04-backprop-is-leaky": ["saturation", "dying-relu", "rnn-gradients", "clipping-vs-huber"],
+            "05-mlp-from-scratch": ["xor", "fashion-online", "gradient-check"],
+        ]
+        for (page, ids) in named {
+            let html = try String(contentsOf: out.appendingPathComponent("\(page).html"), encoding: .utf8)
+            for id in ids {
+                #expect(html.contains("<figure class=\"experiment\" id=\"\(id)\">"), "\(page)#\(id)")
+                #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("data/\(page)/\(id).json").path), "\(page)/\(id).json")
+            }
+        }
     }
 
     @Test func everyPageIsThereAndHasNoUnresolvedResult() throws {
