@@ -9,7 +9,7 @@ public struct BuildState: Codable, Sendable, Equatable {
     public static let fileName = ".labbook-state.json"
     /// Bumped when the renderer (Render, Charts) changes what pages look like; the built-in stylesheets and
     /// template are fingerprinted on their own (`SiteWriter.builtInFingerprint`).
-    public static let rendererVersion = "1"
+    public static let rendererVersion = "2"
 
     public var engine: String
     public var chapters: [String: String]

@@ -20,6 +20,12 @@ struct ReportContext {
         outcome.variants.compactMap { v in v.training.map { (v.label, $0) } }
     }
     var multi: Bool { outcome.variants.count > 1 }
+    /// The first column of a table with one row per variant: the swept key's last part ("activation",
+    /// "seed", "lr") when one key is swept, else "variant" (labels then read "key=value, …").
+    var variantHeader: String {
+        guard spec.sweep.count == 1, let last = spec.sweep[0].key.split(separator: ".").last else { return "variant" }
+        return String(last)
+    }
 
     func render(_ report: Report, index: Int) -> RenderedReport {
         let chartID = "\(idPrefix)-\(index)"
@@ -54,7 +60,7 @@ struct ReportContext {
         guard !runs.isEmpty else { return RenderedReport(html: section("Summary", note("No training run in this block."))) }
         let hasVal = runs.contains { $0.result.final.validationAccuracy != nil }
         let hasTest = runs.contains { $0.result.final.testAccuracy != nil }
-        var head = "<tr>" + (multi ? "<th>variant</th>" : "")
+        var head = "<tr>" + (multi ? "<th>\(Escape.html(variantHeader))</th>" : "")
         head += "<th class=\"num\">train loss</th><th class=\"num\">train acc.</th>"
         if hasVal { head += "<th class=\"num\">val. loss</th><th class=\"num\">val. acc.</th>" }
         if hasTest { head += "<th class=\"num\">test loss</th><th class=\"num\">test acc.</th>" }

@@ -82,6 +82,10 @@ enum Fixture {
         #expect(!xor.contains("result-error"))
         #expect(xor.range(of: "</h1>")?.lowerBound ?? xor.endIndex < xor.range(of: "On this page")?.lowerBound ?? xor.startIndex)
         #expect(!xor.contains("/tmp/") && !xor.contains(Fixture.root.path))
+        // A one-key sweep's summary names its first column after the key.
+        let depth = Fixture.read(out1, "02-depth.html")
+        #expect(depth.contains("<tr><th>activation</th><th class=\"num\">train loss</th>"))
+        #expect(depth.contains("<tr><td>relu</td>"))
     }
 
     @Test func rebuildingIntoTheSameDirectoryWritesNothing() throws {
