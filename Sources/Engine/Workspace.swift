@@ -321,8 +321,9 @@ func biasOutput(_ z: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Floa
 }
 
 /// Turns ∂L/∂A (in dA) into ∂L/∂Z written over z: ∂Z = ∂A ⊙ f′(Z). Returns ∂L/∂slope for PReLU
-/// (Σ ∂A·z over z ≤ 0), else 0. Sigmoid and tanh take f′ from the forward pass's A = f(Z) (σ′ = a(1 − a),
-/// tanh′ = 1 − a²: the same bits as recomputing f(z), without the exponential).
+/// (Σ ∂A·z over z ≤ 0), else 0. Sigmoid, tanh, ELU and GELU take f′ (or part of it) from the forward pass's
+/// A = f(Z) instead of recomputing an exponential or erf: σ′ = a(1 − a) and tanh′ = 1 − a² (the same bits as
+/// recomputing), ELU′ = a + α below 0, GELU′ = a/z + z·φ(z).
 func activationBackward(_ dA: UnsafePointer<Float>, z: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>, rows: Int, width: Int,
                         activation: Activation, slope: Float) -> Float {
     let n = rows * width
@@ -333,11 +334,12 @@ func activationBackward(_ dA: UnsafePointer<Float>, z: UnsafeMutablePointer<Floa
         // z ≤ 0: f′ = α·eᶻ = a + α, from A without the exponential
         for k in 0..<n { z[k] = z[k] > 0 ? dA[k] : dA[k] * (a[k] + alpha) }
     case .gelu:
-        // f′ = Φ(z) + z·φ(z), with Φ(z) = a/z from A (Φ(0) = ½): no erf
+        // f′ = Φ(z) + z·φ(z), with Φ(z) = a/z from A: no erf. Near 0 (where a/z would lose bits to underflow)
+        // Φ(z) is ½ to Float precision.
         let invRoot2Pi = Float(1 / (2 * Double.pi).squareRoot())
         for k in 0..<n {
             let v = z[k]
-            let cdf = v != 0 ? a[k] / v : 0.5
+            let cdf = abs(v) > 1e-30 ? a[k] / v : 0.5
             z[k] = dA[k] * (cdf + v * (Float.exp(-v * v / 2) * invRoot2Pi))
         }
     case .swish: for k in 0..<n { z[k] = dA[k] * activationDerivative(.swish, z[k], slope: 0) }
