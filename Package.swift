@@ -49,7 +49,8 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"], exclude: ["Golden"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LabbookKit", "Preview"], exclude: ["Fixtures"]),
-        .testTarget(name: "ReliabilityTests", dependencies: ["LabbookKit"], exclude: ["Fixtures"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "EndToEndTests", dependencies: ["LabbookKit", "Preview", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["LabbookKit", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -2,6 +2,7 @@
 import Foundation
 import LabbookCore
 import Testing
+import TestSupport
 @testable import LabbookKit
 
 enum Fixture {
@@ -9,36 +10,17 @@ enum Fixture {
 
     static func book(_ name: String) -> URL { root.appendingPathComponent(name) }
 
-    static func tempDir(_ label: String) -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("labbook-e2e-\(label)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func tempDir(_ label: String) -> URL { TestFiles.temporaryDirectory("e2e", label) }
 
     /// Every file under `dir` (relative path → bytes).
-    static func snapshot(_ dir: URL) -> [String: Data] {
-        var out: [String: Data] = [:]
-        let base = dir.standardizedFileURL.path
-        guard let e = FileManager.default.enumerator(atPath: base) else { return out }
-        for case let rel as String in e {
-            var isDir: ObjCBool = false
-            let full = base + "/" + rel
-            if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue {
-                out[rel] = FileManager.default.contents(atPath: full)
-            }
-        }
-        return out
-    }
+    static func snapshot(_ dir: URL) -> [String: Data] { TestFiles.snapshot(dir) }
 
     /// Options that keep everything (output and cache) out of the source tree.
     static func options(_ name: String, output: URL, cache: URL? = nil, jobs: Int = 2) -> BuildOptions {
         BuildOptions(book: book(name), output: output, cache: cache, useCache: cache != nil, jobs: jobs)
     }
 
-    static func read(_ dir: URL, _ rel: String) -> String {
-        (try? String(contentsOf: dir.appendingPathComponent(rel), encoding: .utf8)) ?? ""
-    }
+    static func read(_ dir: URL, _ rel: String) -> String { TestFiles.read(dir, rel) }
 }
 
 @Suite(.serialized) struct EndToEndTests {

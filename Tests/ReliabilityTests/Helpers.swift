@@ -1,5 +1,6 @@
 // Shared helpers for the reliability tests: fixture paths, temporary directories, snapshots of a directory.
 import Foundation
+import TestSupport
 @testable import LabbookKit
 
 enum Fixtures {
@@ -18,12 +19,7 @@ enum Fixtures {
         return env
     }
 
-    static func tempDir(_ label: String) -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("labbook-rel-\(label)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func tempDir(_ label: String) -> URL { TestFiles.temporaryDirectory("rel", label) }
 
     /// A book in a temporary directory: `files` maps relative paths to contents.
     static func book(_ label: String, _ files: [String: String]) throws -> URL {
@@ -45,23 +41,9 @@ enum Fixtures {
     }
 
     /// Every regular file under `dir` (relative path → bytes).
-    static func snapshot(_ dir: URL) -> [String: Data] {
-        var out: [String: Data] = [:]
-        let base = dir.standardizedFileURL.path
-        guard let e = FileManager.default.enumerator(atPath: base) else { return out }
-        for case let rel as String in e {
-            var isDir: ObjCBool = false
-            let full = base + "/" + rel
-            if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue {
-                out[rel] = FileManager.default.contents(atPath: full)
-            }
-        }
-        return out
-    }
+    static func snapshot(_ dir: URL) -> [String: Data] { TestFiles.snapshot(dir) }
 
-    static func read(_ dir: URL, _ rel: String) -> String {
-        (try? String(contentsOf: dir.appendingPathComponent(rel), encoding: .utf8)) ?? ""
-    }
+    static func read(_ dir: URL, _ rel: String) -> String { TestFiles.read(dir, rel) }
 
     static func options(_ book: URL, output: URL, cache: URL? = nil, jobs: Int = 4) -> BuildOptions {
         BuildOptions(book: book, output: output, cache: cache, useCache: cache != nil, jobs: jobs, environment: environment)
