@@ -360,7 +360,7 @@ func activationBackward(_ dA: UnsafePointer<Float>, z: UnsafeMutablePointer<Floa
             if v > 0 { z[k] = dA[k] } else { ds += dA[k] * v; z[k] = slope * dA[k] }
         }
         return ds
-    default: for k in 0..<n { z[k] = dA[k] * activationDerivative(activation, z[k], slope: slope) }
+    case .leakyRelu(let s): for k in 0..<n { z[k] = z[k] > 0 ? dA[k] : dA[k] * s }
     }
     return 0
 }
