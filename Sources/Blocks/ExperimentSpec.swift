@@ -22,6 +22,12 @@ public struct ExperimentSpec: Sendable, Hashable {
     public var yaml: String
     /// One per sweep combination, computed and validated when the block was read.
     var sweepVariants: [Variant]
+    /// `expect:`: the block is meant to diverge or to fail (a lesson in failure; the build still succeeds).
+    public var expect: Expectation?
+    /// With `expect: error`, the validation errors the block was expected to have (it then runs nothing).
+    public var expectedErrors: [Diagnostic] = []
+    /// Whether `sweep.labels` named the variants (tables then head their first column "variant").
+    public var sweepLabelled = false
 
     public init(id: String, title: String? = nil, location: SourceLocation, seed: UInt64 = 0, data: DataSpec? = nil,
                 job: TrainingJob? = nil, recurrent: RecurrentProbeConfig? = nil, sweep: [SweepAxis] = [],
@@ -102,6 +108,14 @@ public struct Variant: Sendable, Hashable {
         }
         return text
     }
+}
+
+/// What a block is expected to do instead of training cleanly.
+public enum Expectation: String, Sendable, Hashable, CaseIterable {
+    /// At least one variant's loss must become non-finite; the others train as usual.
+    case divergence
+    /// The block must fail (at validation or while running); its message is shown.
+    case error
 }
 
 // MARK: - Reports

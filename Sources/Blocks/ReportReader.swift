@@ -78,7 +78,7 @@ extension Checker {
                       hint: "use 'source: xor', or gaussian data with 'features: 2'")
                 return nil
             } else if ctx.inputWidth == nil, ctx.trains {
-                error(at, "report 'predictions' needs 2-D input, and the width of 'idx' data is unknown before reading it",
+                error(at, "report 'predictions' needs 2-D input, and the data's width is unknown before reading its files",
                       hint: "use 'source: xor', or gaussian data with 'features: 2'")
                 return nil
             }

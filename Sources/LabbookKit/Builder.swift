@@ -48,6 +48,7 @@ public struct BlockStatus: Sendable {
     public var location: SourceLocation
     public var id: String
     public var state: BlockState
+    /// Variants trained by this build (a sweep's variants taken from the cache are not counted).
     public var variants: Int
     public var seconds: Double
     /// The first error, for failed blocks.
@@ -241,6 +242,6 @@ public enum Builder {
         let failure = run?.failure ?? diagnostics.first { $0.severity == .error }
         let state: BlockState = failure != nil ? .failed : (run?.fromCache == true ? .cached : .ran)
         return BlockStatus(location: location, id: id ?? "block-\(location.line)", state: state,
-                           variants: spec?.variants.count ?? 0, seconds: seconds, error: failure)
+                           variants: run?.trained ?? 0, seconds: seconds, error: failure)
     }
 }

@@ -100,7 +100,7 @@ import LabbookCore
             "chapters/01-intro.md:10:1: error: missing 'model'; add e.g. 'model: {hidden: [50, 50], activation: relu}'",
         ])
         #expect(messages("id: a\ndata: {samples: 3}\nmodel: {activation: relu}\n") == [
-            "chapters/01-intro.md:12:7: error: 'data.source' is missing; expected one of: gaussian, xor, fashion-mnist, mnist, idx",
+            "chapters/01-intro.md:12:7: error: 'data.source' is missing; expected one of: gaussian, xor, fashion-mnist, mnist, idx, csv, moons, circles, spirals, blobs",
             "chapters/01-intro.md:13:8: error: 'model.hidden' is missing; give the hidden layer widths, e.g. 'hidden: [50, 50]' ([] for none)",
         ])
     }
