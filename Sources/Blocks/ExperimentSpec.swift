@@ -194,16 +194,28 @@ public enum CurveAxis: String, Sendable, Hashable, CaseIterable {
     case layer
 }
 
+/// A split a loss or accuracy curve can show (`curve: {split: [train, validation]}`).
+public enum CurveSplit: String, Sendable, Hashable, CaseIterable {
+    case train, validation
+}
+
 public struct CurveReport: Sendable, Hashable {
     public var of: CurveQuantity
     public var per: CurveAxis
     /// For per-layer quantities (gradients): which layers get a line; nil = all.
     public var layers: [Int]?
+    /// Loss and accuracy per epoch: the splits drawn; nil = the default (training and validation for one
+    /// run, validation for a sweep when every variant has it, else training).
+    public var splits: [CurveSplit]?
+    /// `scale: log`: a log₁₀ y axis (nil: the report's default).
+    public var logScale: Bool?
 
-    public init(of: CurveQuantity, per: CurveAxis = .epoch, layers: [Int]? = nil) {
+    public init(of: CurveQuantity, per: CurveAxis = .epoch, layers: [Int]? = nil, splits: [CurveSplit]? = nil, logScale: Bool? = nil) {
         self.of = of
         self.per = per
         self.layers = layers
+        self.splits = splits
+        self.logScale = logScale
     }
 }
 

@@ -93,8 +93,10 @@ public enum InlineResults {
 
         if ref.quantity.hasPrefix("rnn-") {
             guard let probe = variant.recurrent else { return .failure(ReferenceError("block '\(ref.block)' is not a recurrent probe")) }
-            let scale = ref.arguments.first.flatMap(Double.init)
-            guard let series = probe.series.first(where: { scale != nil && abs($0.weightScale - (scale ?? 0)) < 1e-9 }) else {
+            // The probe keeps its weight scales in Float32 (1.3 is stored as 1.2999999523…): compare at that
+            // precision, so the value written in the YAML finds its series.
+            let scale = ref.arguments.first.flatMap(Float.init)
+            guard let series = probe.series.first(where: { scale != nil && Float($0.weightScale) == scale }) else {
                 return .failure(ReferenceError("no weight scale '\(ref.arguments.first ?? "")' in '\(ref.block)'",
                                                hint: "the scales are " + probe.series.map { NumberFormat.compact($0.weightScale) }.joined(separator: ", ")))
             }
