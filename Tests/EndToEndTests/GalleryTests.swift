@@ -62,4 +62,13 @@ import TestSupport
         let second = try Builder.build(BuildOptions(book: book, output: out, cache: cache, jobs: 1, environment: [:]))
         #expect(second.blocks.first?.line.hasPrefix("chapters/01-s.md:3 s: ran (1 variant, 2 cached, ") == true, "\(second.blocks.map(\.line))")
     }
+
+    @Test func duplicateIdsAreReportedWhenBothBlocksAreInvalid() {
+        let text = "# Dupes\n\n```experiment\nid: negative\ndata: {source: moons}\nmodel: {hidden: [4], activation: sigmoidd}\n```\n\n"
+            + "```experiment\nid: negative\ndata: {source: moons, samples: -1}\nmodel: {hidden: [4]}\n```\n"
+        let chapter = BookLoader.loadChapter(source: text, file: "chapters/01-d.md", slug: "01-d", bookDefaults: nil)
+        #expect(chapter.blocks.map { $0.spec == nil } == [true, true])
+        let second = chapter.blocks[1].diagnostics.map(\.description)
+        #expect(second.contains("chapters/01-d.md:9:1: error: duplicate id 'negative'; it is already used by the block at line 3"), "\(second)")
+    }
 }
