@@ -75,11 +75,11 @@ extension Checker {
             let grid = f["grid"].map { bool($0, "predictions.grid") } ?? true
             if let width = ctx.inputWidth, width != 2 {
                 error(at, "report 'predictions' needs 2-D input, but the data has \(width) features",
-                      hint: "use 'source: xor', or gaussian data with 'features: 2'")
+                      hint: "use a 2-D source (moons, circles, spirals, blobs, xor), or gaussian data with 'features: 2'")
                 return nil
             } else if ctx.inputWidth == nil, ctx.trains {
                 error(at, "report 'predictions' needs 2-D input, and the data's width is unknown before reading its files",
-                      hint: "use 'source: xor', or gaussian data with 'features: 2'")
+                      hint: "use a 2-D source (moons, circles, spirals, blobs, xor), or gaussian data with 'features: 2'")
                 return nil
             }
             return grid.map { .predictions(grid: $0) }

@@ -109,6 +109,6 @@ import Testing
             == ["chapters/01-intro.md:12:46: error: data/w.csv: no column 'qualty' in the header; did you mean 'quality'?"])
         // With one good feature the table's width (1) is known, and the 2-D report is refused.
         #expect(check("{source: csv, path: data/w.csv, label: quality, features: [a]}")
-            == ["chapters/01-intro.md:14:8: error: report 'predictions' needs 2-D input, but the data has 1 features; use 'source: xor', or gaussian data with 'features: 2'"])
+            == ["chapters/01-intro.md:14:8: error: report 'predictions' needs 2-D input, but the data has 1 features; use a 2-D source (moons, circles, spirals, blobs, xor), or gaussian data with 'features: 2'"])
     }
 }
