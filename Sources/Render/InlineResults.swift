@@ -19,7 +19,8 @@ public struct ResultReference: Sendable, Hashable {
     public static func parse(_ text: String) -> ResultReference? {
         var rest = Substring(text.trimmingCharacters(in: .whitespaces))
         var chapter: String?
-        if let slash = rest.firstIndex(of: "/") {
+        // A chapter prefix ends at the first '/' before any '[' (a variant label may hold a slash: `[SGD/momentum]`).
+        if let slash = rest[..<(rest.firstIndex(of: "[") ?? rest.endIndex)].firstIndex(of: "/") {
             chapter = String(rest[..<slash])
             rest = rest[rest.index(after: slash)...]
         }

@@ -115,6 +115,12 @@ import Testing
         #expect(wild.outcome.variants.map { $0.training?.divergence != nil } == [false, true])
     }
 
+    @Test func labelsMayHoldSlashesDotsAndSpaces() {
+        #expect(ResultReference.parse("04/optimizers[SGD/momentum 0.9].validation-loss") == ResultReference(
+            chapter: "04", block: "optimizers", variant: "SGD/momentum 0.9", quantity: "validation-loss", arguments: []))
+        #expect(ResultReference.parse("b[a/b].epochs")?.chapter == nil)
+    }
+
     @Test func expectedErrorIsANoteNotAnAlert() throws {
         let (spec, ds) = BlockReader.read(yaml: "id: t\nexpect: error\ndata: {source: moons}\nmodel: {hidden: [8], activation: sigmoidd}\n",
                                           at: SourceLocation(file: "chapters/01.md", line: 1), bookDefaults: nil, chapterDefaults: nil)
