@@ -96,16 +96,18 @@ extension Checker {
             let shape = try CSVData.shape(spec, bookDirectory: root.bookDirectory, environment: root.environment)
             return (shape.features.count, shape.classes.count)
         } catch let problem {
-            let at: YAMLTree?
-            switch problem.key {
-            case .path: at = t["path"]
-            case .testPath: at = t["test-path"]
-            case .label: at = t["label"]
-            case .feature(let k):
-                if case .sequence(let items)? = t["features"]?.value, k < items.count { at = items[k] } else { at = t["features"] }
+            for p in [problem] + problem.others {
+                let at: YAMLTree?
+                switch p.key {
+                case .path: at = t["path"]
+                case .testPath: at = t["test-path"]
+                case .label: at = t["label"]
+                case .feature(let k):
+                    if case .sequence(let items)? = t["features"]?.value, k < items.count { at = items[k] } else { at = t["features"] }
+                }
+                let e = p.error
+                self.error((at ?? t).location, e.file.map { "\($0): \(e.message)" } ?? e.message, hint: e.fix)
             }
-            let e = problem.error
-            self.error((at ?? t).location, e.file.map { "\($0): \(e.message)" } ?? e.message, hint: e.fix)
             return nil
         }
     }

@@ -16,6 +16,8 @@ public struct CSVProblem: Error, Sendable {
     public enum Key: Sendable, Hashable { case path, testPath, label, feature(Int) }
     public var key: Key
     public var error: DataError
+    /// Further unknown column names found in the same pass (a misspelt label and a misspelt feature).
+    public var others: [CSVProblem] = []
 }
 
 public enum CSVData {
@@ -169,23 +171,34 @@ public enum CSVData {
     static func columns(_ spec: DataSpec, _ train: Read, _ test: Read?) throws(CSVProblem) -> Selected {
         guard let settings = spec.csv else { throw CSVProblem(key: .label, error: DataError("csv data needs data.label")) }
         let header = train.table.header
-        guard let label = header.firstIndex(of: settings.label) else {
-            throw CSVProblem(key: .label, error: DataError(file: train.path, "no column '\(settings.label)' in the header",
-                                                           fix: suggestion(for: settings.label, in: header)))
+        // Every unknown name is reported in one pass, the label's first.
+        var unknown: [CSVProblem] = []
+        let label = header.firstIndex(of: settings.label)
+        if label == nil {
+            unknown.append(CSVProblem(key: .label, error: DataError(file: train.path, "no column '\(settings.label)' in the header",
+                                                                    fix: suggestion(for: settings.label, in: header))))
         }
         var features: [Int] = []
         if let names = settings.features {
             for (k, name) in names.enumerated() {
                 guard let j = header.firstIndex(of: name) else {
-                    throw CSVProblem(key: .feature(k), error: DataError(file: train.path, "no column '\(name)' in the header",
-                                                                        fix: suggestion(for: name, in: header)))
+                    unknown.append(CSVProblem(key: .feature(k), error: DataError(file: train.path, "no column '\(name)' in the header",
+                                                                                 fix: suggestion(for: name, in: header))))
+                    continue
                 }
-                if j == label { throw CSVProblem(key: .feature(k), error: DataError("column '\(name)' is the label; it cannot also be a feature")) }
+                if j == label {
+                    unknown.append(CSVProblem(key: .feature(k), error: DataError("column '\(name)' is the label; it cannot also be a feature")))
+                }
                 features.append(j)
             }
         } else {
             features = header.indices.filter { $0 != label }
         }
+        if var first = unknown.first {
+            first.others = Array(unknown.dropFirst())
+            throw first
+        }
+        guard let label else { throw CSVProblem(key: .label, error: DataError("csv data needs data.label")) }
         guard !features.isEmpty else { throw CSVProblem(key: .label, error: DataError(file: train.path, "the table has no feature column beside the label")) }
         if let test, test.table.header != header {
             throw CSVProblem(key: .testPath, error: DataError(file: test.path, "the header differs from that of '\(train.path)'",

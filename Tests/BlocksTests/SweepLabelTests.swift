@@ -107,6 +107,11 @@ import Testing
             == ["chapters/01-intro.md:12:27: error: data/w.csv:3:2: 'x' in column 'b' is not a number; feature columns must be numeric; leave text columns out with data.features"])
         #expect(check("{source: csv, path: data/w.csv, label: qualty}")
             == ["chapters/01-intro.md:12:46: error: data/w.csv: no column 'qualty' in the header; did you mean 'quality'?"])
+        // A misspelt label and a misspelt feature are both reported, each at its own key.
+        #expect(check("{source: csv, path: data/w.csv, label: qualty, features: [a, bb]}") == [
+            "chapters/01-intro.md:12:46: error: data/w.csv: no column 'qualty' in the header; did you mean 'quality'?",
+            "chapters/01-intro.md:12:68: error: data/w.csv: no column 'bb' in the header; did you mean 'b'?",
+        ])
         // With one good feature the table's width (1) is known, and the 2-D report is refused.
         #expect(check("{source: csv, path: data/w.csv, label: quality, features: [a]}")
             == ["chapters/01-intro.md:14:8: error: report 'predictions' needs 2-D input, but the data has 1 features; use a 2-D source (moons, circles, spirals, blobs, xor), or gaussian data with 'features: 2'"])
