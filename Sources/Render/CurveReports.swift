@@ -167,7 +167,12 @@ extension ReportContext {
             let title = multi ? "Predicted probability of class 1 — \(variantName(label))" : "Predicted probability of class 1"
             let hm = HeatmapSpec(id: runs.count > 1 ? "\(chartID)-v\(k)" : chartID, title: title, xLabel: "x₁", yLabel: "x₂",
                                  xRange: grid.xRange, yRange: grid.yRange, values: values, points: trainingPoints(variant))
-            html += chartSection(Chart.heatmap(hm))
+            html += runs.count > 1 ? Chart.heatmap(hm) : chartSection(Chart.heatmap(hm))
+        }
+        // A sweep's surfaces side by side (two a line from about 900 px), so the boundaries can be compared.
+        if runs.count > 1 {
+            html = "<div class=\"report variants\" style=\"display:grid;gap:0 1.5rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,400px),1fr))\">\n"
+                + html + "</div>\n"
         }
         return RenderedReport(html: html)
     }
