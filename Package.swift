@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Charts", dependencies: ["LabbookCore"]),
         .target(name: "Execute", dependencies: ["LabbookCore", "Blocks", "Engine", "Datasets",
                                                 .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Render", dependencies: ["LabbookCore", "Parse", "Blocks", "Execute", "Charts"]),
+        .target(name: "Render", dependencies: ["LabbookCore", "Parse", "Blocks", "Execute", "Charts", "Datasets"]),
         .target(name: "Site", dependencies: ["LabbookCore", "Render", "Charts",
                                              .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "LabbookKit", dependencies: ["LabbookCore", "Parse", "Blocks", "Execute", "Render", "Site", "Datasets", "Engine",

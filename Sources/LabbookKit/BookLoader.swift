@@ -103,7 +103,8 @@ public enum BookLoader {
                                            hint: "check the file's permissions, or remove it from chapters/"))
                 }
             }
-            var loaded = loadChapter(source: source, file: file, slug: String(name.dropLast(3)), bookDefaults: config.defaults)
+            var loaded = loadChapter(source: source, file: file, slug: String(name.dropLast(3)), bookDefaults: config.defaults,
+                                     dataRoot: DataRoot(bookDirectory: directory.path, environment: ProcessInfo.processInfo.environment))
             loaded.diagnostics = problems + loaded.diagnostics
             chapters.append(loaded)
         }
@@ -114,7 +115,7 @@ public enum BookLoader {
                           customCSS: css, diagnostics: diagnostics)
     }
 
-    static func loadChapter(source: String, file: String, slug: String, bookDefaults: YAMLTree?) -> LoadedChapter {
+    static func loadChapter(source: String, file: String, slug: String, bookDefaults: YAMLTree?, dataRoot: DataRoot? = nil) -> LoadedChapter {
         let chapter = ChapterParser.parse(source: source, file: file)
         var chapterDiagnostics = chapter.diagnostics
         var meta = ChapterMeta()
@@ -125,12 +126,13 @@ public enum BookLoader {
         }
         var blocks: [LoadedBlock] = []
         for (yaml, location) in chapter.experiments {
-            let (spec, ds) = BlockReader.read(yaml: yaml, at: location, bookDefaults: bookDefaults, chapterDefaults: meta.defaults)
+            let (spec, ds) = BlockReader.read(yaml: yaml, at: location, bookDefaults: bookDefaults, chapterDefaults: meta.defaults,
+                                              dataRoot: dataRoot)
             blocks.append(LoadedBlock(location: location, spec: ds.contains { $0.severity == .error } ? nil : spec,
                                       diagnostics: ds, id: spec?.id ?? rawID(yaml)))
         }
-        // Duplicate ids: the later block gets the error and is not run.
-        let dupes = BlockReader.checkUnique(blocks.compactMap(\.spec))
+        // Duplicate ids, also among blocks with other errors: the later block gets the error and is not run.
+        let dupes = BlockReader.checkUnique(ids: blocks.compactMap { b in b.id.map { ($0, b.location) } })
         for d in dupes {
             if let i = blocks.firstIndex(where: { $0.location.line == d.location.line }) {
                 blocks[i].diagnostics.append(d)

@@ -48,7 +48,10 @@ public struct BlockStatus: Sendable {
     public var location: SourceLocation
     public var id: String
     public var state: BlockState
+    /// Variants trained by this build (a sweep's variants taken from the cache are not counted).
     public var variants: Int
+    /// Variants of a block that ran whose results came from the cache.
+    public var cachedVariants = 0
     public var seconds: Double
     /// The first error, for failed blocks.
     public var error: Diagnostic?
@@ -62,7 +65,8 @@ public struct BlockStatus: Sendable {
         case .cached:
             return "\(head): cached"
         case .ran:
-            let v = variants > 1 ? "\(variants) variants, " : ""
+            var v = variants > 1 || cachedVariants > 0 ? "\(variants) variant\(variants == 1 ? "" : "s"), " : ""
+            if cachedVariants > 0 { v += "\(cachedVariants) cached, " }
             return "\(head): ran (\(v)\(NumberFormat.fixed(seconds, 1)) s)"
         }
     }
@@ -240,7 +244,9 @@ public enum Builder {
                        run: BlockRun?, seconds: Double) -> BlockStatus {
         let failure = run?.failure ?? diagnostics.first { $0.severity == .error }
         let state: BlockState = failure != nil ? .failed : (run?.fromCache == true ? .cached : .ran)
-        return BlockStatus(location: location, id: id ?? "block-\(location.line)", state: state,
-                           variants: spec?.variants.count ?? 0, seconds: seconds, error: failure)
+        var status = BlockStatus(location: location, id: id ?? "block-\(location.line)", state: state,
+                                 variants: run?.trained ?? 0, seconds: seconds, error: failure)
+        status.cachedVariants = run.map { r in r.keys.filter { !$0.isEmpty }.count - r.trained } ?? 0
+        return status
     }
 }

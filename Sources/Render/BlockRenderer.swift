@@ -41,13 +41,19 @@ public enum BlockRenderer {
         var problems = input.diagnostics.filter { $0.severity == .error }
         if let failure = input.run?.failure { problems.append(failure) }
         if !problems.isEmpty { html += errorBox(problems) }
+        if let spec = input.spec, spec.expect == .error {
+            let expected = spec.expectedErrors.isEmpty ? (input.run?.expectedFailure.map { [$0] } ?? []) : spec.expectedErrors
+            if !expected.isEmpty { html += expectedErrorBox(expected) }
+        }
 
         var export = BlockExport(engine: EngineInfo.version, chapter: input.chapterSlug, id: input.id,
                                  location: "\(input.location.file):\(input.location.line)", variants: [], reports: [])
         if let spec = input.spec, let run = input.run {
             let ctx = ReportContext(spec: spec, outcome: run.outcome, idPrefix: input.id)
             // A diverged run: its loss curve up to the divergence, right under the error box.
-            if run.failure != nil { html += ctx.divergenceCurve(chartID: "\(input.id)-divergence") }
+            if run.failure != nil || spec.expect == .divergence {
+                html += ctx.divergenceCurve(chartID: "\(input.id)-divergence", withSurvivors: spec.expect == .divergence)
+            }
             for (i, report) in spec.show.enumerated() {
                 let r = ctx.render(report, index: i)
                 html += r.html
@@ -79,6 +85,15 @@ public enum BlockRenderer {
             html += "</ul>\n"
         }
         return html + "</div>\n"
+    }
+
+    /// `expect: error`: the failure is the lesson, shown as a note rather than an alert.
+    static func expectedErrorBox(_ problems: [Diagnostic]) -> String {
+        var html = "<div class=\"experiment-expected-error\" role=\"note\">\n<p><strong>This block fails, as intended.</strong></p>\n<ul>\n"
+        for p in problems {
+            html += "<li><span class=\"where\">\(Escape.html(p.location.description))</span>: \(Escape.html(p.text))</li>\n"
+        }
+        return html + "</ul>\n</div>\n"
     }
 
     static func encodeJSON<T: Encodable>(_ value: T) -> Data? {
