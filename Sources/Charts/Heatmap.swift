@@ -178,6 +178,5 @@ enum HeatmapChart {
         }
         w.text("text", [("class", "axis-label"), ("x", num((left + right) / 2)), ("y", num(top + 24 + 2 * style.font)),
                         ("text-anchor", "middle"), ("fill", "currentColor")], spec.valueLabel)
-        w.close("g")
     }
 }
