@@ -152,6 +152,9 @@ public enum ChapterRenderer {
         return SourceLocation(file: chapter.file, line: 1)
     }
 
+    /// The five entities Labbook's and cmark's HTML use, decoded (for text taken out of rendered pages).
+    public static func decodeEntitiesPublic(_ s: String) -> String { decodeEntities(s) }
+
     static func decodeEntities(_ s: String) -> String {
         s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
             .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
