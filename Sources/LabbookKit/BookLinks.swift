@@ -100,7 +100,7 @@ enum BookLinks {
             let dir = url.deletingLastPathComponent()
             let near = (try? fm.contentsOfDirectory(atPath: dir.path))?.sorted() ?? []
             return .failure(.error(at: f.location, "the file 'chapters/\(f.path)' does not exist",
-                                   hint: suggestion(for: url.lastPathComponent, in: near)))
+                                   hint: hint(for: url.lastPathComponent, in: near)))
         }
         guard !isDir.boolValue else {
             return .failure(.error(at: f.location, "'chapters/\(f.path)' is a directory; link to a file"))
@@ -141,4 +141,9 @@ extension Data {
         for b in self { h = (h ^ UInt64(b)) &* 0x100000001b3 }
         return String(h, radix: 16)
     }
+}
+
+/// A did-you-mean hint, or none when there is nothing to choose from.
+func hint(for word: String, in candidates: [String]) -> String? {
+    candidates.isEmpty ? nil : suggestion(for: word, in: candidates)
 }

@@ -242,14 +242,14 @@ struct Pass {
         }
         guard let other = catalog.pages[slug] else {
             diagnostics.append(.error(at: locate(written), "reference '\(written)': no chapter '\(slug)'",
-                                      hint: suggestion(for: slug, in: catalog.pages.keys.sorted())))
+                                      hint: hint(for: slug, in: catalog.pages.keys.sorted())))
             return "<span class=\"xref-error\">\(Escape.html(written))</span>"
         }
         guard let label = other.labels["\(kind.rawValue):\(name)"] else {
             let known = other.labels.values.filter { $0.kind == kind }.map(\.name).sorted()
             let what = ["fig": "figure (experiment block)", "tbl": "table labelled {#tbl:…}", "eq": "equation labelled {#eq:…}"][kind.rawValue] ?? ""
             diagnostics.append(.error(at: locate(written), "reference '\(written)': no \(what) '\(name)' in \(slug == page.slug ? "this chapter" : slug)",
-                                      hint: suggestion(for: name, in: known)))
+                                      hint: hint(for: name, in: known)))
             return "<span class=\"xref-error\">\(Escape.html(written))</span>"
         }
         let word = kind == .fig ? strings.figure : kind == .tbl ? strings.table : strings.equation
@@ -263,7 +263,7 @@ struct Pass {
         guard let e else {
             let hint = catalog.bibliography.isEmpty
                 ? "add references.bib to the book (or name one with 'bibliography:' in book.yml); write `@` in code if it is not a citation"
-                : suggestion(for: key, in: catalog.bibliography.keys.sorted())
+                : hint(for: key, in: catalog.bibliography.keys.sorted())
             diagnostics.append(.error(at: locate("@" + key), "citation '@\(key)': no such key in the bibliography", hint: hint))
             return nil
         }
@@ -326,7 +326,7 @@ struct Pass {
         if path.isEmpty {
             if let f = fragment, !f.isEmpty, !page.anchors.contains(f) {
                 diagnostics.append(.error(at: locate("#" + f), "link to '#\(f)': no such heading or figure in this chapter",
-                                          hint: suggestion(for: f, in: page.anchors.sorted())))
+                                          hint: hint(for: f, in: page.anchors.sorted())))
             }
             return nil
         }
@@ -339,12 +339,12 @@ struct Pass {
             let slug = String(normal.dropLast(3))
             guard let other = catalog.pages[slug], !normal.contains("/") else {
                 diagnostics.append(.error(at: locate(path), "link to '\(path)': no such chapter",
-                                          hint: suggestion(for: slug, in: catalog.pages.keys.sorted())))
+                                          hint: hint(for: slug, in: catalog.pages.keys.sorted())))
                 return nil
             }
             if let f = fragment, !f.isEmpty, !other.anchors.contains(f) {
                 diagnostics.append(.error(at: locate(path), "link to '\(path)#\(f)': \(slug) has no heading or figure '\(f)'",
-                                          hint: suggestion(for: f, in: other.anchors.sorted())))
+                                          hint: hint(for: f, in: other.anchors.sorted())))
             }
             return "\(slug).html" + (fragment.map { "#\($0)" } ?? "")
         }
@@ -362,4 +362,9 @@ extension CrossLinks {
         let unescaped = ChapterRenderer.decodeEntities(s)
         return unescaped.removingPercentEncoding ?? unescaped
     }
+}
+
+/// A did-you-mean hint, or none when there is nothing to choose from.
+func hint(for word: String, in candidates: [String]) -> String? {
+    candidates.isEmpty ? nil : suggestion(for: word, in: candidates)
 }
