@@ -182,3 +182,20 @@ enum ChapterRendererEntities {
             .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
     }
 }
+
+@Suite struct NewBookTests {
+    @Test func initWritesABookThatBuildsAndRefusesToOverwrite() throws {
+        let dir = Fixture.tempDir("init"), out = Fixture.tempDir("init-out")
+        defer { for d in [dir, out] { try? FileManager.default.removeItem(at: d) } }
+        let book = dir.appendingPathComponent("mybook")
+        let written = try NewBook.create(at: book)
+        #expect(written.contains("book.yml") && written.contains("chapters/01-xor.md"))
+        let report = try Builder.build(BuildOptions(book: book, output: out, useCache: false))
+        #expect(report.exitCode == 0, "\(report.diagnostics)")
+        let page = Fixture.read(out, "01-xor.html")
+        #expect(page.contains("<a class=\"xref\" href=\"#xor\">Figure\u{00A0}1.1</a>"))
+        #expect(page.contains("href=\"#ref-glorot2010\""))
+        #expect(throws: UsageError.self) { try NewBook.create(at: book) }
+        #expect(LabbookVersion.description.hasPrefix("labbook \(LabbookVersion.number) (engine "))
+    }
+}
