@@ -59,6 +59,9 @@ public enum BibTeX {
                 while true {
                     p.skipSpace()
                     if p.peek == close { p.advance(); break }
+                    if p.peek == "@" {
+                        throw BibError(at: start, "the entry '\(key)' is not closed before the next entry (an unbalanced brace in one of its fields?)")
+                    }
                     guard p.peek == "," else {
                         throw BibError(at: p.location, p.atEnd ? "the entry '\(key)' is never closed (missing '\(close)')"
                                                                : "expected ',' or '\(close)' in entry '\(key)'")

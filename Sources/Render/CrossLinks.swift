@@ -343,7 +343,7 @@ struct Pass {
                 return nil
             }
             if let f = fragment, !f.isEmpty, !other.anchors.contains(f) {
-                diagnostics.append(.error(at: locate(path), "link to '\(path)#\(f)': \(slug) has no heading or figure '\(f)'",
+                diagnostics.append(.error(at: locate(url), "link to '\(path)#\(f)': \(slug) has no heading or figure '\(f)'",
                                           hint: hint(for: f, in: other.anchors.sorted())))
             }
             return "\(slug).html" + (fragment.map { "#\($0)" } ?? "")
