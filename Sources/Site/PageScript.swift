@@ -86,6 +86,31 @@ extension PageTemplate {
     fw(); fc();
     return out;
   }
+  // The index's numbers: base-45 digits in 90 characters ('#'..'~' without '\\' and '<'); a digit >= 45
+  // means more digits follow.
+  var DIGIT = (function () {
+    var t = {}, k = 0;
+    for (var c = 0x23; c <= 0x7e; c++) { if (c === 0x5c || c === 0x3c) continue; t[String.fromCharCode(c)] = k++; }
+    return t;
+  })();
+  function numbers(s) {
+    var out = [], v = 0;
+    for (var i = 0; i < s.length; i++) {
+      var d = DIGIT[s[i]];
+      if (d >= 45) { v = v * 45 + d - 45; } else { out.push(v * 45 + d); v = 0; }
+    }
+    return out;
+  }
+  function postings(S, term) {
+    var gaps = S.terms[term];
+    if (gaps === undefined) return [];
+    var docs = [], last = -1;
+    numbers(gaps).forEach(function (g) { last += g + 1; docs.push(last); });
+    return docs;
+  }
+  function docText(S, d) {
+    return numbers(S.docs[d][3]).map(function (id) { return S.vocab[id]; }).join("");
+  }
   var termKeys = null;
   // Documents holding every token; the last word also matches as a prefix ("activ" finds "activation").
   function search(q) {
@@ -96,19 +121,19 @@ extension PageTemplate {
     var result = null;
     ts.forEach(function (t, i) {
       var docs = {};
-      (S.terms[t] || []).forEach(function (d) { docs[d] = true; });
+      postings(S, t).forEach(function (d) { docs[d] = true; });
       if (i === ts.length - 1 && !CJK.test(t) && t.length >= 2) {
         termKeys = termKeys || Object.keys(S.terms);
         for (var k = 0; k < termKeys.length; k++) {
-          if (termKeys[k].lastIndexOf(t, 0) === 0) S.terms[termKeys[k]].forEach(function (d) { docs[d] = true; });
+          if (termKeys[k].lastIndexOf(t, 0) === 0) postings(S, termKeys[k]).forEach(function (d) { docs[d] = true; });
         }
       }
       result = result === null ? docs : Object.keys(result).reduce(function (acc, d) { if (docs[d]) acc[d] = true; return acc; }, {});
     });
     var ids = Object.keys(result || {}).map(Number).sort(function (a, b) { return a - b; });
     return ids.slice(0, 50).map(function (d) {
-      var doc = S.docs[d];
-      return { href: doc[0], chapter: doc[1], section: doc[2], snippet: snippet(doc[3], ts) };
+      var doc = S.docs[d], chapter = S.chapters[doc[0]];
+      return { href: chapter[0] + (doc[1] ? "#" + doc[1] : ""), chapter: chapter[1], section: doc[2], snippet: snippet(docText(S, d), ts) };
     });
   }
   function esc(s) { return s.replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; }); }

@@ -102,21 +102,86 @@ public enum SearchIndex {
             || (0xF900...0xFAFF).contains(v) || (0xAC00...0xD7AF).contains(v) || (0x20000...0x2FA1F).contains(v)
     }
 
-    /// `window.LABBOOK_SEARCH = {docs: [[href, chapter, section, text]…], terms: {term: [doc…]}}`, keys sorted,
-    /// so the same pages give the same bytes.
+    /// The index as a script. Sized to stay well under the pages: each section's text is stored once, as a
+    /// stream of ids into a vocabulary of pieces (a word with the spaces and punctuation after it, or one CJK
+    /// character), most frequent first, so a common word costs one character; each term's postings are its
+    /// documents as gaps. Ids and gaps are base-45 numbers written in 90 printable ASCII characters that need
+    /// no escaping. Keys are sorted, so the same pages give the same bytes.
+    ///
+    /// `window.LABBOOK_SEARCH = {v: 1, chapters: [[href, title]…], docs: [[chapter, anchor, section, stream]…],
+    ///  vocab: [piece…], terms: {term: gaps}}`
     public static func script(_ docs: [Document]) -> String {
+        var chapters: [(href: String, title: String)] = []
+        var chapterIndex: [String: Int] = [:]
+        var pieceLists: [[String]] = []
+        var frequency: [String: Int] = [:]
         var postings: [String: [Int]] = [:]
         for (i, d) in docs.enumerated() {
+            let page = String(d.href.prefix { $0 != "#" })
+            if chapterIndex[page] == nil { chapterIndex[page] = chapters.count; chapters.append((page, d.chapter)) }
+            let p = pieces(d.text)
+            pieceLists.append(p)
+            for x in p { frequency[x, default: 0] += 1 }
             for t in Set(terms(d.section + " " + d.text)) { postings[t, default: []].append(i) }
         }
-        var js = "window.LABBOOK_SEARCH={\"docs\":["
-        js += docs.map { "[\(quote($0.href)),\(quote($0.chapter)),\(quote($0.section)),\(quote($0.text))]" }.joined(separator: ",\n")
-        js += "],\n\"terms\":{"
+        let vocab = frequency.keys.sorted { (frequency[$0] ?? 0, $1) > (frequency[$1] ?? 0, $0) }
+        var id: [String: Int] = [:]
+        for (k, v) in vocab.enumerated() { id[v] = k }
+
+        var js = "window.LABBOOK_SEARCH={\"v\":1,\n\"chapters\":["
+        js += chapters.map { "[\(quote($0.href)),\(quote($0.title))]" }.joined(separator: ",")
+        js += "],\n\"docs\":["
+        js += zip(docs, pieceLists).map { d, p in
+            let anchor = d.href.firstIndex(of: "#").map { String(d.href[d.href.index(after: $0)...]) } ?? ""
+            let stream = p.map { encode(id[$0] ?? 0) }.joined()
+            return "[\(chapterIndex[String(d.href.prefix { $0 != "#" })] ?? 0),\(quote(anchor)),\(quote(d.section)),\(quote(stream))]"
+        }.joined(separator: ",\n")
+        js += "],\n\"vocab\":[" + vocab.map(quote).joined(separator: ",") + "],\n\"terms\":{"
         js += postings.keys.sorted().map { k in
-            "\(quote(k)):[\(postings[k, default: []].sorted().map(String.init).joined(separator: ","))]"
+            var last = -1
+            let gaps = postings[k, default: []].sorted().map { d -> String in defer { last = d }; return encode(d - last - 1) }.joined()
+            return "\(quote(k)):\(quote(gaps))"
         }.joined(separator: ",")
         js += "}};\n"
         return js
+    }
+
+    /// The text as pieces that concatenate back to it: a word (or one CJK character) with what follows it up
+    /// to the next word; leading spaces or punctuation form a piece of their own.
+    public static func pieces(_ text: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        var inWord = false
+        for ch in text {
+            let cjk = isCJK(ch)
+            let letter = !cjk && (ch.isLetter || ch.isNumber)
+            if cjk || (letter && !inWord) {
+                if !current.isEmpty { out.append(current) }
+                current = String(ch)
+                inWord = letter
+            } else {
+                current.append(ch)
+                if !letter { inWord = false }
+            }
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+
+    /// 90 printable ASCII characters that JSON and HTML leave alone: '#'…'~' without '\\' and '<'.
+    static let alphabet: [Character] = (0x23...0x7E).compactMap { v in
+        v == 0x5C || v == 0x3C ? nil : Character(Unicode.Scalar(UInt8(v)))
+    }
+
+    /// Base-45 digits, most significant first; all but the last drawn from the alphabet's second half.
+    public static func encode(_ value: Int) -> String {
+        var v = max(0, value)
+        var digits = [v % 45]
+        v /= 45
+        while v > 0 { digits.append(v % 45); v /= 45 }
+        var s = ""
+        for (k, d) in digits.reversed().enumerated() { s.append(alphabet[k == digits.count - 1 ? d : 45 + d]) }
+        return s
     }
 
     /// A JSON string literal, safe inside a <script> file (no "</script>", no line separators).

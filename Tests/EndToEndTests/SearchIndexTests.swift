@@ -12,6 +12,15 @@ import Testing
         #expect(SearchIndex.terms("ネットワーク") == ["ネッ", "ット", "トワ", "ワー", "ーク"])
     }
 
+    @Test func piecesConcatenateBackToTheTextAndNumbersAreShort() {
+        let text = "Vanishing gradients, again. 勾配は消失する。 OK"
+        let p = SearchIndex.pieces(text)
+        #expect(p.joined() == text)
+        #expect(p == ["Vanishing ", "gradients, ", "again. ", "勾", "配", "は", "消", "失", "す", "る。 ", "OK"])
+        #expect(SearchIndex.encode(0) == "#" && SearchIndex.encode(44).count == 1 && SearchIndex.encode(45).count == 2)
+        #expect(SearchIndex.encode(2024).count == 2 && SearchIndex.encode(2025).count == 3)
+    }
+
     @Test func documentsAreSectionsWithoutChartsOrMath() {
         var ch = RenderedChapter(slug: "01-a", title: "Intro", titleHTML: "Intro", html: """
             <h1 id="intro">Intro</h1>
@@ -30,9 +39,11 @@ import Testing
         #expect(js.hasPrefix("window.LABBOOK_SEARCH={"))
         let json = String(js.dropFirst("window.LABBOOK_SEARCH=".count).dropLast(2))
         let parsed = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
-        let terms = parsed?["terms"] as? [String: [Int]]
-        #expect(terms?["jerry"] == [1])
-        #expect(terms?["prose"] == [0])
+        let terms = parsed?["terms"] as? [String: String]
+        #expect(terms?["jerry"] == SearchIndex.encode(1), "doc 1 as a gap from -1")
+        #expect(terms?["prose"] == SearchIndex.encode(0))
         #expect(terms?["0"] == nil, "chart tick labels are not indexed")
+        #expect((parsed?["docs"] as? [[Any]])?.count == 2)
+        #expect(!js.contains("<"))
     }
 }
