@@ -112,7 +112,8 @@ extension PageTemplate {
     return numbers(S.docs[d][3]).map(function (id) { return S.vocab[id]; }).join("");
   }
   var termKeys = null;
-  // Documents holding every token; the last word also matches as a prefix ("activ" finds "activation").
+  // Documents holding every token, in book order, the first 20 with snippets; the last word also matches as a
+  // prefix ("activ" finds "activation").
   function search(q) {
     var S = window.LABBOOK_SEARCH;
     if (!S) return [];
@@ -131,7 +132,7 @@ extension PageTemplate {
       result = result === null ? docs : Object.keys(result).reduce(function (acc, d) { if (docs[d]) acc[d] = true; return acc; }, {});
     });
     var ids = Object.keys(result || {}).map(Number).sort(function (a, b) { return a - b; });
-    return ids.slice(0, 50).map(function (d) {
+    return ids.slice(0, 20).map(function (d) {
       var doc = S.docs[d], chapter = S.chapters[doc[0]];
       return { href: chapter[0] + (doc[1] ? "#" + doc[1] : ""), chapter: chapter[1], section: doc[2], snippet: snippet(docText(S, d), ts) };
     });
