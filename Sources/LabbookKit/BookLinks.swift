@@ -117,6 +117,23 @@ enum BookLinks {
         return .success(data)
     }
 
+    /// What one page shows of the others: each chapter's front matter, headings, block ids and the lines that
+    /// label tables and equations.
+    static func outline(_ book: LoadedBook) -> String {
+        book.chapters.map { ch in
+            var parts = [ch.slug, ch.chapter.frontMatter?.yaml ?? ""]
+            parts += ch.chapter.headings.map { "\($0.level) \($0.text)" }
+            parts += ch.blocks.map { $0.id ?? "" }
+            for node in ch.chapter.nodes {
+                guard case .markdown(let text, _) = node else { continue }
+                for line in text.split(separator: "\n") where line.contains("{#tbl:") || line.contains("{#eq:") || line.hasPrefix("Table:") {
+                    parts.append(String(line))
+                }
+            }
+            return parts.joined(separator: "\u{1}")
+        }.joined(separator: "\u{0}")
+    }
+
     /// Every file under chapters/ that is not a chapter, with its bytes: part of each page's digest, so
     /// a changed image makes `check` and the nothing-changed shortcut see a stale site.
     static func chapterFilesFingerprint(_ book: LoadedBook) -> String {

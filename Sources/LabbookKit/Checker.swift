@@ -84,11 +84,11 @@ public enum Checker {
         let chapterSource = (try? String(contentsOf: book.directory.appendingPathComponent(chapter.file), encoding: .utf8)) ?? ""
         let neighbours = book.chapters.map(\.file).joined(separator: "\n")   // prev/next links and the index
         let css = book.customCSS.map { String(decoding: $0, as: UTF8.self) } ?? ""
-        // The sidebar and cross-references show every chapter's headings and labels, so every chapter's
-        // source is part of each page; so are the bibliography and the files the chapters may link to.
-        let allChapters = book.chapters.map { (try? String(contentsOf: book.directory.appendingPathComponent($0.file), encoding: .utf8)) ?? "" }
+        // The sidebar, cross-references and link checks show what other chapters hold (titles, headings, block
+        // ids, labels), so the book's outline is part of each page, as are the bibliography and the files the
+        // chapters may link to; a prose edit in one chapter still leaves the other pages current.
         return BuildState.pageDigest([bookYML, chapterSource, neighbours, book.templateSource ?? "", css,
-                                      SiteWriter.builtInFingerprint] + allChapters
-                                     + [BookLinks.bibliographyText(book), BookLinks.chapterFilesFingerprint(book)])
+                                      SiteWriter.builtInFingerprint, BookLinks.outline(book),
+                                      BookLinks.bibliographyText(book), BookLinks.chapterFilesFingerprint(book)])
     }
 }

@@ -211,7 +211,7 @@ struct Pass {
                 continue
             }
             if ch == "@", i + 1 < c.count, c[i + 1].isASCII, c[i + 1].isLetter,
-               i == 0 || !(c[i - 1].isLetter || c[i - 1].isNumber || c[i - 1] == "_" || c[i - 1] == "@") {
+               i == 0 || c[i - 1].isWhitespace || "([{\"'“‘«—–".contains(c[i - 1]) {
                 let (key, end) = Self.key(c, from: i + 1)
                 out += reference(key)
                 i = end

@@ -29,9 +29,8 @@ enum Navigation {
 
     /// The chrome's words for the template (`{{strings.next}}`) and, as JSON, for the script.
     static func strings(_ s: ChromeStrings) -> [String: String] {
-        ["contents": s.contents, "onThisPage": s.onThisPage, "previous": s.previous, "next": s.next, "search": s.search,
-         "searchPlaceholder": s.searchPlaceholder, "noResults": s.noResults, "references": s.references, "copy": s.copy,
-         "copied": s.copied, "menu": s.menu]
+        ["contents": s.contents, "previous": s.previous, "next": s.next, "search": s.search,
+         "searchPlaceholder": s.searchPlaceholder, "noResults": s.noResults, "copy": s.copy, "copied": s.copied, "menu": s.menu]
     }
 
     static func json(_ d: [String: String]) -> String {
