@@ -54,13 +54,18 @@ public enum SearchIndex {
                     rest = rest[close.upperBound...]
                     continue
                 }
-                text += " "
+                // Block elements separate words; inline ones (links, emphasis, code) sit inside a sentence.
+                let closed = String(tag.dropFirst(2).prefix { $0.isLetter || $0.isNumber }).lowercased()
+                if !Self.inline.contains(tag.hasPrefix("</") ? closed : name) { text += " " }
             }
             text += rest
             flush()
         }
         return docs
     }
+
+    static let inline: Set<String> = ["a", "em", "strong", "code", "span", "sup", "sub", "i", "b", "mark", "abbr", "kbd",
+                                      "small", "s", "q", "cite", "var", "samp", "time", "u", "wbr"]
 
     static func collapse(_ s: String) -> String {
         let decoded = ChapterRenderer.decodeEntitiesPublic(s)

@@ -35,6 +35,7 @@ import Testing
         #expect(docs[0].text == "Some prose with math.")
         #expect(docs[1].section == "More")
         #expect(docs[1].text == "A block title Tom & Jerry")
+        #expect(SearchIndex.documents([RenderedChapter(slug: "x", title: "X", titleHTML: "X", html: "<p>(<a href=\"#r\">Doe, 1999</a>).</p>", sections: [], hasMath: false)]).first?.text == "(Doe, 1999).")
         let js = SearchIndex.script(docs)
         #expect(js.hasPrefix("window.LABBOOK_SEARCH={"))
         let json = String(js.dropFirst("window.LABBOOK_SEARCH=".count).dropLast(2))
