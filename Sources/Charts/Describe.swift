@@ -56,15 +56,17 @@ enum Describe {
         if any { w.close("g") }
     }
 
-    /// One transparent rectangle per non-empty bar: its range and the share of the panel's values in it.
+    /// One transparent rectangle per bar at least 2 px tall: its range and the share of the panel's values in it.
     static func barTargets(_ w: inout SVGWriter, counts: [Double], edges: [Double], total: Int, percent: Bool, frame: PanelFrame) {
         guard let base = frame.y.clampedPosition(0), edges.count == counts.count + 1 else { return }
         var any = false
         for (i, c) in counts.enumerated() where c > 0 {
             guard let x0 = frame.x.position(edges[i]), let x1 = frame.x.position(edges[i + 1]),
                   let y = frame.y.clampedPosition(c) else { continue }
-            if !any { w.open("g", [("class", "hover-targets"), ("fill", "transparent")]); any = true }
             let share = percent ? c : (total > 0 ? c / Double(total) * 100 : 0)
+            // A bar under 2 px is too thin to point at; its target would only weigh on the page.
+            guard abs(base - y) >= 2 else { continue }
+            if !any { w.open("g", [("class", "hover-targets"), ("fill", "transparent")]); any = true }
             w.open("rect", [("x", num(min(x0, x1))), ("y", num(min(y, base))), ("width", num(abs(x1 - x0))), ("height", num(abs(base - y)))])
             let count = percent ? "" : (c == 1 ? "1 value, " : "\(NumberFormat.grouped(Int(c))) values, ")
             w.text("title", [], "[\(n(edges[i])), \(n(edges[i + 1]))): \(count)\(n(share)) %")

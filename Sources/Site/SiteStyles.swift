@@ -39,6 +39,7 @@ enum SiteStyles {
 .search-results mark { background: #ffe58a; color: #000; border-radius: 2px; }
 .search-results .no-results { padding: .45rem .6rem; color: var(--muted); }
 @media (max-width: 700px) { .search { margin-left: 0; width: 100%; } .search input { width: 100%; max-width: none; } }
+@media (max-width: 480px) { .site-header .chapter-count { display: none; } }
 /* Code: copy button; highlight.js themes keep the page's code background */
 pre code.hljs { background: none; padding: 0; }
 pre { position: relative; }
