@@ -68,6 +68,10 @@ private func link(_ md: String, others: [BookCatalog.Page] = [], bib: [BibEntry]
         #expect(p.labels.map(\.key) == ["eq:one", "tbl:sizes"])
         #expect(p.html.contains("<table><caption id=\"tbl:sizes\"><span class=\"caption-number\">Table\u{00A0}3.1: </span>Sizes of <em>things</em></caption>"))
         #expect(p.html.contains("<div class=\"equation\" id=\"eq:one\"><div class=\"math display\">\\[x = 1\\]</div><span class=\"eq-number\">(3.1)</span></div>"))
+        // Right under the last row, with no blank line, the caption is still a caption, not a row.
+        let (tight, _) = page("# A\n\n| a |\n|---|\n| 1 |\nTable: Tight {#tbl:t}\n")
+        #expect(tight.html.contains("<caption id=\"tbl:t\"><span class=\"caption-number\">Table\u{00A0}1.1: </span>Tight</caption>"))
+        #expect(!tight.html.contains("<td>Table"))
         let r = link(md)
         #expect(r.page.html.contains("See <a class=\"xref\" href=\"#tbl:sizes\">Table\u{00A0}1.1</a> and <a class=\"xref\" href=\"#eq:one\">Equation\u{00A0}(1.1)</a>."))
     }
