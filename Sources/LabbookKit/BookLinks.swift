@@ -111,6 +111,10 @@ enum BookLinks {
             return .failure(.error(at: f.location, "'chapters/\(f.path)' resolves outside the book (to \(real)); it is not copied",
                                    hint: "copy the file into the book instead of linking to it"))
         }
+        // Only a regular file: a FIFO or a device (/dev/zero) would block or never end.
+        guard (try? fm.attributesOfItem(atPath: real)[.type] as? FileAttributeType) == .typeRegular else {
+            return .failure(.error(at: f.location, "'chapters/\(f.path)' is not a regular file; it is not copied"))
+        }
         guard let data = fm.contents(atPath: real) else {
             return .failure(.error(at: f.location, "cannot read 'chapters/\(f.path)'", hint: "check the file's permissions"))
         }
@@ -143,8 +147,14 @@ enum BookLinks {
         var parts: [String] = []
         for case let rel as String in e where !rel.hasSuffix(".md") {
             let path = dir.appendingPathComponent(rel).path
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue, let d = fm.contents(atPath: path) else { continue }
+            // attributesOfItem does not follow symlinks: a link is fingerprinted by its target's path, and only
+            // regular files are read (a FIFO or device must not hang the build).
+            let type = (try? fm.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+            if type == .typeSymbolicLink {
+                parts.append("\(rel)\u{0}->\((try? fm.destinationOfSymbolicLink(atPath: path)) ?? "")")
+                continue
+            }
+            guard type == .typeRegular, let d = fm.contents(atPath: path) else { continue }
             parts.append("\(rel)\u{0}\(d.count)\u{0}\(d.hashValueStable)")
         }
         return parts.sorted().joined(separator: "\n")

@@ -25,7 +25,7 @@ public struct ChromeStrings: Sendable {
         case "zh":
             return ChromeStrings(contents: "目录", onThisPage: "本页内容", previous: "上一章", next: "下一章", search: "搜索",
                                  searchPlaceholder: "搜索（按 /）", noResults: "没有找到结果", references: "参考文献",
-                                 figure: "图", table: "表", equation: "式", chapter: "章", copy: "复制", copied: "已复制",
+                                 figure: "图", table: "表", equation: "公式", chapter: "章", copy: "复制", copied: "已复制",
                                  data: "数据", menu: "菜单", chapterPosition: { "第 \($0) 章，共 \($1) 章" },
                                  captionSeparator: "　", etAl: "等", and: "和")
         case "de":

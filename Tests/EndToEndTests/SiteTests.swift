@@ -119,6 +119,19 @@ import TestSupport
         #expect(fm.fileExists(atPath: out.appendingPathComponent("01-one.html").path))
     }
 
+    /// A linked FIFO (or device) inside the book is refused, not read: reading it would block the build.
+    @Test func aLinkedFIFOIsRefusedWithoutBlocking() throws {
+        let book = Fixture.tempDir("site-fifo"), out = Fixture.tempDir("site-fifo-out")
+        defer { for d in [book, out] { try? FileManager.default.removeItem(at: d) } }
+        try FileManager.default.createDirectory(at: book.appendingPathComponent("chapters/files"), withIntermediateDirectories: true)
+        try "# One\n\n[pipe](files/pipe)\n".write(to: book.appendingPathComponent("chapters/01-one.md"), atomically: true, encoding: .utf8)
+        #expect(mkfifo(book.appendingPathComponent("chapters/files/pipe").path, 0o644) == 0)
+        let report = try Builder.build(BuildOptions(book: book, output: out, useCache: false))
+        #expect(report.diagnostics.map(\.description) == ["chapters/01-one.md:3:8: error: 'chapters/files/pipe' is not a regular file; it is not copied"])
+        let check = try Checker.check(book: book, output: out)
+        #expect(check.diagnostics.map(\.message) == ["'chapters/files/pipe' is not a regular file; it is not copied"])
+    }
+
     // MARK: - Search in a real browser
 
     static var chromium: String? {
