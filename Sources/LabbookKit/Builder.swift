@@ -173,6 +173,7 @@ public enum Builder {
                 figures.append(figure.html)
                 if let json = figure.json { files["data/\(ch.slug)/\(id).json"] = json }
                 if let csv = figure.csv { files["data/\(ch.slug)/\(id).csv"] = csv }
+                for (k, table) in figure.tables.enumerated() { files["data/\(ch.slug)/\(id)-table-\(k + 1).csv"] = table }
                 if let f = run?.0.failure { diagnostics.append(f) }
                 diagnostics += run?.0.warnings ?? []
                 statuses.append(status(location: b.location, id: b.id, spec: b.spec, diagnostics: b.diagnostics,

@@ -37,6 +37,8 @@ public struct BlockFigure: Sendable {
     public var json: Data?
     /// `output/data/CHAPTER/ID.csv`: every variant's per-epoch (or per-iteration) curves; nil without any.
     public var csv: Data?
+    /// `output/data/CHAPTER/ID-table-N.csv`: each table the block's reports show, as CSV (N from 1).
+    public var tables: [Data] = []
 }
 
 public enum BlockRenderer {
@@ -71,15 +73,19 @@ public enum BlockRenderer {
             html += "<details class=\"echo\"><summary>Block source</summary><pre><code class=\"language-yaml\">\(Escape.html(spec.yaml))</code></pre></details>\n"
         }
         let json: Data? = input.run == nil ? nil : encodeJSON(export)
+        let tables = json == nil ? [] : CurveCSV.tables(inHTML: html)
         let csv = input.run.flatMap { CurveCSV.csv($0.outcome) }
         if json != nil {
             let base = "data/\(Escape.html(input.chapterSlug))/\(id)"
             html += "<p class=\"figure-data\">\(Escape.html(input.dataWord)): <a href=\"\(base).json\" download>JSON</a>"
             if csv != nil { html += " · <a href=\"\(base).csv\" download>CSV</a>" }
+            for k in tables.indices { html += " · <a href=\"\(base)-table-\(k + 1).csv\" download>CSV (table \(k + 1))</a>" }
             html += "</p>\n"
         }
         html += "</figure>"
-        return BlockFigure(html: html, json: json, csv: csv)
+        var figure = BlockFigure(html: html, json: json, csv: csv)
+        figure.tables = json == nil ? [] : tables
+        return figure
     }
 
     /// The contract's `<div class="experiment-error">` naming `chapter.md:LINE` and the cause.

@@ -41,7 +41,10 @@ import TestSupport
         #expect(basics.contains("<a href=\"https://doi.org/10.48550/arXiv.1502.01852\">"))
         #expect(basics.contains("code stays as it is: @fig:nothing [@nothing]"))
         #expect(basics.contains("<h2 id=\"references\">References"))
-        #expect(basics.contains("<p class=\"figure-data\">Data: <a href=\"data/01-basics/line-fit.json\" download>JSON</a> · <a href=\"data/01-basics/line-fit.csv\" download>CSV</a></p>"))
+        #expect(basics.contains("<p class=\"figure-data\">Data: <a href=\"data/01-basics/line-fit.json\" download>JSON</a> · <a href=\"data/01-basics/line-fit.csv\" download>CSV</a> · <a href=\"data/01-basics/line-fit-table-1.csv\" download>CSV (table 1)</a></p>"))
+        let summary = a["data/01-basics/line-fit-table-1.csv"].map { String(decoding: $0, as: UTF8.self) } ?? ""
+        #expect(summary.hasPrefix("train loss,train acc.,epochs,best epoch,parameters\n"), "\(summary)")
+        #expect(summary.split(separator: "\n").count == 2)
         // Sidebar: every chapter, the current one marked, with its sections.
         #expect(basics.contains("<li class=\"current\"><a href=\"01-basics.html\" aria-current=\"page\">Basics of initialisation</a>"))
         #expect(basics.contains("<li><a href=\"02-deeper.html\">深いネットワーク</a></li>"))
