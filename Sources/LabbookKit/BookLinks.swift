@@ -73,7 +73,7 @@ enum BookLinks {
     /// data is an error at the link.
     static func addLocalFiles(_ outcome: Outcome, to files: inout [String: Data], book: LoadedBook) -> [Diagnostic] {
         var problems: [Diagnostic] = []
-        let pages = Set(book.chapters.map { "\($0.slug).html" } + ["index.html", "search-index.js"])
+        let pages = Set(book.chapters.map { "\($0.slug).html" } + ["index.html"])
         for (path, data) in outcome.files.sorted(by: { $0.key < $1.key }) {
             if pages.contains(path) || path.hasPrefix("assets/") || path.hasPrefix("data/") || files[path] != nil {
                 let at = outcome.locations[path] ?? SourceLocation(file: "chapters", line: 1)
