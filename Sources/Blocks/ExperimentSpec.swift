@@ -259,6 +259,8 @@ public struct BookConfig: Sendable, Hashable {
     public var description: String?
     /// Experiment keys merged under every block of the book (locations point into book.yml).
     public var defaults: YAMLTree?
+    /// `bibliography: FILE` (relative to the book); nil means `references.bib` when it exists.
+    public var bibliography: String?
 
     public init(title: String? = nil, author: String? = nil, language: String = "en", description: String? = nil, defaults: YAMLTree? = nil) {
         self.title = title
@@ -271,6 +273,8 @@ public struct BookConfig: Sendable, Hashable {
 
 public struct ChapterMeta: Sendable, Hashable {
     public var title: String?
+    /// The chapter's own BCP 47 language (front matter `language:`), overriding the book's.
+    public var language: String?
     /// Experiment keys merged over the book's defaults, under each block's own keys.
     public var defaults: YAMLTree?
 

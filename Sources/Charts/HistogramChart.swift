@@ -115,14 +115,18 @@ enum HistogramChart {
             let yd = AxisDomain(scale: .linear, extent: maxCount > 0 ? (0, maxCount) : nil, target: multiple ? 4 : 5)
             let pid = "\(cid)-p\(i)"
             var w = SVGWriter()
-            Frame.open(&w, id: pid, width: style.width, height: style.height, title: a11y, style: style)
+            let raw = values(cell.row, cell.col)
+            let finiteCount = raw.filter(\.isFinite).count
+            let edges = range.map { Histogram.edges(range: $0, bins: bins) } ?? []
+            Frame.open(&w, id: pid, width: style.width, height: style.height, title: a11y, style: style,
+                       description: Describe.histogram(counts: counts[i], edges: edges, total: finiteCount, percent: spec.percent,
+                                                       xLabel: spec.xLabel))
             let frame = Frame.draw(&w, id: pid, style: style, title: multiple ? panelTitle : spec.title,
                                    x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
-            let raw = values(cell.row, cell.col)
-            let skipped = raw.count - raw.filter(\.isFinite).count
-            if let range, counts[i].contains(where: { $0 > 0 }) {
-                drawBars(&w, counts[i], edges: Histogram.edges(range: range, bins: bins), frame: frame,
-                         color: Palette.color(cell.row), label: panelTitle)
+            let skipped = raw.count - finiteCount
+            if range != nil, counts[i].contains(where: { $0 > 0 }) {
+                drawBars(&w, counts[i], edges: edges, frame: frame, color: Palette.color(cell.row), label: panelTitle)
+                Describe.barTargets(&w, counts: counts[i], edges: edges, total: finiteCount, percent: spec.percent, frame: frame)
             } else {
                 Frame.noData(&w, frame)
             }

@@ -163,14 +163,21 @@ public enum Builder {
         var files: [String: Data] = [:]
         for (ci, ch) in book.chapters.enumerated() {
             var figures: [String] = []
+            let language = ch.meta.language ?? book.config.language
+            let words = ChromeStrings.forLanguage(language)
             for (bi, b) in ch.blocks.enumerated() {
                 let id = b.id ?? "block-\(b.location.line)"
                 let run = runFor["\(ci)/\(bi)"]
-                let figure = BlockRenderer.render(
-                    BlockInput(chapterSlug: ch.slug, location: b.location, id: id, spec: b.spec,
-                               diagnostics: b.diagnostics, run: run?.0))
+                var input = BlockInput(chapterSlug: ch.slug, location: b.location, id: id, spec: b.spec,
+                                       diagnostics: b.diagnostics, run: run?.0)
+                input.number = words.numbered(words.figure, "\(ci + 1).\(bi + 1)")
+                input.numberSeparator = words.captionSeparator
+                input.dataWord = words.data
+                let figure = BlockRenderer.render(input)
                 figures.append(figure.html)
                 if let json = figure.json { files["data/\(ch.slug)/\(id).json"] = json }
+                if let csv = figure.csv { files["data/\(ch.slug)/\(id).csv"] = csv }
+                for (k, table) in figure.tables.enumerated() { files["data/\(ch.slug)/\(id)-table-\(k + 1).csv"] = table }
                 if let f = run?.0.failure { diagnostics.append(f) }
                 diagnostics += run?.0.warnings ?? []
                 statuses.append(status(location: b.location, id: b.id, spec: b.spec, diagnostics: b.diagnostics,
@@ -179,10 +186,15 @@ public enum Builder {
             let reserved = Set(ch.blocks.compactMap(\.id))
             let page = ChapterRenderer.render(ch.chapter, slug: ch.slug, frontMatterTitle: ch.meta.title,
                                               figures: figures, reservedIDs: reserved, rawHTML: options.rawHTML,
-                                              resolve: resolver(for: ch.slug))
+                                              number: ci + 1, language: language, resolve: resolver(for: ch.slug))
             diagnostics += page.diagnostics
             rendered.append(page)
         }
+        // References, citations and links across the book; the chapters' own files join the site.
+        let linked = BookLinks.link(book, pages: rendered)
+        rendered = linked.pages
+        diagnostics += linked.diagnostics
+        diagnostics += BookLinks.addLocalFiles(linked, to: &files, book: book)
 
         // What check (and the next build's shortcut) compares against later.
         var state = BuildState(options: BuildState.options(rawHTML: options.rawHTML))

@@ -13,6 +13,12 @@ public struct BlockInput: Sendable {
     public var spec: ExperimentSpec?
     public var diagnostics: [Diagnostic]
     public var run: BlockRun?
+    /// "Figure 2.3" (localised), shown before the title; nil for none.
+    public var number: String?
+    /// "Figure 2.3: " — the number and the separator the page's language uses.
+    public var numberSeparator = ": "
+    /// The page's words for "Data" (the figure's download links).
+    public var dataWord = "Data"
 
     public init(chapterSlug: String, location: SourceLocation, id: String, spec: ExperimentSpec?,
                 diagnostics: [Diagnostic], run: BlockRun?) {
@@ -29,6 +35,10 @@ public struct BlockFigure: Sendable {
     public var html: String
     /// `output/data/CHAPTER/ID.json`; nil when the block never ran.
     public var json: Data?
+    /// `output/data/CHAPTER/ID.csv`: every variant's per-epoch (or per-iteration) curves; nil without any.
+    public var csv: Data?
+    /// `output/data/CHAPTER/ID-table-N.csv`: each table the block's reports show, as CSV (N from 1).
+    public var tables: [Data] = []
 }
 
 public enum BlockRenderer {
@@ -36,7 +46,8 @@ public enum BlockRenderer {
         let id = Escape.html(input.id)
         var html = "<figure class=\"experiment\" id=\"\(id)\">\n"
         let title = input.spec?.title ?? input.id
-        html += "<figcaption>\(Escape.html(title))<span class=\"block-id\"><a href=\"#\(id)\">#\(id)</a></span></figcaption>\n"
+        let number = input.number.map { "<span class=\"figure-number\">\(Escape.html($0))\(Escape.html(input.numberSeparator))</span>" } ?? ""
+        html += "<figcaption>\(number)\(Escape.html(title))<span class=\"block-id\"><a href=\"#\(id)\">#\(id)</a></span></figcaption>\n"
 
         var problems = input.diagnostics.filter { $0.severity == .error }
         if let failure = input.run?.failure { problems.append(failure) }
@@ -67,9 +78,20 @@ public enum BlockRenderer {
         if let spec = input.spec, spec.echo {
             html += "<details class=\"echo\"><summary>Block source</summary><pre><code class=\"language-yaml\">\(Escape.html(spec.yaml))</code></pre></details>\n"
         }
-        html += "</figure>"
         let json: Data? = input.run == nil ? nil : encodeJSON(export)
-        return BlockFigure(html: html, json: json)
+        let tables = json == nil ? [] : CurveCSV.tables(inHTML: html)
+        let csv = input.run.flatMap { CurveCSV.csv($0.outcome) }
+        if json != nil {
+            let base = "data/\(Escape.html(input.chapterSlug))/\(id)"
+            html += "<p class=\"figure-data\">\(Escape.html(input.dataWord)): <a href=\"\(base).json\" download>JSON</a>"
+            if csv != nil { html += " · <a href=\"\(base).csv\" download>CSV</a>" }
+            for k in tables.indices { html += " · <a href=\"\(base)-table-\(k + 1).csv\" download>CSV (table \(k + 1))</a>" }
+            html += "</p>\n"
+        }
+        html += "</figure>"
+        var figure = BlockFigure(html: html, json: json, csv: csv)
+        figure.tables = json == nil ? [] : tables
+        return figure
     }
 
     /// The contract's `<div class="experiment-error">` naming `chapter.md:LINE` and the cause.
