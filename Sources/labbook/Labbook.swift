@@ -7,7 +7,7 @@ struct Labbook: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "labbook",
         abstract: "Build a literate book of neural-network experiments into a static site.",
-        subcommands: [Build.self, Check.self, Watch.self, Clean.self, Bench.self],
+        subcommands: [Build.self, Check.self, Watch.self, Clean.self, Bench.self, Plan.self, RunOneCommand.self],
         defaultSubcommand: nil)
 
     /// Like ArgumentParser's main, but usage errors exit with 2 as the contract says (not 64).
