@@ -115,6 +115,17 @@ public struct SlurmExecutor: RunExecutor {
             let end = ends[t]
             let which = "Slurm job \(job), array task \(t)\(end.map { " (\($0.state), exit \($0.exitCode)\($0.node.map { ", node \($0)" } ?? ""))" } ?? "")"
             guard let text = try? String(contentsOf: log, encoding: .utf8) else {
+                // slurmstepd creates the log when the task starts on its node: no log and an end state that
+                // says it never started is a cancelled or refused task; otherwise the node wrote it elsewhere.
+                // Slurm drops a pending array task that is cancelled from its records: unknown while its siblings
+                // are known means the same.
+                let neverStarted = end.map { $0.state != "COMPLETED" && $0.state != "FAILED" } ?? !ends.isEmpty
+                if neverStarted {
+                    let p = RunProblem("\(which) never started (cancelled or removed from the queue), so this run was not computed",
+                                       hint: "the next build resubmits only the missing runs")
+                    for i in lost { problems[plan[i].key] = p }
+                    continue
+                }
                 let p = RunProblem("\(which) ended, but neither this run's cache entry nor the task's log appeared in \(cache.path): the cache directory is not shared with the nodes",
                                    hint: "put the cache on a file system every node mounts at the same path (--cache DIR; docs/cluster.md)")
                 for i in lost { problems[plan[i].key] = p }
