@@ -256,4 +256,43 @@ struct SlurmBuildTests {
         #expect(cache.holds(xor))
         #expect(w.site(w.path("out")) == local)
     }
+
+    @Test func ctrlCCancelsTheArray() throws {
+        let w = try SlurmWork()
+        defer { try? FileManager.default.removeItem(at: w.dir) }
+        let (p, job, _) = try w.startHeld(["--output", w.path("out"), "--cache", w.path("cache")], "interrupt")
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 130)
+        #expect(TestFiles.read(w.logs("interrupt"), "stderr").contains("cancelled Slurm job \(job) (scancel \(job))"))
+        let left = try LocalSlurm.client("squeue", ["-h", "-j", job])
+        #expect(left.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "still queued: \(left.stdout)")
+    }
+
+    /// A diverged run is an author's result, not a lost task: it has no entry by design, and the build computes
+    /// it itself, so the error box is the same divergence message as in a local build.
+    @Test func aDivergedRunReadsAsInALocalBuild() throws {
+        let w = try SlurmWork()
+        defer { try? FileManager.default.removeItem(at: w.dir) }
+        try """
+        # Divergence
+
+        ```experiment
+        id: blows-up
+        data: {source: gaussian, samples: 64, features: 4, labels: sign-of-sum}
+        model: {hidden: [16, 16], activation: relu, init: {name: normal, std: 3}, output: identity}
+        loss: mse
+        optimizer: {name: sgd, lr: 5}
+        train: {epochs: 50, batch: 8, record-every: 1}
+        show: [summary]
+        ```
+
+        """.write(to: w.book.appendingPathComponent("chapters/03-diverges.md"), atomically: true, encoding: .utf8)
+        let local = try w.labbook(["build", w.book.path, "--output", w.path("local"), "--cache", w.path("local-cache")], "local")
+        #expect(local.status == 1)
+        let r = try w.labbook(["build", w.book.path, "--executor", "slurm", "--output", w.path("out"), "--cache", w.path("cache")], "diverged")
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("chapters/03-diverges.md:3 blows-up: failed: training diverged"), "\(r.stdout)")
+        #expect(w.site(w.path("out")) == w.site(w.path("local")))
+    }
 }
