@@ -72,8 +72,17 @@ public struct SlurmExecutor: RunExecutor {
         // Wait for the array, saying how far it is whenever that changes.
         let runCache = RunCache(directory: cache)
         var last = ""
+        var unanswered = 0
         while true {
-            let states = tools.queueStates(job)
+            // A controller that does not answer for a while (a restart, a busy one) is waited for, not taken
+            // as the end of the array; after ten minutes of silence the build goes on with what is there.
+            guard let states = tools.queueStates(job) else {
+                unanswered += 1
+                if Double(unanswered) * options.pollSeconds > 600 { break }
+                Thread.sleep(forTimeInterval: options.pollSeconds)
+                continue
+            }
+            unanswered = 0
             let done = plan.filter { FileManager.default.fileExists(atPath: runCache.url(for: $0.key).path) }.count
             let running = states.values.filter { $0 == "RUNNING" || $0 == "COMPLETING" }.count
             let pending = states.values.filter { $0 == "PENDING" || $0 == "CONFIGURING" }.count

@@ -78,10 +78,11 @@ struct SlurmTools: Sendable {
         return id
     }
 
-    /// Array task id → state, for the tasks squeue still knows (finished ones too, for MinJobAge).
-    func queueStates(_ job: String) -> [Int: String] {
+    /// Array task id → state, for the tasks squeue still knows (finished ones too, for MinJobAge); empty
+    /// once the controller has forgotten the job; nil when squeue could not answer (ask again later).
+    func queueStates(_ job: String) -> [Int: String]? {
         let r = run("squeue", ["-h", "-r", "-t", "all", "-j", job, "-o", "%K|%T"])
-        guard r.status == 0 else { return [:] }
+        guard r.status == 0 else { return r.stderr.contains("Invalid job id") ? [:] : nil }
         var out: [Int: String] = [:]
         for line in r.stdout.split(separator: "\n") {
             let parts = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
