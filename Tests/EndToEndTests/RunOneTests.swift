@@ -72,3 +72,32 @@ import TestSupport
         #expect(wrongBinary.stderr.contains("error: binary mismatch: this task runs"))
     }
 }
+
+@Suite struct SlurmPackingTests {
+    static func run(_ key: String, _ gflop: Double) -> PlannedRun {
+        PlannedRun(key: key, chapter: "chapters/01.md", line: 1, block: "b", variant: key, gflop: gflop, reason: "missing")
+    }
+
+    @Test func largeRunsGetATaskEachLongestFirstAndSmallOnesShare() {
+        let plan = [Self.run("small1", 1), Self.run("big", 500), Self.run("small2", 15), Self.run("bigger", 900), Self.run("small3", 10)]
+        // 20 GFLOP per shared task: 15 + 10 fills one, 1 is left for the next.
+        #expect(SlurmScript.pack(plan, runsPerTask: 0) == [[3], [1], [2, 4], [0]])
+        #expect(SlurmScript.pack(plan, runsPerTask: 1) == [[3], [1], [2], [4], [0]])
+        #expect(SlurmScript.pack(plan, runsPerTask: 2) == [[3, 1], [2, 4], [0]])
+        #expect(SlurmScript.pack([], runsPerTask: 0) == [])
+    }
+
+    @Test func theScriptQuotesPathsAndExportsThePlannersKernel() {
+        var o = SlurmOptions()
+        o.maxParallel = 3
+        let s = SlurmScript.script(.init(
+            jobName: "labbook-x", taskCount: 5, runDirectory: URL(fileURLWithPath: "/shared/it's/cache/slurm/1"),
+            book: URL(fileURLWithPath: "/shared/book"), cache: URL(fileURLWithPath: "/shared/it's/cache"),
+            binary: URL(fileURLWithPath: "/shared/bin/labbook"), binaryDigest: "ab12", kernel: "Haswell", coreType: "haswell",
+            labbookData: "/shared/data", options: o))
+        #expect(s.contains("#SBATCH --array=0-4%3\n"))
+        #expect(s.contains("export OPENBLAS_CORETYPE='haswell'\nexport LABBOOK_DATA='/shared/data'\n"))
+        #expect(s.contains("run='/shared/it'\\''s/cache/slurm/1'"))
+        #expect(s.contains("--expect-binary ab12 --expect-kernel 'Haswell' $keys"))
+    }
+}
