@@ -295,4 +295,40 @@ struct SlurmBuildTests {
         #expect(r.stdout.contains("chapters/03-diverges.md:3 blows-up: failed: training diverged"), "\(r.stdout)")
         #expect(w.site(w.path("out")) == w.site(w.path("local")))
     }
+
+    /// The common case on a real cluster (a task killed by its time limit, by memory, by scancel): the block's
+    /// error box names the end state and quotes the task's log.
+    @Test(.timeLimit(.minutes(2))) func aRunningTaskKilledByScancelIsReportedWithItsLog() throws {
+        let w = try SlurmWork()
+        defer { try? FileManager.default.removeItem(at: w.dir) }
+        // An XOR run long enough to be caught running (100,000 epochs, the engine's limit: seconds; it is cancelled at once).
+        try edit(w.book.appendingPathComponent("chapters/01-xor.md"), replacing: "train: {epochs: 300, batch: 4, record-every: 50}",
+                 with: "train: {epochs: 100000, batch: 4, record-every: 50000}")
+        let xor = try #require(try w.plan(cache: w.path("cache"))["xor"])
+        let p = try LabbookProcess.start(["build", w.book.path, "--executor", "slurm", "--runs-per-task", "1", "--output", w.path("out"),
+                                          "--cache", w.path("cache")], logs: w.logs("kill"), environment: LocalSlurm.environment)
+        var killed: String?
+        let deadline = Date().addingTimeInterval(60)
+        while killed == nil, Date() < deadline, p.isRunning {
+            let err = TestFiles.read(w.logs("kill"), "stderr")
+            if let r = err.range(of: #"submitted Slurm job (\d+): .*\(script: (.*)/job\.sh\)"#, options: .regularExpression) {
+                let line = String(err[r])
+                let job = line.split(separator: " ")[3].trimmingCharacters(in: CharacterSet(charactersIn: ":"))
+                let runDir = URL(fileURLWithPath: String(line[line.range(of: "(script: ")!.upperBound...].dropLast(")".count + "/job.sh".count)))
+                let tasks = TestFiles.read(runDir, "tasks").split(separator: "\n").map(String.init)
+                if let t = tasks.firstIndex(of: xor), TestFiles.read(runDir, "task-\(t).log").contains("labbook task \(t) on") {
+                    #expect(try LocalSlurm.client("scancel", ["\(job)_\(t)"]).status == 0)
+                    killed = "Slurm job \(job), array task \(t) (CANCELLED"
+                }
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        p.waitUntilExit()
+        let out = TestFiles.read(w.logs("kill"), "stdout")
+        #expect(p.terminationStatus == 1)
+        #expect(out.contains("chapters/01-xor.md:13 xor: failed: \(try #require(killed))"), "\(out)")
+        #expect(out.contains("ended without writing this run's cache entry; the end of its log"))
+        #expect(out.contains("labbook task"), "the log's tail is quoted")
+        #expect(out.contains("chapters/02-depth.md:5 deep-sigmoid: cached"))
+    }
 }
