@@ -4,7 +4,10 @@
 // loss, optimizer, train, seed, diagnostics — defaults merged, key order irrelevant) and the data digest.
 // Titles, `show`, `echo` and prose are not in the key, so editing them re-renders without retraining.
 // An entry is `SHA-256(payload) ‖ payload` (a binary property list), written atomically; a damaged entry is
-// reported and recomputed.
+// reported and recomputed. The payload names the OpenBLAS kernel that computed it: kernels round the last bits
+// differently, so an entry from another kernel is not used (it is recomputed, with a warning), never mixed in.
+// Many processes on many hosts may share one directory (NFS): each entry is written to a temporary file
+// beside it and renamed into place, which is atomic there too; no lock is taken.
 import Crypto
 import Engine
 import Foundation
@@ -12,16 +15,22 @@ import LabbookCore
 
 public struct RunCache: Sendable {
     public let directory: URL
+    /// The BLAS kernel of this process: recorded in what it stores, required of what it loads.
+    public let kernel: String
     static let formatTag = "labbook-run-cache-1"
 
-    public init(directory: URL) { self.directory = directory }
+    public init(directory: URL, kernel: String = Workloads.blasKernelName) {
+        self.directory = directory
+        self.kernel = kernel
+    }
 
     public static func key(canonicalConfig: String, dataDigest: String, engineVersion: String = EngineInfo.version) -> String {
         let text = "\(formatTag)\n\(engineVersion)\n\(dataDigest)\n\(canonicalConfig)"
         return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    func url(for key: String) -> URL {
+    /// Where the entry for `key` lives (whether or not it is there).
+    public func url(for key: String) -> URL {
         directory.appendingPathComponent(String(key.prefix(2))).appendingPathComponent("\(key).run")
     }
 
@@ -47,8 +56,11 @@ public struct RunCache: Sendable {
         }
         var outcome: VariantOutcome
         var samples: [Moment]
+        /// The OpenBLAS kernel that computed the outcome; nil in entries written before it was recorded.
+        var kernel: String?
 
-        init(_ o: VariantOutcome) {
+        init(_ o: VariantOutcome, kernel: String) {
+            self.kernel = kernel
             var stripped = o
             samples = (o.training?.snapshots ?? []).map { snap in
                 Moment(moment: snap.moment, layers: snap.layers.map {
@@ -95,6 +107,9 @@ public struct RunCache: Sendable {
             return .damaged("cache entry \(u.lastPathComponent) is damaged (checksum mismatch)")
         }
         if let stored = try? PropertyListDecoder().decode(Stored.self, from: Data(payload)) {
+            if let k = stored.kernel, k.lowercased() != kernel.lowercased() {
+                return .damaged("cache entry \(u.lastPathComponent) was computed with the BLAS kernel \(k); this process uses \(kernel), whose last bits differ")
+            }
             return .hit(stored.restored)
         }
         // An entry written before samples were stored as bytes: read it, and store it anew.
@@ -110,7 +125,7 @@ public struct RunCache: Sendable {
     public func store(_ outcome: VariantOutcome, key: String) throws {
         let enc = PropertyListEncoder()
         enc.outputFormat = .binary
-        let payload = try enc.encode(Stored(outcome))
+        let payload = try enc.encode(Stored(outcome, kernel: kernel))
         var data = Data(SHA256.hash(data: payload))
         data.append(payload)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -119,5 +134,12 @@ public struct RunCache: Sendable {
             try AtomicFile.write("Run cache written by labbook; `labbook clean` removes this directory.\n", to: marker)
         }
         try AtomicFile.write(data, to: url(for: key), skipIfUnchanged: false)
+    }
+
+    /// Whether a valid entry for `key` computed with this kernel is there (`load` without decoding samples
+    /// is not cheaper: the checksum reads every byte anyway).
+    public func holds(_ key: String) -> Bool {
+        if case .hit = load(key) { return true }
+        return false
     }
 }

@@ -172,6 +172,14 @@ public enum Runner {
         }
     }
 
+    /// A variant that was not run here because another machine was to compute it and did not (a failed
+    /// Slurm task, say): it fails its block with `message`, located at the block.
+    public static func unavailable(_ variant: Variant, of spec: ExperimentSpec, key: String, message: String,
+                                   hint: String? = nil) -> VariantRun {
+        VariantRun(outcome: VariantOutcome(label: variant.label), key: key, trained: false,
+                   failure: .error(at: spec.location, message, hint: hint), warnings: [])
+    }
+
     /// The block's run from its variants' runs (in variant order); the first failure fails the block.
     /// `expect: divergence` fails it when no variant diverged; `expect: error` turns a failure into the
     /// expected one, and fails the block when nothing failed.

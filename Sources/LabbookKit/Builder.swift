@@ -21,6 +21,8 @@ public struct BuildOptions: Sendable {
     public var timeLimit: Duration? = TimeLimit.default
     /// Called once when another build holds the output directory's lock, with its pid; the build then waits.
     public var onWaitForLock: (@Sendable (Int32?) -> Void)?
+    /// Where the runs the cache lacks are computed before the build renders; nil: here, `jobs` at a time.
+    public var executor: (any RunExecutor)?
 
     public init(book: URL, output: URL? = nil, cache: URL? = nil, useCache: Bool = true, jobs: Int? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment, rawHTML: Bool = true) {
@@ -126,8 +128,9 @@ public enum Builder {
             }
         }
         let specs = jobs.map(\.spec)
-        let runs = Executor.runAll(specs, context: context, cache: options.cache.map(RunCache.init), jobs: options.jobs,
-                                   progress: progress) { i, run, seconds in
+        let unavailable = try prepareRuns(specs, options: options, context: context)
+        let runs = Executor.runAll(specs, context: context, cache: options.cache.map { RunCache(directory: $0) }, jobs: options.jobs,
+                                   unavailable: unavailable, progress: progress) { i, run, seconds in
             onBlock?(status(location: specs[i].location, id: specs[i].id, spec: specs[i], diagnostics: [], run: run, seconds: seconds))
         }
         var runFor: [String: (BlockRun, Double)] = [:]

@@ -11,8 +11,9 @@ enum Executor {
     /// Runs every variant of every spec with at most `jobs` at once, largest first so that a long run does
     /// not start last. Returns (run, seconds of training) per spec, in order; the output does not depend on
     /// which worker ran what.
+    /// Runs named in `unavailable` (by key) are not trained: another executor was to compute them and could not.
     static func runAll(_ specs: [ExperimentSpec], context: RunContext, cache: RunCache?, jobs: Int,
-                       progress: BuildProgress? = nil,
+                       unavailable: [String: RunProblem] = [:], progress: BuildProgress? = nil,
                        onBlockDone: (@Sendable (Int, BlockRun, Double) -> Void)? = nil) -> [(BlockRun, Double)] {
         struct Task { var spec: Int; var variant: Int; var cost: Double }
         var tasks: [Task] = []
@@ -53,7 +54,12 @@ enum Executor {
                     if let progress {
                         onProgress = { progress.update(name, $0) }
                     }
-                    let run = Runner.runVariant(variant, of: spec, context: context, cache: cache, progress: onProgress)
+                    let run: VariantRun
+                    if !unavailable.isEmpty, let key = try? Runner.key(variant, context: context), let p = unavailable[key] {
+                        run = Runner.unavailable(variant, of: spec, key: key, message: p.message, hint: p.hint)
+                    } else {
+                        run = Runner.runVariant(variant, of: spec, context: context, cache: cache, progress: onProgress)
+                    }
                     progress?.finished(name)
                     let s = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                     results.withLock { $0[t.spec][t.variant] = run }

@@ -26,7 +26,10 @@ struct Build: ParsableCommand {
     @Option(name: .long, help: "Wall-clock limit per block: seconds, or with a unit (90s, 15m, 2h); 'none' for no limit (default: 30m).")
     var timeLimit: String?
 
+    @OptionGroup var runs: ExecutorOptions
+
     func validate() throws {
+        try runs.validate(noCache: noCache)
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let timeLimit, timeLimit != "none", BuildOptions.parseTimeLimit(timeLimit) == nil {
             throw ValidationError("--time-limit must be a positive number of seconds (or 90s, 15m, 2h, none), got '\(timeLimit)'")
@@ -38,6 +41,11 @@ struct Build: ParsableCommand {
                                    useCache: !noCache, jobs: jobs,
                                    rawHTML: !noRawHtml)
         if let timeLimit { options.timeLimit = timeLimit == "none" ? nil : BuildOptions.parseTimeLimit(timeLimit) }
+        if runs.usesSlurm {
+            let slurm = runs.slurm(environment: options.environment)
+            if runs.dryRun { return try dryRun(slurm, options: options) }
+            options.executor = slurm
+        }
         options.onWaitForLock = { pid in
             printError("waiting for another labbook build of this book\(pid.map { " (pid \($0))" } ?? "")…")
         }
@@ -51,6 +59,9 @@ struct Build: ParsableCommand {
         } catch let e as UsageError {
             printError("error: \(e.description)")
             throw ExitCode(2)
+        } catch let e as SlurmError {
+            printError("error: \(e.description)")
+            throw ExitCode(2)
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)
@@ -58,5 +69,21 @@ struct Build: ParsableCommand {
         for d in report.diagnostics { printError(d.description) }
         printLine(report.summaryLine)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+
+    /// `--dry-run`: the plan's job script on standard output; nothing is submitted, trained or written.
+    func dryRun(_ slurm: SlurmExecutor, options: BuildOptions) throws {
+        guard let cache = options.cache else { return }
+        do {
+            var s = slurm
+            s.onMessage = { printLine($0) }
+            try s.dryRun(book: options.book, cache: cache, environment: options.environment)
+        } catch let e as UsageError {
+            printError("error: \(e.description)")
+            throw ExitCode(2)
+        } catch let e as SlurmError {
+            printError("error: \(e.description)")
+            throw ExitCode(2)
+        }
     }
 }

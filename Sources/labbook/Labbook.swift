@@ -9,7 +9,7 @@ struct Labbook: AsyncParsableCommand {
         commandName: "labbook",
         abstract: "Build a literate book of neural-network experiments into a static site.",
         version: LabbookVersion.description,
-        subcommands: [Build.self, Check.self, Watch.self, Clean.self, Init.self, Bench.self],
+        subcommands: [Build.self, Check.self, Watch.self, Clean.self, Init.self, Bench.self, Plan.self, RunOneCommand.self],
         defaultSubcommand: nil)
 
     /// Like ArgumentParser's main, but usage errors exit with 2 as the contract says (not 64).
