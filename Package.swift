@@ -51,6 +51,6 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EndToEndTests", dependencies: ["LabbookKit", "Preview", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ReliabilityTests", dependencies: ["LabbookKit", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["LabbookKit", "Preview", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -55,6 +55,10 @@ public enum BlockReader {
                 id = s
                 if s.isEmpty || !s.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) {
                     c.error(t.location, "invalid id '\(s)'", hint: "ids use lowercase letters, digits and '-' only, e.g. 'sigmoid-normal'")
+                } else if s.utf8.count > ExperimentSpec.maxIDLength {
+                    // The id names the block's JSON file, `ID.json`, and every file name must fit in 255 bytes.
+                    c.error(t.location, "the id is \(s.utf8.count) characters long, more than \(ExperimentSpec.maxIDLength)",
+                            hint: "shorten it; the id becomes the name of the block's data file and its anchor")
                 }
             }
         } else {

@@ -4,6 +4,7 @@
 // served. It polls /__labbook/build, a counter the watch loop bumps after each rebuild.
 import FlyingFox
 import Foundation
+import LabbookCore
 import Synchronization
 
 public final class PreviewServer: Sendable {
@@ -53,7 +54,8 @@ public final class PreviewServer: Sendable {
             return HTTPResponse(statusCode: .forbidden)
         }
         let url = root.appendingPathComponent(rel)
-        guard var data = FileManager.default.contents(atPath: url.path) else {
+        // Never through a symbolic link: output/x → /etc must not publish /etc on the port.
+        guard var data = (try? SafeDirectory(root, create: false))?.read(rel) else {
             return HTTPResponse(statusCode: .notFound, body: Data("not found: /\(rel)\n".utf8))
         }
         let type = mimeType(url.pathExtension)

@@ -8,6 +8,7 @@ struct Watch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Rebuild on every change; with --serve, preview on 127.0.0.1 with live reload.")
 
     @OptionGroup var book: BookArgument
+    @OptionGroup var outside: OutsideArgument
 
     @Option(name: .long, help: "Serve the site on 127.0.0.1:PORT and reload open pages after each rebuild.")
     var serve: UInt16?
@@ -17,7 +18,8 @@ struct Watch: AsyncParsableCommand {
 
     func run() async throws {
         let bookURL = absoluteURL(book.book)
-        let options = BuildOptions(book: bookURL, jobs: jobs)
+        var options = BuildOptions(book: bookURL, jobs: jobs)
+        options.allowOutside = outside.urls
         let server = try serve.map { try PreviewServer(root: options.output, port: $0) }
         let session = WatchSession(options: options) { report in
             for d in report.diagnostics { printError(d.description) }
