@@ -162,6 +162,8 @@ public enum BlockReader {
                 built.job = j
             }
         }
+        // What the variant would allocate and compute, estimated now, reported at the key that asks for it.
+        if c.diagnostics.filter({ $0.severity == .error }).count == errorsBefore { SpecBudget.check(built, tree, fence, c) }
         let errorsAfter = c.diagnostics.filter { $0.severity == .error }.count
         return errorsAfter == errorsBefore ? built : nil
     }
