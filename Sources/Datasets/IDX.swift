@@ -202,3 +202,21 @@ public enum DataFile {
         throw DataError(file: path, "not a regular file (\(what))", fix: "point data.path at the data files themselves")
     }
 }
+
+/// IDX parsing for the fuzz harness: arbitrary bytes as an image file and as a label file, header bound included.
+public enum IDXProbe {
+    /// The number of checks that refused the bytes (0, 1 or 2 per call), so the work cannot be optimised away.
+    @discardableResult
+    public static func parse(_ bytes: [UInt8]) -> Int {
+        var refused = 0
+        for images in [true, false] {
+            do {
+                _ = try IDX.expectedLength(Array(bytes.prefix(16)), file: "fuzz", images: images)
+                if images { _ = try IDX.parseImages(bytes, file: "fuzz") } else { _ = try IDX.parseLabels(bytes, file: "fuzz") }
+            } catch {
+                refused += 1
+            }
+        }
+        return refused
+    }
+}
