@@ -32,12 +32,11 @@ public enum ChapterRenderer {
                                   .failure(ReferenceError("no results are available"))
                               }) -> RenderedChapter {
         // 1. Prose with each block replaced by a placeholder paragraph.
-        var blockStem = "LBBLOCK"
         let all = chapter.nodes.map { node -> String in
             if case .markdown(let s, _) = node { return s }
             return ""
         }.joined(separator: "\n")
-        while all.contains(blockStem) { blockStem += "X" }
+        let blockStem = Tokens.stem(avoiding: all, base: "LBBLOCK")
         var pieces: [String] = []
         var blockIndex = 0
         for node in chapter.nodes {
@@ -70,10 +69,7 @@ public enum ChapterRenderer {
         html = addHeadingAnchors(html, used: &used, sections: &sections)
 
         // 5. Figures in place of the placeholders.
-        for (i, fig) in figures.enumerated().reversed() {
-            let tok = "\(blockStem)\(i)Z"
-            html = html.replacingOccurrences(of: "<p>\(tok)</p>", with: fig)
-        }
+        html = Tokens.splice(html, stem: blockStem, count: figures.count) { i, alone in alone ? (figures[i], true) : nil }
 
         // Title: front matter, else the first level-1 heading, else the file name.
         let firstH1 = sections.first { $0.level == 1 }
@@ -145,6 +141,7 @@ public enum ChapterRenderer {
 
     /// Adds `id` and a self-link to every <h1>…<h6> cmark produced.
     static func addHeadingAnchors(_ html: String, used: inout Set<String>, sections: inout [Section]) -> String {
+        var nextSuffix: [String: Int] = [:]
         var out = ""
         var rest = html[...]
         while let open = rest.range(of: "<h") {
@@ -162,8 +159,11 @@ public enum ChapterRenderer {
             var id = slugify(plainText(ofHTML: inner))
             if id.isEmpty { id = "section" }
             if used.contains(id) {
-                var n = 1
+                // The smallest free suffix, searched from where the last heading of this name stopped:
+                // 20,000 identical headings searched from 1 each time took 30 s.
+                var n = nextSuffix[id] ?? 1
                 while used.contains("\(id)-\(n)") { n += 1 }
+                nextSuffix[id] = n + 1
                 id = "\(id)-\(n)"
             }
             used.insert(id)
