@@ -39,7 +39,8 @@ let package = Package(
                                              .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "LabbookKit", dependencies: ["LabbookCore", "Parse", "Blocks", "Execute", "Render", "Site", "Datasets", "Engine",
                                                   .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Preview", dependencies: ["LabbookKit", "LabbookCore", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .target(name: "Preview", dependencies: ["LabbookKit", "LabbookCore", .product(name: "FlyingFox", package: "FlyingFox"),
+                                               .product(name: "FlyingSocks", package: "FlyingFox")]),
         .executableTarget(name: "labbook", dependencies: ["LabbookKit", "Preview", "Engine", "Datasets",
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
