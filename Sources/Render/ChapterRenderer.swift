@@ -96,12 +96,14 @@ public enum ChapterRenderer {
         guard html.contains("<code>{=") else { return html }
         var out = ""
         var rest = html[...]
-        while let open = rest.range(of: "<code>{=") {
-            guard let close = rest[open.upperBound...].range(of: "}</code>") else { break }
+        // `firstRange(of:)`, not Foundation's `range(of:)`: on a Substring that bridges the whole rest of the
+        // page to an NSString per call, which made 100,000 headings take a minute.
+        while let open = rest.firstRange(of: "<code>{=") {
+            guard let close = rest[open.upperBound...].firstRange(of: "}</code>") else { break }
             let text = String(rest[open.upperBound..<close.lowerBound])
             out += rest[..<open.lowerBound]
             rest = rest[close.upperBound...]
-            let location = locate("{=\(decodeEntities(text))}", in: chapter)
+            var location: SourceLocation { locate("{=\(decodeEntities(text))}", in: chapter) }   // only for errors
             guard let ref = ResultReference.parse(decodeEntities(text)) else {
                 diagnostics.append(.error(at: location, "malformed inline result '{=\(decodeEntities(text))}'",
                                           hint: "write {=BLOCK.QUANTITY}, {=BLOCK[VARIANT].QUANTITY} or {=CHAPTER/BLOCK.QUANTITY:ARG}"))
@@ -144,7 +146,7 @@ public enum ChapterRenderer {
         var nextSuffix: [String: Int] = [:]
         var out = ""
         var rest = html[...]
-        while let open = rest.range(of: "<h") {
+        while let open = rest.firstRange(of: "<h") {
             let after = rest[open.upperBound...]
             guard let levelChar = after.first, let level = Int(String(levelChar)), (1...6).contains(level),
                   after.dropFirst().first == ">" else {
@@ -154,7 +156,7 @@ public enum ChapterRenderer {
             }
             let close = "</h\(level)>"
             let contentStart = after.index(after.startIndex, offsetBy: 2)
-            guard let end = after[contentStart...].range(of: close) else { break }
+            guard let end = after[contentStart...].firstRange(of: close) else { break }
             let inner = String(after[contentStart..<end.lowerBound])
             var id = slugify(plainText(ofHTML: inner))
             if id.isEmpty { id = "section" }
