@@ -132,4 +132,33 @@ import Testing
         expected["data/02/ok.json"] = nil
         #expect(after == expected, "the old pages stay, untouched")
     }
+
+    /// A real full disk: a 256 KiB tmpfs (mounting needs root, as the build runs in CI; elsewhere the test says
+    /// so and checks nothing). The site needs more than that for KaTeX alone.
+    @Test func aFullDiskIsNamedAndLeavesNoHalfSite() throws {
+        let mountPoint = Fixtures.tempDir("full-disk")
+        defer { try? FileManager.default.removeItem(at: mountPoint) }
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint.path]
+        mount.standardError = FileHandle.nullDevice
+        guard (try? mount.run()) != nil, ({ mount.waitUntilExit(); return mount.terminationStatus == 0 })() else {
+            print("aFullDiskIsNamedAndLeavesNoHalfSite: cannot mount a tmpfs here (not root?); skipped")
+            return
+        }
+        defer {
+            let umount = Process()
+            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            umount.arguments = [mountPoint.path]
+            try? umount.run()
+            umount.waitUntilExit()
+        }
+        let book = try Fixtures.book("full-disk-book", ["chapters/01.md": Self.good])
+        defer { try? FileManager.default.removeItem(at: book) }
+        let out = mountPoint.appendingPathComponent("site")
+        let error = try #require(throws: (any Error).self) { try Builder.build(Fixtures.options(book, output: out)) }
+        #expect("\(error)".hasPrefix("cannot write output/"))
+        #expect("\(error)".hasSuffix(": the disk is full (ENOSPC)"), "\(error)")
+        #expect(Fixtures.snapshot(out).isEmpty, "no page of a half-written site: every staged file was discarded")
+    }
 }
