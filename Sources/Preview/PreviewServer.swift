@@ -4,9 +4,10 @@
 // served. It polls /__labbook/build, a counter the watch loop bumps after each rebuild. GET and HEAD only;
 // files are streamed (pages up to 16 MiB are read to add the script), never through a symbolic link.
 //
-// Limits FlyingFox 0.27.1 cannot give (docs/reliability.md): it parses the request line and headers itself,
-// unbounded, and reads a request's body before any route sees it; a POST of several MiB pins a thread.
-// The server listens on loopback only, so only local processes can send such requests.
+// A client that sends nothing for 10 s is disconnected (IdleTimeoutPool). Limits FlyingFox 0.27.1 cannot give
+// (docs/reliability.md): it parses the request line and headers itself, unbounded, and reads a request's body
+// before any route sees it; a POST of several MiB pins a thread. The server listens on loopback only, so
+// only local processes can send such requests.
 import FlyingFox
 import FlyingSocks
 import Foundation
@@ -46,12 +47,14 @@ public final class PreviewServer: Sendable {
     static let maxInjectedPage = 16 << 20
 
     /// Checks that the port is free (binding it once, as the server will), so `watch` can say so before building.
-    public init(root: URL, port: UInt16) throws {
+    /// A connection that sends nothing for `idleTimeout` is closed.
+    public init(root: URL, port: UInt16, idleTimeout: Duration = .seconds(10)) throws {
         self.port = port
         self.root = root
         try PreviewServer.checkPort(port)
         // No per-connection log: the terminal gets one line per rebuild, from the watch loop.
-        server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port), timeout: 15, logger: .disabled)
+        let pool = IdleTimeoutPool(base: HTTPServer.defaultPool(), timeout: idleTimeout)
+        server = HTTPServer(config: .init(address: try .inet(ip4: "127.0.0.1", port: port), timeout: 15, pool: pool, logger: .disabled))
     }
 
     static func checkPort(_ port: UInt16) throws {

@@ -70,4 +70,31 @@ import Testing
         let post = try await request("POST", port, "/index.html")
         #expect(post.0 == 405 && post.1["allow"] == "GET, HEAD")
     }
+
+    /// A client that connects and sends nothing is disconnected after the idle timeout (slowloris).
+    @Test func aSilentClientIsDisconnected() async throws {
+        let root = Fixture.tempDir("serve-idle")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let port = Self.freePort()
+        let server = try PreviewServer(root: root, port: port, idleTimeout: .milliseconds(500))
+        let task = Task { try await server.run() }
+        defer { task.cancel() }
+        try await server.server.waitUntilListening(timeout: 10)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = port.bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        #expect(connected == 0)
+        _ = "GET /ind".withCString { send(fd, $0, 8, 0) }   // half a request line, then silence
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let start = ContinuousClock.now
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, 0)
+        #expect(n == 0, "the server closed the connection")
+        #expect(ContinuousClock.now - start < .seconds(5))
+    }
 }
