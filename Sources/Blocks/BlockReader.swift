@@ -5,7 +5,7 @@ import Foundation
 import LabbookCore
 
 public enum BlockReader {
-    static let topKeys = ["id", "title", "seed", "data", "model", "loss", "optimizer", "train", "sweep", "show", "echo", "recurrent"]
+    static let topKeys = ["id", "title", "seed", "data", "model", "loss", "optimizer", "train", "sweep", "show", "echo", "recurrent", "expect"]
     /// Keys that describe a trained network; a recurrent probe or a function plot does not inherit them.
     static let trainingKeys: Set<String> = ["data", "model", "loss", "optimizer", "train"]
     /// More combinations than this is almost certainly a mistake (and hours of training).
@@ -14,12 +14,14 @@ public enum BlockReader {
     /// Parses and validates one block. Defaults merge as book ← chapter ← block (maps merge key by
     /// key, scalars and lists replace). `location` is the opening fence; the YAML starts on the next
     /// line. Returns nil and the diagnostics when there is any error; warnings come with a spec.
+    /// With `dataRoot`, CSV tables are read to check their columns and cells (else that waits for the run).
     public static func read(yaml: String, at location: SourceLocation, bookDefaults: YAMLTree?,
-                            chapterDefaults: YAMLTree?) -> (ExperimentSpec?, [Diagnostic]) {
+                            chapterDefaults: YAMLTree?, dataRoot: DataRoot? = nil) -> (ExperimentSpec?, [Diagnostic]) {
         let origin = SourceLocation(file: location.file, line: location.line + 1, column: 1)
         let (parsed, syntax) = YAMLTree.parse(yaml, origin: origin)
         if !syntax.isEmpty { return (nil, syntax) }
         let c = Checker()
+        c.dataRoot = dataRoot
         guard let parsed, parsed.entries != nil else {
             c.error(parsed?.location ?? location, "an experiment block must be a map of keys such as 'id:', 'data:' and 'model:'",
                     hint: "start with a line like 'id: my-experiment'")
@@ -50,10 +52,12 @@ public enum BlockReader {
         let top = c.map(tree, "", keys: topKeys) ?? [:]
 
         var id = ""
+        var idIsValid = false
         if let t = top["id"] {
             if let s = c.text(t, "id") {
                 id = s
-                if s.isEmpty || !s.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) {
+                idIsValid = !s.isEmpty && s.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
+                if !idIsValid {
                     c.error(t.location, "invalid id '\(s)'", hint: "ids use lowercase letters, digits and '-' only, e.g. 'sigmoid-normal'")
                 } else if s.utf8.count > ExperimentSpec.maxIDLength {
                     // The id names the block's JSON file, `ID.json`, and every file name must fit in 255 bytes.
@@ -67,44 +71,76 @@ public enum BlockReader {
         let title = top["title"].flatMap { c.text($0, "title") }
         let echo = top["echo"].flatMap { c.bool($0, "echo") } ?? false
 
-        let axes = sweepAxes(top["sweep"], c)
+        let expect = top["expect"].flatMap { expectation($0, kind, c) }
+
+        let (groups, names) = sweepGroups(top["sweep"], c)
+        let axes = groups.flatMap { $0 }
         var variants: [(label: String, built: Built)] = []
-        if axes.isEmpty {
+        if groups.isEmpty {
             if let built = build(tree, kind, location, c) { variants.append(("", built)) }
         } else {
-            for combination in cartesian(axes.map { $0.values.count }) {
+            for (n, combination) in cartesian(groups.map { $0.first?.values.count ?? 1 }).enumerated() {
                 var variantTree = tree
                 var parts: [String] = []
-                for (axis, index) in zip(axes, combination) {
-                    let value = axis.values[index]
-                    let override = YAMLTree.nested(axis.path, value, at: value.location).normalizingNames()
-                    variantTree = YAMLTree.merge(variantTree, override) ?? variantTree
-                    parts.append(axes.count == 1 ? axis.labels[index] : "\(axis.shortName)=\(axis.labels[index])")
+                for (group, index) in zip(groups, combination) {
+                    for axis in group {
+                        let value = axis.values[index]
+                        let override = YAMLTree.nested(axis.path, value, at: value.location).normalizingNames()
+                        variantTree = YAMLTree.merge(variantTree, override) ?? variantTree
+                        parts.append(axes.count == 1 ? axis.labels[index] : "\(axis.shortName)=\(axis.labels[index])")
+                    }
                 }
-                if let built = build(variantTree, kind, location, c) { variants.append((parts.joined(separator: ", "), built)) }
+                let label = names.map { $0[n] } ?? parts.joined(separator: ", ")
+                if let built = build(variantTree, kind, location, c) { variants.append((label, built)) }
             }
         }
 
         let diagnostics = c.deduplicated()
+        if expect == .error, idIsValid, diagnostics.contains(where: { $0.severity == .error }) {
+            // The lesson is the error itself: the block is shown with its messages instead of failing the build.
+            var spec = ExperimentSpec(id: id, title: title, location: location, show: [], echo: echo, yaml: yaml)
+            spec.expect = .error
+            spec.expectedErrors = diagnostics.filter { $0.severity == .error }
+            return (spec, diagnostics.filter { $0.severity != .error })
+        }
         guard !diagnostics.contains(where: { $0.severity == .error }), let first = variants.first?.built else { return (nil, diagnostics) }
         var spec = ExperimentSpec(id: id, title: title, location: location, seed: first.seed, data: first.data, job: first.job,
                                   recurrent: first.recurrent, sweep: axes.map { SweepAxis(key: $0.key, values: $0.labels) },
                                   show: first.reports, echo: echo, yaml: yaml)
-        spec.sweepVariants = axes.isEmpty ? [] : variants.map {
+        spec.expect = expect
+        spec.sweepLabelled = names != nil
+        spec.sweepVariants = groups.isEmpty ? [] : variants.map {
             Variant(label: $0.label, data: $0.built.data, job: $0.built.job, recurrent: $0.built.recurrent, seed: $0.built.seed)
         }
         return (spec, diagnostics)
     }
 
+    /// `expect: divergence` (a trained block only) or `expect: error`.
+    private static func expectation(_ t: YAMLTree, _ kind: Kind, _ c: Checker) -> Expectation? {
+        guard let n = c.name(t, kind: "expectation", names: Expectation.allCases.map(\.rawValue), path: "expect"),
+              let e = Expectation(rawValue: n) else { return nil }
+        if e == .divergence, kind != .training {
+            c.error(t.location, "'expect: divergence' needs a block that trains a network", hint: "remove 'expect', or train on data")
+            return nil
+        }
+        return e
+    }
+
     /// Duplicate ids within one chapter: an error at the second block's fence naming the first's line.
     public static func checkUnique(_ specs: [ExperimentSpec]) -> [Diagnostic] {
-        var first: [String: ExperimentSpec] = [:]
+        checkUnique(ids: specs.map { ($0.id, $0.location) })
+    }
+
+    /// The same over ids as written, so that a block with other errors still takes part (its id is known
+    /// from its `id:` line even when it does not validate).
+    public static func checkUnique(ids: [(id: String, location: SourceLocation)]) -> [Diagnostic] {
+        var first: [String: SourceLocation] = [:]
         var out: [Diagnostic] = []
-        for spec in specs {
-            if let earlier = first[spec.id] {
-                out.append(.error(at: spec.location, "duplicate id '\(spec.id)'", hint: "it is already used by the block at line \(earlier.location.line)"))
+        for (id, location) in ids {
+            if let earlier = first[id] {
+                out.append(.error(at: location, "duplicate id '\(id)'", hint: "it is already used by the block at line \(earlier.line)"))
             } else {
-                first[spec.id] = spec
+                first[id] = location
             }
         }
         return out
@@ -145,12 +181,14 @@ public enum BlockReader {
                 data = nil
                 c.error(fence, "missing 'data'", hint: "add e.g. 'data: {source: gaussian, samples: 1000, features: 50}'")
             }
-            let job = trainingJob(tree, data: data, seed: seed, fence: fence, c)
+            let shape = data.flatMap { d in tree["data"].flatMap { c.dataShape(d, $0) } }
+            let job = trainingJob(tree, data: data, classes: shape?.classes, seed: seed, fence: fence, c)
             let hidden = job?.model.hidden ?? tree["model"]?["hidden"].flatMap { Checker().hidden($0) }
-            var ctx = ReportContext(isRecurrent: false, epochs: job?.train.epochs ?? 1, trains: true)
+            // A CSV table that could not be read has been reported; its width is not a second problem.
+            var ctx = ReportContext(isRecurrent: false, epochs: job?.train.epochs ?? 1, trains: data == nil || shape != nil)
             ctx.layerCount = hidden.map { $0.count + 1 }
             ctx.hiddenCount = hidden?.count
-            ctx.inputWidth = data.flatMap { DataLoader.inputWidth($0) }
+            ctx.inputWidth = shape?.inputWidth
             built.reports = c.reports(tree["show"], ctx)
             built.data = data
             built.job = job
@@ -168,8 +206,8 @@ public enum BlockReader {
         return errorsAfter == errorsBefore ? built : nil
     }
 
-    private static func trainingJob(_ tree: YAMLTree, data: DataSpec?, seed: UInt64, fence: SourceLocation, _ c: Checker) -> TrainingJob? {
-        let classes = data.map { DataLoader.classCount($0) }
+    private static func trainingJob(_ tree: YAMLTree, data: DataSpec?, classes: Int?, seed: UInt64, fence: SourceLocation,
+                                    _ c: Checker) -> TrainingJob? {
         var model: ModelConfig?
         var outputLocation: SourceLocation?
         if let m = tree["model"] {
@@ -185,7 +223,8 @@ public enum BlockReader {
             if let b = f["bias-init"] {
                 biasInit = c.name(b, kind: "bias init", names: BiasInit.allCases.map(\.rawValue), path: "model.bias-init").flatMap(BiasInit.init(rawValue:))
             }
-            var output: OutputKind? = (classes ?? 10) > 2 ? .softmax : .sigmoid
+            // A CSV table's class count is known only by reading it, so its default does not depend on it.
+            var output: OutputKind? = data?.source == .csv || (classes ?? 10) > 2 ? .softmax : .sigmoid
             if let o = f["output"] {
                 outputLocation = o.location
                 output = c.name(o, kind: "output", names: OutputKind.allCases.map(\.rawValue), path: "model.output").flatMap(OutputKind.init(rawValue:))
@@ -217,7 +256,9 @@ public enum BlockReader {
             _ = c.loss(l, "loss", defaultName: "mse")
         }
         let optimizer = c.optimizer(tree["optimizer"])
-        let hasValidation = data.map { $0.source.readsFiles ? ($0.validation ?? 1) > 0 : ($0.validation ?? 0) > 0 } ?? true
+        let hasValidation = data.map {
+            $0.source == .csv ? ($0.csv?.validation ?? 0) > 0 : $0.source.readsFiles ? ($0.validation ?? 1) > 0 : ($0.validation ?? 0) > 0
+        } ?? true
         let train = c.train(tree["train"], hasValidation: hasValidation)
         guard let model, let loss, let optimizer, let train, data != nil else { return nil }
         return TrainingJob(model: model, loss: loss, optimizer: optimizer, train: train, seed: seed)

@@ -2,7 +2,7 @@
 import LabbookCore
 
 public enum BookReader {
-    static let keys = ["title", "author", "language", "description", "defaults"]
+    static let keys = ["title", "author", "language", "description", "defaults", "bibliography"]
 
     /// Reads book.yml (`file` is its path relative to the book, e.g. "book.yml"). Problems are
     /// diagnostics; the returned config holds whatever was readable.
@@ -21,6 +21,13 @@ public enum BookReader {
             }
         }
         config.defaults = defaults(f["defaults"], c)
+        if let b = f["bibliography"], let file = c.text(b, "bibliography") {
+            if file.hasPrefix("/") || file.split(separator: "/").contains("..") {
+                c.error(b.location, "'bibliography' must be a path inside the book, such as 'references.bib', got '\(file)'")
+            } else {
+                config.bibliography = file
+            }
+        }
         return (config, c.diagnostics)
     }
 
@@ -50,8 +57,13 @@ public enum FrontMatter {
         var meta = ChapterMeta()
         guard syntax.isEmpty, let tree else { return (meta, syntax) }
         let c = Checker()
-        guard let f = c.map(tree, "front matter", keys: ["title", "defaults"]) else { return (meta, c.diagnostics) }
+        guard let f = c.map(tree, "front matter", keys: ["title", "language", "defaults"]) else { return (meta, c.diagnostics) }
         meta.title = f["title"].flatMap { c.text($0, "title") }
+        if let l = f["language"], let lang = c.text(l, "language") {
+            if BookReader.isLanguageTag(lang) { meta.language = lang } else {
+                c.error(l.location, "'language' must be a BCP 47 tag such as 'ja' or 'pt-BR', got '\(lang)'")
+            }
+        }
         meta.defaults = BookReader.defaults(f["defaults"], c)
         return (meta, c.diagnostics)
     }

@@ -6,6 +6,8 @@ import LabbookCore
 /// so the caller can carry on and find the block's other problems in the same pass.
 final class Checker {
     private(set) var diagnostics: [Diagnostic] = []
+    /// Where data files are read at validation time; nil: CSV tables are checked when the block runs.
+    var dataRoot: DataRoot?
 
     func error(_ location: SourceLocation, _ message: String, hint: String? = nil) {
         diagnostics.append(.error(at: location, message, hint: hint))

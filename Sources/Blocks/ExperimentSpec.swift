@@ -22,6 +22,12 @@ public struct ExperimentSpec: Sendable, Hashable {
     public var yaml: String
     /// One per sweep combination, computed and validated when the block was read.
     var sweepVariants: [Variant]
+    /// `expect:`: the block is meant to diverge or to fail (a lesson in failure; the build still succeeds).
+    public var expect: Expectation?
+    /// With `expect: error`, the validation errors the block was expected to have (it then runs nothing).
+    public var expectedErrors: [Diagnostic] = []
+    /// Whether `sweep.labels` named the variants (tables then head their first column "variant").
+    public var sweepLabelled = false
 
     public init(id: String, title: String? = nil, location: SourceLocation, seed: UInt64 = 0, data: DataSpec? = nil,
                 job: TrainingJob? = nil, recurrent: RecurrentProbeConfig? = nil, sweep: [SweepAxis] = [],
@@ -104,6 +110,14 @@ public struct Variant: Sendable, Hashable {
     }
 }
 
+/// What a block is expected to do instead of training cleanly.
+public enum Expectation: String, Sendable, Hashable, CaseIterable {
+    /// At least one variant's loss must become non-finite; the others train as usual.
+    case divergence
+    /// The block must fail (at validation or while running); its message is shown.
+    case error
+}
+
 // MARK: - Reports
 
 /// What a block shows. Each report's options are validated against the block's network.
@@ -180,16 +194,28 @@ public enum CurveAxis: String, Sendable, Hashable, CaseIterable {
     case layer
 }
 
+/// A split a loss or accuracy curve can show (`curve: {split: [train, validation]}`).
+public enum CurveSplit: String, Sendable, Hashable, CaseIterable {
+    case train, validation
+}
+
 public struct CurveReport: Sendable, Hashable {
     public var of: CurveQuantity
     public var per: CurveAxis
     /// For per-layer quantities (gradients): which layers get a line; nil = all.
     public var layers: [Int]?
+    /// Loss and accuracy per epoch: the splits drawn; nil = the default (training and validation for one
+    /// run, validation for a sweep when every variant has it, else training).
+    public var splits: [CurveSplit]?
+    /// `scale: log`: a log₁₀ y axis (nil: the report's default).
+    public var logScale: Bool?
 
-    public init(of: CurveQuantity, per: CurveAxis = .epoch, layers: [Int]? = nil) {
+    public init(of: CurveQuantity, per: CurveAxis = .epoch, layers: [Int]? = nil, splits: [CurveSplit]? = nil, logScale: Bool? = nil) {
         self.of = of
         self.per = per
         self.layers = layers
+        self.splits = splits
+        self.logScale = logScale
     }
 }
 
@@ -233,6 +259,8 @@ public struct BookConfig: Sendable, Hashable {
     public var description: String?
     /// Experiment keys merged under every block of the book (locations point into book.yml).
     public var defaults: YAMLTree?
+    /// `bibliography: FILE` (relative to the book); nil means `references.bib` when it exists.
+    public var bibliography: String?
 
     public init(title: String? = nil, author: String? = nil, language: String = "en", description: String? = nil, defaults: YAMLTree? = nil) {
         self.title = title
@@ -245,6 +273,8 @@ public struct BookConfig: Sendable, Hashable {
 
 public struct ChapterMeta: Sendable, Hashable {
     public var title: String?
+    /// The chapter's own BCP 47 language (front matter `language:`), overriding the book's.
+    public var language: String?
     /// Experiment keys merged over the book's defaults, under each block's own keys.
     public var defaults: YAMLTree?
 

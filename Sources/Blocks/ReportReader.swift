@@ -75,11 +75,11 @@ extension Checker {
             let grid = f["grid"].map { bool($0, "predictions.grid") } ?? true
             if let width = ctx.inputWidth, width != 2 {
                 error(at, "report 'predictions' needs 2-D input, but the data has \(width) features",
-                      hint: "use 'source: xor', or gaussian data with 'features: 2'")
+                      hint: "use a 2-D source (moons, circles, spirals, blobs, xor), or gaussian data with 'features: 2'")
                 return nil
             } else if ctx.inputWidth == nil, ctx.trains {
-                error(at, "report 'predictions' needs 2-D input, and the width of 'idx' data is unknown before reading it",
-                      hint: "use 'source: xor', or gaussian data with 'features: 2'")
+                error(at, "report 'predictions' needs 2-D input, and the data's width is unknown before reading its files",
+                      hint: "use a 2-D source (moons, circles, spirals, blobs, xor), or gaussian data with 'features: 2'")
                 return nil
             }
             return grid.map { .predictions(grid: $0) }
@@ -104,7 +104,7 @@ extension Checker {
     }
 
     private func curve(_ options: YAMLTree?, _ ctx: ReportContext) -> Report? {
-        let f = options.flatMap { map($0, "curve", keys: ["of", "per", "layers"]) } ?? [:]
+        let f = options.flatMap { map($0, "curve", keys: ["of", "per", "layers", "split", "scale"]) } ?? [:]
         var r = ctx.isRecurrent ? CurveReport(of: .gradientNorm, per: .timeStep) : CurveReport(of: .loss, per: .epoch)
         var ok = true
         if let of = f["of"] {
@@ -134,6 +134,27 @@ extension Checker {
             ok = false
         }
         if let l = f["layers"] { if let layers = layers(l, "curve", ctx) { r.layers = layers } else { ok = false } }
+        if let s = f["scale"] {
+            if let n = name(s, kind: "curve scale", names: ["linear", "log"], path: "curve.scale") { r.logScale = n == "log" } else { ok = false }
+        }
+        if let s = f["split"] {
+            if r.of != .loss && r.of != .accuracy || r.per != .epoch {
+                error(s.location, "'curve.split' chooses the splits of a loss or accuracy curve per epoch",
+                      hint: "per iteration only the minibatch training loss is recorded")
+                ok = false
+            } else if let items = list(s, "curve.split", what: "a list of splits (train, validation)", single: true), !items.isEmpty {
+                let names = items.map { name($0, kind: "split", names: CurveSplit.allCases.map(\.rawValue), path: "curve.split") }
+                let splits = names.compactMap { $0.flatMap(CurveSplit.init(rawValue:)) }
+                if splits.count == items.count, Set(splits).count == splits.count { r.splits = splits } else {
+                    if splits.count == items.count { error(s.location, "'curve.split' names a split twice") }
+                    ok = false
+                }
+            } else { ok = false }
+        }
+        if r.of == .accuracy, r.per == .iteration, let per = f["per"] {
+            error(per.location, "accuracy is measured per epoch, not per iteration", hint: "use 'per: epoch', or 'of: loss' for the minibatch loss per iteration")
+            ok = false
+        }
         return ok ? .curve(r) : nil
     }
 

@@ -4,7 +4,8 @@ import Engine
 import LabbookCore
 
 extension Checker {
-    static let dataKeys = ["source", "samples", "features", "labels", "train", "validation", "test", "normalize", "path"]
+    static let dataKeys = ["source", "samples", "features", "labels", "train", "validation", "test", "normalize", "path",
+                           "noise", "factor", "classes", "std", "label", "split", "test-path"]
 
     /// The keys each source takes; others are reported as not applying to it.
     static func dataKeys(for source: DataSource) -> [String] {
@@ -12,6 +13,11 @@ extension Checker {
         case .gaussian: ["source", "samples", "features", "labels", "validation", "normalize"]
         case .xor: ["source", "samples", "normalize"]
         case .fashionMNIST, .mnist, .idx: ["source", "train", "validation", "test", "normalize", "path"]
+        case .moons: ["source", "samples", "noise", "validation", "test", "normalize"]
+        case .circles: ["source", "samples", "noise", "factor", "validation", "test", "normalize"]
+        case .spirals: ["source", "samples", "noise", "classes", "validation", "test", "normalize"]
+        case .blobs: ["source", "samples", "classes", "std", "validation", "test", "normalize"]
+        case .csv: ["source", "path", "label", "features", "split", "test-path", "normalize"]
         }
     }
 
@@ -43,7 +49,7 @@ extension Checker {
                 ok = false
             }
         }
-        if let features = get("features", positiveInt), let features { spec.features = features }
+        if source != .csv, let features = get("features", positiveInt), let features { spec.features = features }
         if allowed.contains("labels"), let l = fields["labels"] {
             if let n = name(l, kind: "labels", names: GaussianLabels.allCases.map(\.rawValue), path: "data.labels"),
                let labels = GaussianLabels(rawValue: n) { spec.labels = labels } else { ok = false }
@@ -57,11 +63,25 @@ extension Checker {
         if allowed.contains("path"), let p = fields["path"] {
             if let s = text(p, "data.path") { spec.path = s } else { ok = false }
         }
+        if source.isPlane, !plane(&spec, fields) { ok = false }
+        if source == .csv {
+            if let settings = csv(fields, t) { spec.csv = settings } else { ok = false }
+            if fields["path"] == nil {
+                error(t.location, "'data.path' is missing", hint: "csv data needs the table's file, relative to the book, e.g. 'path: data/wine.csv'")
+                ok = false
+            }
+        }
         guard ok else { return nil }
         return checkSizes(spec, fields, t) ? spec : nil
     }
 
     private func checkSizes(_ spec: DataSpec, _ fields: [String: YAMLTree], _ t: YAMLTree) -> Bool {
+        if spec.source.isPlane, (spec.validation ?? 0) + (spec.test ?? 0) >= spec.samples {
+            error((fields["validation"] ?? fields["test"] ?? t).location,
+                  "'data.validation' + 'data.test' must leave training examples: \((spec.validation ?? 0) + (spec.test ?? 0)) of \(spec.samples) samples",
+                  hint: "raise data.samples or lower data.validation / data.test")
+            return false
+        }
         if spec.source == .gaussian, let v = spec.validation, v >= spec.samples, let at = fields["validation"] {
             error(at.location, "'data.validation' must leave training examples: \(v) of \(spec.samples) samples",
                   hint: "raise data.samples or lower data.validation")

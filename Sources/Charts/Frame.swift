@@ -28,11 +28,16 @@ struct PanelFrame {
 enum Frame {
     /// `<svg ...>` and its `<title>` (first child, so screen readers announce it), with ids derived
     /// from `id`; no width or height, so CSS decides the size and the viewBox keeps the proportions.
-    static func open(_ w: inout SVGWriter, id: String, width: Double, height: Double, title: String, style: PanelStyle) {
-        w.open("svg", [("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 \(num(width)) \(num(height))"),
-                       ("role", "img"), ("aria-labelledby", "\(id)-title"), ("class", "chart-panel"),
-                       ("font-size", num(style.font)), ("font-family", "system-ui, sans-serif")])
+    /// `description`, generated from the data, becomes a `<desc>` the svg's aria-describedby names.
+    static func open(_ w: inout SVGWriter, id: String, width: Double, height: Double, title: String, style: PanelStyle,
+                     description: String? = nil) {
+        var attrs: [(String, String)] = [("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 \(num(width)) \(num(height))"),
+                                         ("role", "img"), ("aria-labelledby", "\(id)-title")]
+        if description != nil { attrs.append(("aria-describedby", "\(id)-desc")) }
+        attrs += [("class", "chart-panel"), ("font-size", num(style.font)), ("font-family", "system-ui, sans-serif")]
+        w.open("svg", attrs)
         w.text("title", [("id", "\(id)-title")], title)
+        if let description { w.text("desc", [("id", "\(id)-desc")], description) }
     }
 
     static func close(_ w: inout SVGWriter) {

@@ -70,7 +70,8 @@ enum HeatmapChart {
         let cid = Fragment.chartID(spec.id)
         let pid = "\(cid)-p0"
         var w = SVGWriter()
-        Frame.open(&w, id: pid, width: style.width, height: style.height, title: spec.title, style: style)
+        Frame.open(&w, id: pid, width: style.width, height: style.height, title: spec.title, style: style,
+                   description: Describe.heatmap(spec))
         let frame = Frame.draw(&w, id: pid, style: style, title: spec.title, x: xd, y: yd,
                                xLabel: spec.xLabel, yLabel: spec.yLabel, reserveBottom: reserve)
         let (vlo, vhi) = (spec.valueRange.lowerBound, spec.valueRange.upperBound)
@@ -178,6 +179,5 @@ enum HeatmapChart {
         }
         w.text("text", [("class", "axis-label"), ("x", num((left + right) / 2)), ("y", num(top + 24 + 2 * style.font)),
                         ("text-anchor", "middle"), ("fill", "currentColor")], spec.valueLabel)
-        w.close("g")
     }
 }

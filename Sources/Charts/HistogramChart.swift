@@ -77,7 +77,12 @@ enum HistogramChart {
     static func render(_ spec: HistogramSpec) -> String {
         let rowCount = max(spec.rows.count, spec.values.count)
         let colCount = max(spec.columns.count, spec.values.map(\.count).max() ?? 0)
-        let cells: [(row: Int, col: Int)] = (0..<rowCount).flatMap { r in (0..<colCount).map { (r, $0) } }
+        // More than five layers side by side would shrink every panel below legibility at 1200 px: then the
+        // panels wrap, each layer's rows (init, trained) kept together, at most four panels a line.
+        let wide = rowCount > 1 && colCount > 5
+        let cells: [(row: Int, col: Int)] = wide
+            ? (0..<colCount).flatMap { c in (0..<rowCount).map { ($0, c) } }
+            : (0..<rowCount).flatMap { r in (0..<colCount).map { (r, $0) } }
         let multiple = cells.count > 1
         let style = multiple ? PanelStyle.multiple : PanelStyle.single
         let bins = max(1, spec.bins)
@@ -110,14 +115,18 @@ enum HistogramChart {
             let yd = AxisDomain(scale: .linear, extent: maxCount > 0 ? (0, maxCount) : nil, target: multiple ? 4 : 5)
             let pid = "\(cid)-p\(i)"
             var w = SVGWriter()
-            Frame.open(&w, id: pid, width: style.width, height: style.height, title: a11y, style: style)
+            let raw = values(cell.row, cell.col)
+            let finiteCount = raw.filter(\.isFinite).count
+            let edges = range.map { Histogram.edges(range: $0, bins: bins) } ?? []
+            Frame.open(&w, id: pid, width: style.width, height: style.height, title: a11y, style: style,
+                       description: Describe.histogram(counts: counts[i], edges: edges, total: finiteCount, percent: spec.percent,
+                                                       xLabel: spec.xLabel))
             let frame = Frame.draw(&w, id: pid, style: style, title: multiple ? panelTitle : spec.title,
                                    x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
-            let raw = values(cell.row, cell.col)
-            let skipped = raw.count - raw.filter(\.isFinite).count
-            if let range, counts[i].contains(where: { $0 > 0 }) {
-                drawBars(&w, counts[i], edges: Histogram.edges(range: range, bins: bins), frame: frame,
-                         color: Palette.color(cell.row), label: panelTitle)
+            let skipped = raw.count - finiteCount
+            if range != nil, counts[i].contains(where: { $0 > 0 }) {
+                drawBars(&w, counts[i], edges: edges, frame: frame, color: Palette.color(cell.row), label: panelTitle)
+                Describe.barTargets(&w, counts: counts[i], edges: edges, total: finiteCount, percent: spec.percent, frame: frame)
             } else {
                 Frame.noData(&w, frame)
             }
@@ -131,7 +140,7 @@ enum HistogramChart {
             svgs.append(w.out)
         }
         let legend = rowCount > 1 ? (0..<rowCount).map { LegendItem(label: label(spec.rows, $0), swatch: .box(Palette.color($0))) } : []
-        return Fragment.wrap(id: spec.id, title: spec.title, panels: svgs, legend: legend, columns: rowCount > 1 ? colCount : nil)
+        return Fragment.wrap(id: spec.id, title: spec.title, panels: svgs, legend: legend, columns: wide ? rowCount * max(1, 4 / rowCount) : (rowCount > 1 ? colCount : nil))
     }
 
     /// All bars of a panel as one path of rectangles from the zero line up to each count.

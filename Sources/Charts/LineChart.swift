@@ -131,13 +131,15 @@ enum LineChart {
             let pid = "\(cid)-p\(i)"
             let a11y = multiple && !panel.title.isEmpty ? "\(spec.title) — \(panel.title)" : spec.title
             var w = SVGWriter()
-            Frame.open(&w, id: pid, width: style.width, height: style.height, title: a11y, style: style)
+            Frame.open(&w, id: pid, width: style.width, height: style.height, title: a11y, style: style,
+                       description: Describe.line(panel.series, xLabel: spec.xLabel, yLabel: spec.yLabel))
             let frame = Frame.draw(&w, id: pid, style: style, title: multiple ? panel.title : spec.title,
                                    x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
             var drewSomething = false
             for s in panel.series {
                 drewSomething = drawSeries(&w, s, color: colorIndex[s.label] ?? 0, frame: frame, markers: markers) || drewSomething
             }
+            Describe.pointTargets(&w, panel.series, frame: frame, xLabel: spec.xLabel)
             if !drewSomething { Frame.noData(&w, frame) }
             Frame.close(&w)
             svgs.append(w.out)

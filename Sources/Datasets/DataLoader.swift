@@ -24,6 +24,10 @@ public enum DataLoader {
             splits = try carveValidation(try Generators.gaussian(spec, seed: seed), spec.validation ?? 0, what: "data.samples")
         case .xor:
             splits = try carveValidation(try Generators.xor(spec), spec.validation ?? 0, what: "data.samples")
+        case .moons, .circles, .spirals, .blobs:
+            splits = try carveValidation(try PlaneSets.generate(spec, seed: seed), spec.validation ?? 0, test: spec.test ?? 0, what: "data.samples")
+        case .csv:
+            splits = try CSVData.load(spec, seed: seed, bookDirectory: bookDirectory, environment: environment)
         case .fashionMNIST, .mnist, .idx:
             splits = try loadIDX(spec, seed: seed, directory: try directory(spec, bookDirectory: bookDirectory, environment: environment))
         }
@@ -39,6 +43,11 @@ public enum DataLoader {
             text += "gaussian samples=\(spec.samples) features=\(spec.features) labels=\(spec.labels.rawValue)\n"
         case .xor:
             text += "xor samples=\(spec.samples)\n"
+        case .moons, .circles, .spirals, .blobs:
+            // The parameters are in the run's canonical config already; the tag versions the geometry.
+            text += "plane-sets-1 \(spec.source.rawValue)\n"
+        case .csv:
+            text += try CSVData.digestLines(spec, bookDirectory: bookDirectory, environment: environment)
         case .fashionMNIST, .mnist, .idx:
             let dir = try directory(spec, bookDirectory: bookDirectory, environment: environment)
             for name in fileNames {
@@ -54,26 +63,35 @@ public enum DataLoader {
     }
 
     /// The input width known without reading files: 784 for (Fashion-)MNIST, `features` for gaussian,
-    /// 2 for XOR, nil for arbitrary IDX files.
+    /// 2 for XOR and the 2-D sets, the listed columns of a CSV table, nil for arbitrary IDX files and a
+    /// CSV table whose feature columns are not listed.
     public static func inputWidth(_ spec: DataSpec) -> Int? {
         switch spec.source {
         case .gaussian: spec.features
-        case .xor: 2
+        case .xor, .moons, .circles, .spirals, .blobs: 2
         case .fashionMNIST, .mnist: 784
         case .idx: nil
+        case .csv: spec.csv?.features?.count
         }
     }
 
-    /// The number of classes: 2 for the generators, 10 for the IDX sources (labels are digits 0–9).
+    /// The number of classes: 2 for gaussian, XOR, moons and circles, `classes` for spirals (2) and
+    /// blobs (3), 10 for the IDX sources (labels are digits 0–9); for CSV it is known only from the
+    /// table (`CSVData.shape`), so 10 stands in.
     public static func classCount(_ spec: DataSpec) -> Int {
-        spec.source.readsFiles ? 10 : 2
+        switch spec.source {
+        case .gaussian, .xor, .moons, .circles: 2
+        case .spirals: spec.classes ?? 2
+        case .blobs: spec.classes ?? 3
+        case .fashionMNIST, .mnist, .idx, .csv: 10
+        }
     }
 
     /// Total examples in the files of a known source, for validating train/validation/test before running.
     public static func knownSizes(_ source: DataSource) -> (train: Int, test: Int)? {
         switch source {
         case .fashionMNIST, .mnist: (60000, 10000)
-        case .gaussian, .xor, .idx: nil
+        case .gaussian, .xor, .idx, .csv, .moons, .circles, .spirals, .blobs: nil
         }
     }
 
@@ -179,13 +197,18 @@ public enum DataLoader {
 
     // MARK: - Splitting and normalisation
 
-    /// The last `validation` examples become the validation set (generated examples are i.i.d.).
-    private static func carveValidation(_ all: Dataset, _ validation: Int, what: String) throws -> DataSplits {
-        guard validation > 0 else { return DataSplits(train: all) }
-        guard validation < all.count else {
-            throw DataError("validation (\(validation)) must leave training examples out of \(all.count)", fix: "raise \(what) or lower data.validation")
+    /// The last `test` examples become the test set and the `validation` before them the validation set
+    /// (generated examples are i.i.d., and the 2-D sets are shuffled).
+    private static func carveValidation(_ all: Dataset, _ validation: Int, test: Int = 0, what: String) throws -> DataSplits {
+        guard validation > 0 || test > 0 else { return DataSplits(train: all) }
+        guard validation + test < all.count else {
+            let held = test > 0 ? "validation (\(validation)) and test (\(test))" : "validation (\(validation))"
+            throw DataError("\(held) must leave training examples out of \(all.count)",
+                            fix: test > 0 ? "raise \(what) or lower data.validation / data.test" : "raise \(what) or lower data.validation")
         }
-        return DataSplits(train: all.rows(0..<(all.count - validation)), validation: all.rows((all.count - validation)..<all.count))
+        let trainEnd = all.count - validation - test, validationEnd = all.count - test
+        return DataSplits(train: all.rows(0..<trainEnd), validation: validation > 0 ? all.rows(trainEnd..<validationEnd) : nil,
+                          test: test > 0 ? all.rows(validationEnd..<all.count) : nil)
     }
 
     static func normalize(_ splits: inout DataSplits, _ how: Normalization) throws {

@@ -7,12 +7,22 @@ public enum DataSource: String, Hashable, Sendable, Codable, CaseIterable {
     case fashionMNIST = "fashion-mnist"
     case mnist
     case idx
+    case csv
+    case moons, circles, spirals, blobs
 
-    /// Sources read from IDX files (as opposed to generated in memory).
+    /// Sources read from IDX files (as opposed to generated in memory or read from a CSV table).
     public var readsFiles: Bool {
         switch self {
-        case .gaussian, .xor: false
+        case .gaussian, .xor, .csv, .moons, .circles, .spirals, .blobs: false
         case .fashionMNIST, .mnist, .idx: true
+        }
+    }
+
+    /// The classic 2-D teaching sets (decision boundaries have something to show).
+    public var isPlane: Bool {
+        switch self {
+        case .moons, .circles, .spirals, .blobs: true
+        case .gaussian, .xor, .csv, .fashionMNIST, .mnist, .idx: false
         }
     }
 }
@@ -53,8 +63,19 @@ public struct DataSpec: Hashable, Sendable, Codable {
     /// IDX sources: the first `test` examples of the test file; nil means 10,000 (or all it holds).
     public var test: Int?
     public var normalize: Normalization
-    /// Directory of the IDX files, relative to the book directory unless absolute.
+    /// Directory of the IDX files, or the CSV file, relative to the book directory unless absolute.
     public var path: String?
+    /// 2-D sets: standard deviation of the Gaussian noise (moons, circles: on each coordinate;
+    /// spirals: on the angle, in radians). nil means the source's default (`defaultNoise`).
+    public var noise: Double?
+    /// circles: the inner circle's radius over the outer one's (nil: 0.5).
+    public var factor: Double?
+    /// spirals and blobs: how many arms or blobs, one class each (nil: 2 spirals, 3 blobs).
+    public var classes: Int?
+    /// blobs: the standard deviation of each blob (nil: 1, as sklearn's make_blobs).
+    public var std: Double?
+    /// csv: which columns, how to split.
+    public var csv: CSVSettings?
 
     public init(source: DataSource, samples: Int? = nil, features: Int = 2, labels: GaussianLabels = .randomBinary,
                 train: Int? = nil, validation: Int? = nil, test: Int? = nil,
@@ -70,13 +91,47 @@ public struct DataSpec: Hashable, Sendable, Codable {
         self.path = path
     }
 
-    /// 1,000 gaussian examples, the 4 XOR corners once, 0 for file sources (the files decide).
+    /// 1,000 gaussian examples, the 4 XOR corners once, 400 points of a 2-D set, 0 for file sources (the files decide).
     public static func defaultSamples(_ source: DataSource) -> Int {
         switch source {
         case .gaussian: 1000
         case .xor: 4
-        case .fashionMNIST, .mnist, .idx: 0
+        case .moons, .circles, .spirals, .blobs: 400
+        case .fashionMNIST, .mnist, .idx, .csv: 0
         }
+    }
+
+    /// The noise a 2-D set gets when `noise` is not given.
+    public static func defaultNoise(_ source: DataSource) -> Double {
+        switch source {
+        case .moons: 0.1
+        case .circles: 0.05
+        case .spirals: 0.2
+        default: 0
+        }
+    }
+}
+
+/// How a CSV table becomes examples: a header row names the columns; `label` is the class column,
+/// `features` the numeric inputs (nil: every other column, in file order).
+public struct CSVSettings: Hashable, Sendable, Codable {
+    public var label: String
+    public var features: [String]?
+    /// Fractions of the rows (after a seeded shuffle) for training, validation and test; they sum to 1.
+    public var train: Double
+    public var validation: Double
+    public var test: Double
+    /// A separate test table with the same columns; then `test` is 0.
+    public var testPath: String?
+
+    public init(label: String, features: [String]? = nil, train: Double = 0.8, validation: Double = 0.2, test: Double = 0,
+                testPath: String? = nil) {
+        self.label = label
+        self.features = features
+        self.train = train
+        self.validation = validation
+        self.test = test
+        self.testPath = testPath
     }
 }
 

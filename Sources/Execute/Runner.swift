@@ -40,14 +40,20 @@ public struct BlockRun: Sendable {
     public var keys: [String]
     /// Damaged cache entries and similar problems that did not stop the block.
     public var warnings: [Diagnostic]
+    /// Variants trained by this run (not taken from the cache).
+    public var trained: Int
+    /// With `expect: error`: the failure the block was meant to have (then `failure` is nil).
+    public var expectedFailure: Diagnostic?
 
     public init(outcome: BlockOutcome, failure: Diagnostic? = nil, fromCache: Bool = false, keys: [String] = [],
-                warnings: [Diagnostic] = []) {
+                warnings: [Diagnostic] = [], trained: Int = 0, expectedFailure: Diagnostic? = nil) {
         self.outcome = outcome
         self.failure = failure
         self.fromCache = fromCache
         self.keys = keys
         self.warnings = warnings
+        self.trained = trained
+        self.expectedFailure = expectedFailure
     }
 }
 
@@ -137,7 +143,8 @@ public enum Runner {
                                                environment: context.environment)
                 let result = try Trainer.run(job, data: data, progress: progress, shouldStop: shouldStop)
                 outcome = VariantOutcome(label: variant.label, training: result)
-                if let d = result.divergence {
+                // With `expect: divergence` a diverged run is the lesson: kept, cached, and judged by `assemble`.
+                if let d = result.divergence, spec.expect != .divergence {
                     let which = variant.label.isEmpty ? "" : " (\(variant.label))"
                     // Not cached: a diverged run is an error the author will fix.
                     return failed("training diverged\(which): the loss became \(NumberFormat.compact(d.loss)) at epoch \(d.epoch), iteration \(d.iteration)",
@@ -166,12 +173,31 @@ public enum Runner {
     }
 
     /// The block's run from its variants' runs (in variant order); the first failure fails the block.
+    /// `expect: divergence` fails it when no variant diverged; `expect: error` turns a failure into the
+    /// expected one, and fails the block when nothing failed.
     public static func assemble(_ spec: ExperimentSpec, _ runs: [VariantRun]) -> BlockRun {
-        BlockRun(outcome: BlockOutcome(variants: runs.map(\.outcome)),
-                 failure: runs.compactMap(\.failure).first,
-                 fromCache: !runs.contains { $0.trained },
-                 keys: runs.map(\.key),
-                 warnings: runs.flatMap(\.warnings))
+        let outcome = BlockOutcome(variants: runs.map(\.outcome))
+        var failure = runs.compactMap(\.failure).first
+        var expected: Diagnostic?
+        switch spec.expect {
+        case .divergence where failure == nil && !outcome.variants.contains { $0.training?.divergence != nil }:
+            failure = .error(at: spec.location, "the block expects a divergence, but every variant trained to the end with a finite loss",
+                             hint: "raise the learning rate, or remove 'expect: divergence'")
+        case .error:
+            if let expectedErrors = spec.expectedErrors.first {
+                expected = expectedErrors
+            } else if let f = failure {
+                expected = f
+                failure = nil
+            } else {
+                failure = .error(at: spec.location, "the block expects an error, but it ran without one",
+                                 hint: "remove 'expect: error', or make the block fail as the lesson intends")
+            }
+        default:
+            break
+        }
+        return BlockRun(outcome: outcome, failure: failure, fromCache: !runs.contains { $0.trained }, keys: runs.map(\.key),
+                        warnings: runs.flatMap(\.warnings), trained: runs.filter(\.trained).count, expectedFailure: expected)
     }
 
     /// The error box text for a block stopped by its wall-clock limit.

@@ -33,6 +33,8 @@ public struct LoadedBook: Sendable {
     public var customCSS: Data?
     /// book.yml problems.
     public var diagnostics: [Diagnostic]
+    /// `--allow-outside` directories the book's files may resolve into.
+    public var allowOutside: [URL] = []
 
     /// Every diagnostic of the book, sorted by file and line.
     public var allDiagnostics: [Diagnostic] {
@@ -124,7 +126,8 @@ public enum BookLoader {
                 diagnostics.append(.error(at: SourceLocation(file: file, line: 1), "cannot read the chapter: \(p); the chapter was left out", hint: p.hint))
                 continue
             }
-            var loaded = loadChapter(source: source, file: file, slug: String(name.dropLast(3)), bookDefaults: config.defaults)
+            var loaded = loadChapter(source: source, file: file, slug: String(name.dropLast(3)), bookDefaults: config.defaults,
+                                     dataRoot: DataRoot(bookDirectory: directory.path, environment: ProcessInfo.processInfo.environment))
             loaded.diagnostics = problems + loaded.diagnostics
             chapters.append(loaded)
         }
@@ -141,11 +144,13 @@ public enum BookLoader {
                 diagnostics.append(.error(at: SourceLocation(file: rel, line: 1), "cannot use \(rel): \(p); it was left out", hint: p.hint))
             }
         }
-        return LoadedBook(directory: directory, config: config, chapters: chapters, templateSource: template,
-                          customCSS: css, diagnostics: diagnostics)
+        var book = LoadedBook(directory: directory, config: config, chapters: chapters, templateSource: template,
+                              customCSS: css, diagnostics: diagnostics)
+        book.allowOutside = allowOutside
+        return book
     }
 
-    static func loadChapter(source: String, file: String, slug: String, bookDefaults: YAMLTree?) -> LoadedChapter {
+    static func loadChapter(source: String, file: String, slug: String, bookDefaults: YAMLTree?, dataRoot: DataRoot? = nil) -> LoadedChapter {
         let chapter = ChapterParser.parse(source: source, file: file)
         var chapterDiagnostics = chapter.diagnostics
         var meta = ChapterMeta()
@@ -156,12 +161,13 @@ public enum BookLoader {
         }
         var blocks: [LoadedBlock] = []
         for (yaml, location) in chapter.experiments {
-            let (spec, ds) = BlockReader.read(yaml: yaml, at: location, bookDefaults: bookDefaults, chapterDefaults: meta.defaults)
+            let (spec, ds) = BlockReader.read(yaml: yaml, at: location, bookDefaults: bookDefaults, chapterDefaults: meta.defaults,
+                                              dataRoot: dataRoot)
             blocks.append(LoadedBlock(location: location, spec: ds.contains { $0.severity == .error } ? nil : spec,
                                       diagnostics: ds, id: spec?.id ?? rawID(yaml)))
         }
-        // Duplicate ids: the later block gets the error and is not run.
-        let dupes = BlockReader.checkUnique(blocks.compactMap(\.spec))
+        // Duplicate ids, also among blocks with other errors: the later block gets the error and is not run.
+        let dupes = BlockReader.checkUnique(ids: blocks.compactMap { b in b.id.map { ($0, b.location) } })
         for d in dupes {
             if let i = blocks.firstIndex(where: { $0.location.line == d.location.line }) {
                 blocks[i].diagnostics.append(d)

@@ -53,7 +53,10 @@ public struct BlockStatus: Sendable {
     public var location: SourceLocation
     public var id: String
     public var state: BlockState
+    /// Variants trained by this build (a sweep's variants taken from the cache are not counted).
     public var variants: Int
+    /// Variants of a block that ran whose results came from the cache.
+    public var cachedVariants = 0
     public var seconds: Double
     /// The first error, for failed blocks.
     public var error: Diagnostic?
@@ -67,7 +70,8 @@ public struct BlockStatus: Sendable {
         case .cached:
             return "\(head): cached"
         case .ran:
-            let v = variants > 1 ? "\(variants) variants, " : ""
+            var v = variants > 1 || cachedVariants > 0 ? "\(variants) variant\(variants == 1 ? "" : "s"), " : ""
+            if cachedVariants > 0 { v += "\(cachedVariants) cached, " }
             return "\(head): ran (\(v)\(NumberFormat.fixed(seconds, 1)) s)"
         }
     }
@@ -165,14 +169,21 @@ public enum Builder {
         var files: [String: Data] = [:]
         for (ci, ch) in book.chapters.enumerated() {
             var figures: [String] = []
+            let language = ch.meta.language ?? book.config.language
+            let words = ChromeStrings.forLanguage(language)
             for (bi, b) in ch.blocks.enumerated() {
                 let id = b.id ?? "block-\(b.location.line)"
                 let run = runFor["\(ci)/\(bi)"]
-                let figure = BlockRenderer.render(
-                    BlockInput(chapterSlug: ch.slug, location: b.location, id: id, spec: b.spec,
-                               diagnostics: b.diagnostics, run: run?.0))
+                var input = BlockInput(chapterSlug: ch.slug, location: b.location, id: id, spec: b.spec,
+                                       diagnostics: b.diagnostics, run: run?.0)
+                input.number = words.numbered(words.figure, "\(ci + 1).\(bi + 1)")
+                input.numberSeparator = words.captionSeparator
+                input.dataWord = words.data
+                let figure = BlockRenderer.render(input)
                 figures.append(figure.html)
                 if let json = figure.json { files["data/\(ch.slug)/\(id).json"] = json }
+                if let csv = figure.csv { files["data/\(ch.slug)/\(id).csv"] = csv }
+                for (k, table) in figure.tables.enumerated() { files["data/\(ch.slug)/\(id)-table-\(k + 1).csv"] = table }
                 if let f = run?.0.failure { diagnostics.append(f) }
                 diagnostics += run?.0.warnings ?? []
                 statuses.append(status(location: b.location, id: b.id, spec: b.spec, diagnostics: b.diagnostics,
@@ -181,10 +192,15 @@ public enum Builder {
             let reserved = Set(ch.blocks.compactMap(\.id))
             let page = ChapterRenderer.render(ch.chapter, slug: ch.slug, frontMatterTitle: ch.meta.title,
                                               figures: figures, reservedIDs: reserved, rawHTML: options.rawHTML,
-                                              resolve: resolver(for: ch.slug))
+                                              number: ci + 1, language: language, resolve: resolver(for: ch.slug))
             diagnostics += page.diagnostics
             rendered.append(page)
         }
+        // References, citations and links across the book; the chapters' own files join the site.
+        let linked = BookLinks.link(book, pages: rendered)
+        rendered = linked.pages
+        diagnostics += linked.diagnostics
+        diagnostics += BookLinks.addLocalFiles(linked, to: &files, book: book)
 
         // What check (and the next build's shortcut) compares against later.
         var state = BuildState(options: BuildState.options(rawHTML: options.rawHTML))
@@ -248,7 +264,9 @@ public enum Builder {
                        run: BlockRun?, seconds: Double) -> BlockStatus {
         let failure = run?.failure ?? diagnostics.first { $0.severity == .error }
         let state: BlockState = failure != nil ? .failed : (run?.fromCache == true ? .cached : .ran)
-        return BlockStatus(location: location, id: id ?? "block-\(location.line)", state: state,
-                           variants: spec?.variants.count ?? 0, seconds: seconds, error: failure)
+        var status = BlockStatus(location: location, id: id ?? "block-\(location.line)", state: state,
+                                 variants: run?.trained ?? 0, seconds: seconds, error: failure)
+        status.cachedVariants = run.map { r in r.keys.filter { !$0.isEmpty }.count - r.trained } ?? 0
+        return status
     }
 }

@@ -1,5 +1,6 @@
 // `labbook check`: validate every block and compare the book with what output/ was built from; runs nothing.
 import Execute
+import Render
 import Foundation
 import Site
 import LabbookCore
@@ -53,9 +54,22 @@ public enum Checker {
         } else {
             stale.append("output/ has not been built (no \(stateDir.lastPathComponent)/\(BuildState.fileName))")
         }
-        let diagnostics = DiagnosticList(book.allDiagnostics + ReferenceChecker.check(book)).sorted
+        let diagnostics = DiagnosticList(book.allDiagnostics + ReferenceChecker.check(book) + linkProblems(book)).sorted
         return CheckReport(diagnostics: diagnostics, stale: stale, blockCount: book.blockCount,
                            invalidBlocks: book.chapters.flatMap(\.blocks).filter { $0.spec == nil }.count)
+    }
+
+    /// Broken references, citations, links and local files, found by rendering the prose (no block runs):
+    /// the same stage the build uses, so check and build agree.
+    static func linkProblems(_ book: LoadedBook) -> [Diagnostic] {
+        let pages = book.chapters.enumerated().map { ci, ch in
+            ChapterRenderer.render(ch.chapter, slug: ch.slug, frontMatterTitle: ch.meta.title,
+                                   figures: ch.blocks.map { _ in "" }, reservedIDs: Set(ch.blocks.compactMap(\.id)),
+                                   number: ci + 1, language: ch.meta.language ?? book.config.language)
+        }
+        let linked = BookLinks.link(book, pages: pages)
+        var files: [String: Data] = [:]
+        return linked.diagnostics + BookLinks.addLocalFiles(linked, to: &files, book: book)
     }
 
     /// The state a build of `book` now would record.
@@ -77,7 +91,11 @@ public enum Checker {
         let chapterSource = (try? String(contentsOf: book.directory.appendingPathComponent(chapter.file), encoding: .utf8)) ?? ""
         let neighbours = book.chapters.map(\.file).joined(separator: "\n")   // prev/next links and the index
         let css = book.customCSS.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        // The sidebar, cross-references and link checks show what other chapters hold (titles, headings, block
+        // ids, labels), so the book's outline is part of each page, as are the bibliography and the files the
+        // chapters may link to; a prose edit in one chapter still leaves the other pages current.
         return BuildState.pageDigest([bookYML, chapterSource, neighbours, book.templateSource ?? "", css,
-                                      SiteWriter.builtInFingerprint])
+                                      SiteWriter.builtInFingerprint, BookLinks.outline(book),
+                                      BookLinks.bibliographyText(book), BookLinks.chapterFilesFingerprint(book)])
     }
 }

@@ -13,6 +13,12 @@ public struct BlockInput: Sendable {
     public var spec: ExperimentSpec?
     public var diagnostics: [Diagnostic]
     public var run: BlockRun?
+    /// "Figure 2.3" (localised), shown before the title; nil for none.
+    public var number: String?
+    /// "Figure 2.3: " — the number and the separator the page's language uses.
+    public var numberSeparator = ": "
+    /// The page's words for "Data" (the figure's download links).
+    public var dataWord = "Data"
 
     public init(chapterSlug: String, location: SourceLocation, id: String, spec: ExperimentSpec?,
                 diagnostics: [Diagnostic], run: BlockRun?) {
@@ -29,6 +35,10 @@ public struct BlockFigure: Sendable {
     public var html: String
     /// `output/data/CHAPTER/ID.json`; nil when the block never ran.
     public var json: Data?
+    /// `output/data/CHAPTER/ID.csv`: every variant's per-epoch (or per-iteration) curves; nil without any.
+    public var csv: Data?
+    /// `output/data/CHAPTER/ID-table-N.csv`: each table the block's reports show, as CSV (N from 1).
+    public var tables: [Data] = []
 }
 
 public enum BlockRenderer {
@@ -36,18 +46,25 @@ public enum BlockRenderer {
         let id = Escape.html(input.id)
         var html = "<figure class=\"experiment\" id=\"\(id)\">\n"
         let title = input.spec?.title ?? input.id
-        html += "<figcaption>\(Escape.html(title))<span class=\"block-id\"><a href=\"#\(id)\">#\(id)</a></span></figcaption>\n"
+        let number = input.number.map { "<span class=\"figure-number\">\(Escape.html($0))\(Escape.html(input.numberSeparator))</span>" } ?? ""
+        html += "<figcaption>\(number)\(Escape.html(title))<span class=\"block-id\"><a href=\"#\(id)\">#\(id)</a></span></figcaption>\n"
 
         var problems = input.diagnostics.filter { $0.severity == .error }
         if let failure = input.run?.failure { problems.append(failure) }
         if !problems.isEmpty { html += errorBox(problems) }
+        if let spec = input.spec, spec.expect == .error {
+            let expected = spec.expectedErrors.isEmpty ? (input.run?.expectedFailure.map { [$0] } ?? []) : spec.expectedErrors
+            if !expected.isEmpty { html += expectedErrorBox(expected) }
+        }
 
         var export = BlockExport(engine: EngineInfo.version, chapter: input.chapterSlug, id: input.id,
                                  location: "\(input.location.file):\(input.location.line)", variants: [], reports: [])
         if let spec = input.spec, let run = input.run {
             let ctx = ReportContext(spec: spec, outcome: run.outcome, idPrefix: input.id)
             // A diverged run: its loss curve up to the divergence, right under the error box.
-            if run.failure != nil { html += ctx.divergenceCurve(chartID: "\(input.id)-divergence") }
+            if run.failure != nil || spec.expect == .divergence {
+                html += ctx.divergenceCurve(chartID: "\(input.id)-divergence", withSurvivors: spec.expect == .divergence)
+            }
             for (i, report) in spec.show.enumerated() {
                 let r = ctx.render(report, index: i)
                 html += r.html
@@ -61,9 +78,20 @@ public enum BlockRenderer {
         if let spec = input.spec, spec.echo {
             html += "<details class=\"echo\"><summary>Block source</summary><pre><code class=\"language-yaml\">\(Escape.html(spec.yaml))</code></pre></details>\n"
         }
-        html += "</figure>"
         let json: Data? = input.run == nil ? nil : encodeJSON(export)
-        return BlockFigure(html: html, json: json)
+        let tables = json == nil ? [] : CurveCSV.tables(inHTML: html)
+        let csv = input.run.flatMap { CurveCSV.csv($0.outcome) }
+        if json != nil {
+            let base = "data/\(Escape.html(input.chapterSlug))/\(id)"
+            html += "<p class=\"figure-data\">\(Escape.html(input.dataWord)): <a href=\"\(base).json\" download>JSON</a>"
+            if csv != nil { html += " · <a href=\"\(base).csv\" download>CSV</a>" }
+            for k in tables.indices { html += " · <a href=\"\(base)-table-\(k + 1).csv\" download>CSV (table \(k + 1))</a>" }
+            html += "</p>\n"
+        }
+        html += "</figure>"
+        var figure = BlockFigure(html: html, json: json, csv: csv)
+        figure.tables = json == nil ? [] : tables
+        return figure
     }
 
     /// The contract's `<div class="experiment-error">` naming `chapter.md:LINE` and the cause.
@@ -79,6 +107,15 @@ public enum BlockRenderer {
             html += "</ul>\n"
         }
         return html + "</div>\n"
+    }
+
+    /// `expect: error`: the failure is the lesson, shown as a note rather than an alert.
+    static func expectedErrorBox(_ problems: [Diagnostic]) -> String {
+        var html = "<div class=\"experiment-expected-error\" role=\"note\">\n<p><strong>This block fails, as intended.</strong></p>\n<ul>\n"
+        for p in problems {
+            html += "<li><span class=\"where\">\(Escape.html(p.location.description))</span>: \(Escape.html(p.text))</li>\n"
+        }
+        return html + "</ul>\n</div>\n"
     }
 
     static func encodeJSON<T: Encodable>(_ value: T) -> Data? {

@@ -21,6 +21,12 @@ public struct RenderedChapter: Sendable {
     public var hasMath: Bool
     /// Inline results that could not be computed, located in the chapter file.
     public var diagnostics: [Diagnostic] = []
+    /// Every id on the page (headings, blocks, tables, equations): what `#anchor` links may name.
+    public var anchors: Set<String> = []
+    /// Captioned tables and labelled equations, numbered in the chapter's order.
+    public var labels: [Label] = []
+    /// The page's language (the chapter's front matter, else the book's).
+    public var language: String = "en"
 }
 
 public enum ChapterRenderer {
@@ -28,6 +34,7 @@ public enum ChapterRenderer {
     /// `reservedIDs` are ids already used on the page (the blocks'), which headings must not take.
     public static func render(_ chapter: Chapter, slug: String, frontMatterTitle: String?, figures: [String],
                               reservedIDs: Set<String>, rawHTML: Bool = true,
+                              number: Int? = nil, language: String = "en",
                               resolve: (ResultReference) -> Result<String, ReferenceError> = { _ in
                                   .failure(ReferenceError("no results are available"))
                               }) -> RenderedChapter {
@@ -48,7 +55,8 @@ public enum ChapterRenderer {
                 blockIndex += 1
             }
         }
-        let markdown = pieces.joined(separator: "\n\n")
+        var numbering = Numbering(avoiding: all, chapterNumber: number, strings: ChromeStrings.forLanguage(language))
+        let markdown = numbering.extract(pieces.joined(separator: "\n\n"))
 
         // 2. GFM pipe tables (rendered here: Debian's cmark has no table extension), then math out,
         //    cmark, math and tables back in.
@@ -58,6 +66,9 @@ public enum ChapterRenderer {
         let protected = math.protect(withoutTables)
         var html = MarkdownHTML.render(protected, rawHTML: rawHTML)
         html = tables.restore(math.restore(html))
+        let restored = numbering.restore(html, rawHTML: rawHTML)
+        html = restored.0
+        let labels = restored.1
 
         // 3. Inline results: `{=block.quantity}` code spans become computed numbers.
         var diagnostics: [Diagnostic] = []
@@ -84,10 +95,14 @@ public enum ChapterRenderer {
         if frontMatterTitle != nil, firstH1 == nil {
             html = "<h1>\(titleHTML)</h1>\n" + html
         }
-        return RenderedChapter(slug: slug, title: plainText(ofHTML: titleHTML), titleHTML: titleHTML, html: html,
-                               sections: sections.filter { $0.level == 2 || $0.level == 3 },
-                               hasMath: !math.formulas.isEmpty || tables.tables.contains { $0.contains("class=\"math") },
-                              diagnostics: diagnostics)
+        var page = RenderedChapter(slug: slug, title: plainText(ofHTML: titleHTML), titleHTML: titleHTML, html: html,
+                                   sections: sections.filter { $0.level == 2 || $0.level == 3 },
+                                   hasMath: !math.formulas.isEmpty || tables.tables.contains { $0.contains("class=\"math") },
+                                   diagnostics: diagnostics)
+        page.anchors = used.union(labels.map(\.anchor))
+        page.labels = labels
+        page.language = language
+        return page
     }
 
     static func replaceInlineResults(_ html: String, chapter: Chapter,
@@ -134,6 +149,9 @@ public enum ChapterRenderer {
         }
         return SourceLocation(file: chapter.file, line: 1)
     }
+
+    /// The five entities Labbook's and cmark's HTML use, decoded (for text taken out of rendered pages).
+    public static func decodeEntitiesPublic(_ s: String) -> String { decodeEntities(s) }
 
     static func decodeEntities(_ s: String) -> String {
         s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")

@@ -1,6 +1,7 @@
 // Line-chart reports: training curves, gradient traces, RNN gradient norms, and function plots.
 import Blocks
 import Charts
+import Datasets
 import Engine
 import Execute
 import Foundation
@@ -23,32 +24,7 @@ extension ReportContext {
 
         switch c.of {
         case .loss, .accuracy:
-            let isLoss = c.of == .loss
-            let yLabel = isLoss ? "loss" : "accuracy (%)"
-            var series: [Series] = []
-            if c.per == .iteration {
-                for (label, r) in runs where isLoss {
-                    series.append(Series(label: variantName(label), xs: r.iterations.map { Double($0.iteration) },
-                                         ys: r.iterations.map(\.loss)))
-                }
-            } else {
-                for (label, r) in runs {
-                    let train = r.epochs.map { isLoss ? $0.trainLoss : $0.trainAccuracy * 100 }
-                    let val = r.epochs.compactMap { isLoss ? $0.validationLoss : $0.validationAccuracy.map { $0 * 100 } }
-                    if multi {
-                        // One line per variant: validation when there is one, else training.
-                        series.append(Series(label: variantName(label), values: val.count == train.count && !val.isEmpty ? val : train))
-                    } else {
-                        series.append(Series(label: "training", values: train))
-                        if val.count == train.count, !val.isEmpty { series.append(Series(label: "validation", values: val)) }
-                    }
-                }
-            }
-            let which = multi && runs.contains { $0.result.epochs.first?.validationAccuracy != nil } ? "Validation " : ""
-            let title = (isLoss ? "\(which)loss" : "\(which)accuracy").capitalizedFirst + (c.per == .iteration ? " per iteration" : " per epoch")
-            let spec = LineChartSpec(id: chartID, title: title, xLabel: c.per == .iteration ? "iteration" : "epoch",
-                                     yLabel: yLabel, yScale: .linear, panels: [LinePanel(series: series)])
-            return RenderedReport(html: chartSection(Chart.line(spec)))
+            return lossOrAccuracy(c, runs, chartID: chartID)
 
         case .meanAbsGradient where c.per == .layer, .gradientNorm where c.per == .layer:
             // One line per variant across the layers, from the first record (before any update).
@@ -152,35 +128,69 @@ extension ReportContext {
         return num(NumberFormat.grouped(d.dead)) + num(NumberFormat.fixed(pct * 100, 1) + " %")
     }
 
+    /// One table per variant, each under the variant's name when the block is a sweep.
     func gradientCheck() -> RenderedReport {
-        guard let (_, r) = trained.first, let rows = r.gradientCheck else {
+        let runs = trained.filter { $0.result.gradientCheck != nil }
+        guard !runs.isEmpty else {
             return RenderedReport(html: section("Gradient check", note("No gradient check was computed.")))
         }
-        var body = "<tr><th>layer</th><th class=\"num\">parameters</th><th class=\"num\">max relative difference</th><th>below 10⁻⁷</th></tr>\n"
-        var tbody = ""
-        for row in rows {
-            let ok = row.maxRelativeDifference < 1e-7
-            tbody += "<tr><td>layer \(row.layer)</td>" + num(NumberFormat.grouped(row.parameters))
-            tbody += num(String(format: "%.2e", row.maxRelativeDifference)) + "<td>\(ok ? "yes" : "no")</td></tr>\n"
+        var body = ""
+        for (label, r) in runs {
+            guard let rows = r.gradientCheck else { continue }
+            var tbody = ""
+            for row in rows {
+                let ok = row.maxRelativeDifference < 1e-7
+                tbody += "<tr><td>layer \(row.layer)</td>" + num(NumberFormat.grouped(row.parameters))
+                tbody += num(String(format: "%.2e", row.maxRelativeDifference)) + "<td>\(ok ? "yes" : "no")</td></tr>\n"
+            }
+            let head = "<tr><th>layer</th><th class=\"num\">parameters</th><th class=\"num\">max relative difference</th><th>below 10⁻⁷</th></tr>\n"
+            if multi { body += "<p class=\"report-note variant-name\">\(Escape.html(variantName(label)))</p>\n" }
+            body += "<div class=\"table-wrap\"><table>\n<thead>\(head)</thead>\n<tbody>\n\(tbody)</tbody>\n</table></div>\n"
         }
-        body = "<div class=\"table-wrap\"><table>\n<thead>\(body)</thead>\n<tbody>\n\(tbody)</tbody>\n</table></div>\n"
         body += note("Backpropagation against central differences, both in Float64: |a − n| / max(|a| + |n|, 10⁻¹²).")
         return RenderedReport(html: section("Gradient check", body))
     }
 
+    /// One decision surface per variant, each titled with the variant's name in a sweep; the training points
+    /// of a generated 2-D set are drawn on top (at most 200, two classes).
     func predictions(chartID: String) -> RenderedReport {
-        guard let (_, r) = trained.first, let grid = r.predictionGrid else {
+        let runs = trained.filter { $0.result.predictionGrid != nil }
+        guard !runs.isEmpty else {
             return RenderedReport(html: section("Decision surface", note("Predictions need a trained model with 2-D inputs.")))
         }
-        let n = grid.resolution
-        let values = (0..<n).map { row in Array(grid.probabilities[(row * n)..<((row + 1) * n)]) }
-        var points: [HeatmapPoint] = []
-        if spec.data?.source == .xor {
-            points = [(0.0, 0.0, 0.0), (0, 1, 1), (1, 0, 1), (1, 1, 0)].map { HeatmapPoint(x: $0.0, y: $0.1, value: $0.2) }
+        var html = ""
+        for (k, (label, r)) in runs.enumerated() {
+            guard let grid = r.predictionGrid else { continue }
+            let n = grid.resolution
+            let values = (0..<n).map { row in Array(grid.probabilities[(row * n)..<((row + 1) * n)]) }
+            let variant = spec.variants.first { $0.label == label } ?? spec.variants.first
+            let title = multi ? "Predicted probability of class 1 — \(variantName(label))" : "Predicted probability of class 1"
+            let hm = HeatmapSpec(id: runs.count > 1 ? "\(chartID)-v\(k)" : chartID, title: title, xLabel: "x₁", yLabel: "x₂",
+                                 xRange: grid.xRange, yRange: grid.yRange, values: values, points: trainingPoints(variant))
+            html += runs.count > 1 ? Chart.heatmap(hm) : chartSection(Chart.heatmap(hm))
         }
-        let hm = HeatmapSpec(id: chartID, title: "Predicted probability of class 1", xLabel: "x₁", yLabel: "x₂",
-                             xRange: grid.xRange, yRange: grid.yRange, values: values, points: points)
-        return RenderedReport(html: chartSection(Chart.heatmap(hm)))
+        // A sweep's surfaces side by side (two a line from about 900 px), so the boundaries can be compared.
+        if runs.count > 1 {
+            html = "<div class=\"report variants\" style=\"display:grid;gap:0 1.5rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,400px),1fr))\">\n"
+                + html + "</div>\n"
+        }
+        return RenderedReport(html: html)
+    }
+
+    /// XOR's four corners, or up to 200 training points of a two-class generated 2-D set (regenerated from
+    /// the variant's seed: the same points the run trained on, before any normalisation).
+    func trainingPoints(_ variant: Variant?) -> [HeatmapPoint] {
+        guard let data = variant?.data else { return [] }
+        if data.source == .xor {
+            return [(0.0, 0.0, 0.0), (0, 1, 1), (1, 0, 1), (1, 1, 0)].map { HeatmapPoint(x: $0.0, y: $0.1, value: $0.2) }
+        }
+        guard data.source.isPlane, data.normalize == .none, DataLoader.classCount(data) == 2,
+              let splits = try? DataLoader.load(data, seed: variant?.seed ?? 0, bookDirectory: "/", environment: [:]) else { return [] }
+        let d = splits.train
+        let step = max(1, d.count / 200)
+        return stride(from: 0, to: d.count, by: step).prefix(200).map {
+            HeatmapPoint(x: Double(d.features[2 * $0]), y: Double(d.features[2 * $0 + 1]), value: Double(d.labels[$0]))
+        }
     }
 }
 

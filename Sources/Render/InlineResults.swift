@@ -19,7 +19,8 @@ public struct ResultReference: Sendable, Hashable {
     public static func parse(_ text: String) -> ResultReference? {
         var rest = Substring(text.trimmingCharacters(in: .whitespaces))
         var chapter: String?
-        if let slash = rest.firstIndex(of: "/") {
+        // A chapter prefix ends at the first '/' before any '[' (a variant label may hold a slash: `[SGD/momentum]`).
+        if let slash = rest[..<(rest.firstIndex(of: "[") ?? rest.endIndex)].firstIndex(of: "/") {
             chapter = String(rest[..<slash])
             rest = rest[rest.index(after: slash)...]
         }
@@ -93,8 +94,10 @@ public enum InlineResults {
 
         if ref.quantity.hasPrefix("rnn-") {
             guard let probe = variant.recurrent else { return .failure(ReferenceError("block '\(ref.block)' is not a recurrent probe")) }
-            let scale = ref.arguments.first.flatMap(Double.init)
-            guard let series = probe.series.first(where: { scale != nil && abs($0.weightScale - (scale ?? 0)) < 1e-9 }) else {
+            // The probe keeps its weight scales in Float32 (1.3 is stored as 1.2999999523…): compare at that
+            // precision, so the value written in the YAML finds its series.
+            let scale = ref.arguments.first.flatMap(Float.init)
+            guard let series = probe.series.first(where: { scale != nil && Float($0.weightScale) == scale }) else {
                 return .failure(ReferenceError("no weight scale '\(ref.arguments.first ?? "")' in '\(ref.block)'",
                                                hint: "the scales are " + probe.series.map { NumberFormat.compact($0.weightScale) }.joined(separator: ", ")))
             }

@@ -23,7 +23,7 @@ struct ReportContext {
     /// The first column of a table with one row per variant: the swept key's last part ("activation",
     /// "seed", "lr") when one key is swept, else "variant" (labels then read "key=value, …").
     var variantHeader: String {
-        guard spec.sweep.count == 1, let last = spec.sweep[0].key.split(separator: ".").last else { return "variant" }
+        guard spec.sweep.count == 1, !spec.sweepLabelled, let last = spec.sweep[0].key.split(separator: ".").last else { return "variant" }
         return String(last)
     }
 
@@ -110,11 +110,13 @@ struct ReportContext {
         }
         var rows: [String] = []
         var values: [[[Double]]] = []
-        for (label, r) in runs {
+        var owner: [Int] = []
+        for (k, (label, r)) in runs.enumerated() {
             for m in moments {
                 guard let snap = r.snapshots.first(where: { $0.moment == m }) else { continue }
                 let momentName = m == .initial ? "At initialisation" : "After training"
                 rows.append(multi ? "\(label) · \(momentName.lowercased())" : momentName)
+                owner.append(k)
                 values.append(layers.map { l in
                     guard let sample = snap.layers.first(where: { $0.layer == l }) else { return [] }
                     return quantity(h.of, sample)
@@ -126,8 +128,24 @@ struct ReportContext {
         // Shared axes span the 0.1–99.9 % quantiles of all panels, so a handful of extreme values
         // (denormal gradients give log10 near −45) do not squeeze every distribution into one bin.
         let shared = h.sharedAxes ? robustRange(values.flatMap { $0.flatMap { $0 } }) : nil
-        let spec = HistogramSpec(id: chartID, title: title, xLabel: xLabel, yLabel: "% of values", rows: rows, columns: columns,
-                                 values: values, bins: h.bins, sharedAxes: h.sharedAxes, range: shared, percent: true)
+        var html = ""
+        if multi {
+            // A sweep: one figure per variant (moments × layers), all on the same axes, so that at 1200 px
+            // each panel keeps its size and its title instead of shrinking into one grid of every variant.
+            for (k, (label, _)) in runs.enumerated() {
+                let mine = rows.indices.filter { owner[$0] == k }
+                guard !mine.isEmpty else { continue }
+                let spec = HistogramSpec(id: "\(chartID)-v\(k)", title: "\(title) — \(variantName(label))", xLabel: xLabel, yLabel: "% of values",
+                                         rows: mine.map { rows[$0].replacingOccurrences(of: "\(label) · ", with: "").capitalizedFirst },
+                                         columns: columns, values: mine.map { values[$0] }, bins: h.bins, sharedAxes: h.sharedAxes,
+                                         range: shared, percent: true)
+                html += chartSection(Chart.histogram(spec))
+            }
+        } else {
+            let spec = HistogramSpec(id: chartID, title: title, xLabel: xLabel, yLabel: "% of values", rows: rows, columns: columns,
+                                     values: values, bins: h.bins, sharedAxes: h.sharedAxes, range: shared, percent: true)
+            html = chartSection(Chart.histogram(spec))
+        }
         var data: [ReportData] = []
         for (ri, row) in values.enumerated() {
             for (ci, v) in row.enumerated() {
@@ -137,7 +155,7 @@ struct ReportContext {
                                        counts: Histogram.bin(v, range: range, bins: h.bins)))
             }
         }
-        return RenderedReport(html: chartSection(Chart.histogram(spec)), data: data)
+        return RenderedReport(html: html, data: data)
     }
 
     func robustRange(_ values: [Double]) -> ClosedRange<Double>? {

@@ -77,12 +77,14 @@ public enum SiteWriter {
     /// What earlier versions left inside `output/` itself; removed, and the old manifest read once.
     public static let legacyNames = [".labbook-manifest", ".labbook-state.json", ".labbook-lock"]
     public static let defaultKatexDirectory = "/usr/share/javascript/katex"
+    public static let defaultHighlightDirectory = "/usr/share/javascript/highlight.js"
 
     /// Builds every page in memory, then writes only the files whose bytes changed (atomically), and
     /// removes files a previous build wrote that this one no longer produces. `output` holds only the site;
     /// the manifest and the seal go to `state`. Nothing is written or removed through a symbolic link
     /// (`SafeDirectory`), and the old manifest is read as untrusted data.
-    public static func write(_ input: SiteInput, to output: URL, state: URL, katexDirectory: String) throws -> SiteReport {
+    public static func write(_ input: SiteInput, to output: URL, state: URL, katexDirectory: String,
+                             highlightDirectory: String = defaultHighlightDirectory) throws -> SiteReport {
         var report = SiteReport()
         var input = input
         if let source = input.templateSource {
@@ -93,8 +95,13 @@ public enum SiteWriter {
                 input.templateSource = nil
             }
         }
-        var files = try pages(input)
-        files["assets/labbook.css"] = Data((Stylesheet.css + "\n/* Charts */\n" + Chart.stylesheet).utf8)
+        let highlight = highlightAssets(highlightDirectory)
+        var files = try pages(input, highlight: !highlight.isEmpty)
+        if input.chapters.contains(where: { $0.html.contains("<code class=\"language-") }) {
+            for (path, data) in highlight { files[path] = data }
+        }
+        files["assets/search-index.js"] = Data(SearchIndex.script(SearchIndex.documents(input.chapters)).utf8)
+        files["assets/labbook.css"] = Data((Stylesheet.css + "\n" + SiteStyles.css + "\n/* Charts */\n" + Chart.stylesheet).utf8)
         files["assets/labbook.js"] = Data(PageTemplate.script.utf8)
         if let css = input.customCSS { files["assets/custom.css"] = css }
         for (path, data) in try katexAssets(katexDirectory) { files[path] = data }
@@ -162,7 +169,7 @@ public enum SiteWriter {
     /// Everything built in that shapes every page (stylesheets, script, template): part of each page's digest,
     /// so a new Labbook whose pages look different does not take the nothing-changed shortcut.
     public static var builtInFingerprint: String {
-        [Stylesheet.css, Chart.stylesheet, PageTemplate.script, PageTemplate.builtIn].joined(separator: "\u{0}")
+        [Stylesheet.css, SiteStyles.css, Chart.stylesheet, PageTemplate.script, PageTemplate.builtIn].joined(separator: "\u{0}")
     }
 
     /// Relative, no `..`, no absolute paths, no empty components.
@@ -170,7 +177,7 @@ public enum SiteWriter {
 
     // MARK: - Pages
 
-    static func pages(_ input: SiteInput) throws -> [String: Data] {
+    static func pages(_ input: SiteInput, highlight: Bool = false) throws -> [String: Data] {
         let template: MustacheTemplate
         do {
             template = try PageTemplate.compile(input.templateSource ?? PageTemplate.builtIn)
@@ -182,10 +189,11 @@ public enum SiteWriter {
         var out: [String: Data] = [:]
 
         // Index: title, byline, description, and the table of contents with each chapter's sections.
+        let bookStrings = ChromeStrings.forLanguage(book.language)
         var index = "<h1>\(Escape.html(book.title))</h1>\n"
         if let author = book.author { index += "<p class=\"byline\">\(Escape.html(author))</p>\n" }
         if let d = book.description { index += "<p class=\"description\">\(Escape.html(d))</p>\n" }
-        index += "<h2 id=\"contents\">Contents</h2>\n<ol class=\"chapter-list\">\n"
+        index += "<h2 id=\"contents\">\(Escape.html(bookStrings.contents))</h2>\n<ol class=\"chapter-list\">\n"
         for ch in input.chapters {
             let href = Escape.html(ch.slug) + ".html"
             index += "<li><a href=\"\(href)\">\(ch.titleHTML)</a>"
@@ -198,34 +206,42 @@ public enum SiteWriter {
             index += "</li>\n"
         }
         index += "</ol>\n"
-        out["index.html"] = Data(template.render(context(book: book, pageTitle: book.title, content: index, toc: "",
-                                                        isIndex: true, katex: anyMath, custom: input.customCSS != nil,
-                                                        position: "", prev: nil, next: nil)).utf8)
+        let anyCode = input.chapters.contains { $0.html.contains("<code class=\"language-") }
+        out["index.html"] = Data(template.render(context(
+            book: book, language: book.language, pageTitle: book.title, content: index, toc: "", isIndex: true, katex: anyMath,
+            highlight: false, custom: input.customCSS != nil, position: "", prev: nil, next: nil,
+            sidebar: Navigation.sidebar(input.chapters, current: nil, strings: bookStrings), strings: bookStrings)).utf8)
 
         for (i, ch) in input.chapters.enumerated() {
             let prev = i > 0 ? input.chapters[i - 1] : nil
             let next = i + 1 < input.chapters.count ? input.chapters[i + 1] : nil
+            let strings = ChromeStrings.forLanguage(ch.language)
             out["\(ch.slug).html"] = Data(template.render(context(
-                book: book, pageTitle: "\(ch.title) · \(book.title)", content: ch.html, toc: chapterTOC(ch),
-                isIndex: false, katex: ch.hasMath, custom: input.customCSS != nil,
-                position: "Chapter \(i + 1) of \(input.chapters.count)",
+                book: book, language: ch.language, pageTitle: "\(ch.title) · \(book.title)", content: ch.html,
+                toc: chapterTOC(ch, strings: strings), isIndex: false, katex: ch.hasMath,
+                highlight: highlight && anyCode && ch.html.contains("<code class=\"language-"), custom: input.customCSS != nil,
+                position: strings.chapterPosition(i + 1, input.chapters.count),
                 prev: prev.map { ["href": "\($0.slug).html", "titleHTML": $0.titleHTML] },
-                next: next.map { ["href": "\($0.slug).html", "titleHTML": $0.titleHTML] })).utf8)
+                next: next.map { ["href": "\($0.slug).html", "titleHTML": $0.titleHTML] },
+                sidebar: Navigation.sidebar(input.chapters, current: i, strings: strings), strings: strings)).utf8)
         }
         return out
     }
 
-    static func context(book: BookInfo, pageTitle: String, content: String, toc: String, isIndex: Bool, katex: Bool,
-                        custom: Bool, position: String, prev: [String: String]?, next: [String: String]?) -> [String: Any] {
+    static func context(book: BookInfo, language: String, pageTitle: String, content: String, toc: String, isIndex: Bool,
+                        katex: Bool, highlight: Bool, custom: Bool, position: String, prev: [String: String]?,
+                        next: [String: String]?, sidebar: String, strings: ChromeStrings) -> [String: Any] {
         // `body` is the content with the chapter's table of contents placed right after its <h1>.
         var body = toc + content
         if !toc.isEmpty, let h1 = content.range(of: "</h1>") {
             body = String(content[..<h1.upperBound]) + "\n" + toc + String(content[h1.upperBound...])
         }
+        let words = Navigation.strings(strings)
         var c: [String: Any] = [
-            "lang": book.language, "pageTitle": pageTitle, "bookTitle": book.title, "root": "",
-            "content": content, "toc": toc, "body": body, "isIndex": isIndex, "katex": katex, "customCSS": custom,
-            "chapterPosition": position,
+            "lang": language, "pageTitle": pageTitle, "bookTitle": book.title, "root": "",
+            "content": content, "toc": toc, "body": body, "isIndex": isIndex, "katex": katex, "highlight": highlight,
+            "customCSS": custom, "chapterPosition": position, "sidebar": sidebar, "strings": words,
+            "stringsJSON": Navigation.json(words),
         ]
         if let prev { c["prev"] = prev }
         if let next { c["next"] = next }
@@ -233,9 +249,9 @@ public enum SiteWriter {
     }
 
     /// "On this page": the chapter's h2 (and nested h3) headings, collapsible.
-    static func chapterTOC(_ ch: RenderedChapter) -> String {
+    static func chapterTOC(_ ch: RenderedChapter, strings: ChromeStrings = .forLanguage("en")) -> String {
         guard ch.sections.contains(where: { $0.level == 2 }) else { return "" }
-        var html = "<details class=\"chapter-toc\" open>\n<summary>On this page</summary>\n<ol>\n"
+        var html = "<details class=\"chapter-toc\" open>\n<summary>\(Escape.html(strings.onThisPage))</summary>\n<ol>\n"
         var openSub = false
         for s in ch.sections {
             if s.level == 2 {
@@ -258,6 +274,17 @@ public enum SiteWriter {
             out.removeSubrange(open.lowerBound..<end.upperBound)
         }
         return out.replacingOccurrences(of: "</a>", with: "")
+    }
+
+    // MARK: - highlight.js (Debian's libjs-highlight.js), copied only when a page has a code block with a language
+
+    /// Empty when the package is not installed: pages then show code unhighlighted.
+    static func highlightAssets(_ dir: String) -> [String: Data] {
+        let fm = FileManager.default
+        guard let js = fm.contents(atPath: "\(dir)/highlight.min.js"),
+              let light = fm.contents(atPath: "\(dir)/styles/a11y-light.css"),
+              let dark = fm.contents(atPath: "\(dir)/styles/a11y-dark.css") else { return [:] }
+        return ["assets/highlight/highlight.min.js": js, "assets/highlight/light.css": light, "assets/highlight/dark.css": dark]
     }
 
     // MARK: - KaTeX

@@ -1,13 +1,15 @@
 // The `labbook` command: a thin shell over LabbookKit. Exit codes: 0 ok, 1 failed blocks or invalid input, 2 usage.
 import ArgumentParser
 import Foundation
+import LabbookKit
 
 @main
 struct Labbook: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "labbook",
         abstract: "Build a literate book of neural-network experiments into a static site.",
-        subcommands: [Build.self, Check.self, Watch.self, Clean.self, Bench.self],
+        version: LabbookVersion.description,
+        subcommands: [Build.self, Check.self, Watch.self, Clean.self, Init.self, Bench.self],
         defaultSubcommand: nil)
 
     /// Like ArgumentParser's main, but usage errors exit with 2 as the contract says (not 64).

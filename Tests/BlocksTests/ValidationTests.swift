@@ -100,7 +100,7 @@ import LabbookCore
             "chapters/01-intro.md:10:1: error: missing 'model'; add e.g. 'model: {hidden: [50, 50], activation: relu}'",
         ])
         #expect(messages("id: a\ndata: {samples: 3}\nmodel: {activation: relu}\n") == [
-            "chapters/01-intro.md:12:7: error: 'data.source' is missing; expected one of: gaussian, xor, fashion-mnist, mnist, idx",
+            "chapters/01-intro.md:12:7: error: 'data.source' is missing; expected one of: gaussian, xor, fashion-mnist, mnist, idx, csv, moons, circles, spirals, blobs",
             "chapters/01-intro.md:13:8: error: 'model.hidden' is missing; give the hidden layer widths, e.g. 'hidden: [50, 50]' ([] for none)",
         ])
     }
@@ -132,7 +132,7 @@ import LabbookCore
         #expect(messages(gaussianBlock + "show:\n  - histogram: {layers: [0, 3]}\n")
             == ["chapters/01-intro.md:16:29: error: histogram layer 3 is out of range: the network has 3 layers (0–2); layers count the hidden layers from 0, then the output layer"])
         #expect(messages("id: a\ndata: {source: fashion-mnist}\nmodel: {hidden: [10]}\nshow: [predictions]\n")
-            == ["chapters/01-intro.md:14:8: error: report 'predictions' needs 2-D input, but the data has 784 features; use 'source: xor', or gaussian data with 'features: 2'"])
+            == ["chapters/01-intro.md:14:8: error: report 'predictions' needs 2-D input, but the data has 784 features; use a 2-D source (moons, circles, spirals, blobs, xor), or gaussian data with 'features: 2'"])
         #expect(messages(gaussianBlock + "show: [{curve: {per: time-step}}]\n")
             == ["chapters/01-intro.md:15:22: error: 'curve.per: time-step' is only for recurrent probes; use 'per: epoch' or 'per: iteration'"])
         #expect(messages("id: r\nrecurrent: {steps: 10}\nshow: [gradient-check]\n")

@@ -55,6 +55,16 @@ enum Fixtures {
                              values: [initial, trained])
     }
 
+    /// Seven layers at two moments: more than five columns, so the panels wrap four a line, layer by layer.
+    static var histogramWide: HistogramSpec {
+        let layers = Array(0..<7)
+        let initial = layers.map { l in normals(300, seed: UInt64(200 + l)).map { $0 * 0.5 } }
+        let trained = layers.map { l in normals(300, seed: UInt64(300 + l)).map { $0 * (0.5 + 0.1 * Double(l)) } }
+        return HistogramSpec(id: "activations-wide", title: "Activations per layer — tanh", xLabel: "activation", yLabel: "% of values",
+                             rows: ["At initialisation", "After training"], columns: layers.map { "Layer \($0)" },
+                             values: [initial, trained], bins: 20, percent: true)
+    }
+
     static func activation(_ name: String, _ x: Double) -> Double {
         let sigmoid = 1 / (1 + exp(-x))
         switch name {
@@ -111,6 +121,7 @@ enum Fixtures {
         [("line-legend", Chart.line(lineWithLegend)),
          ("line-multiples-log", Chart.line(lineMultiplesLog)),
          ("histogram-grid", Chart.histogram(histogramGrid)),
+         ("histogram-wide", Chart.histogram(histogramWide)),
          ("function-plot", Chart.line(functionPlot)),
          ("heatmap", Chart.heatmap(heatmap)),
          ("bars", Chart.bars(bars))]

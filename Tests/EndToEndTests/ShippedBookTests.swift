@@ -2,6 +2,7 @@
 // CI does not retrain the book; this is `labbook check` on the repository's own chapters.
 import Foundation
 import Testing
+import TestSupport
 @testable import LabbookKit
 
 @Suite struct ShippedBookTests {
@@ -43,6 +44,37 @@ import Testing
             #expect(!html.contains("result-error"), "\(page)")
             #expect(!html.contains("experiment-error"), "\(page)")
             #expect(!html.contains("{{TODO"), "\(page)")
+        }
+    }
+}
+
+/// Every page of the committed site and of the fixture books: SVG islands parse as XML, tags balance.
+@Suite struct WellFormedPagesTests {
+    static func pages(under dir: URL) -> [(String, String)] {
+        TestFiles.snapshot(dir).filter { $0.key.hasSuffix(".html") }.sorted { $0.key < $1.key }
+            .map { ($0.key, String(decoding: $0.value, as: UTF8.self)) }
+    }
+
+    @Test func shippedPagesAreWellFormed() {
+        let pages = Self.pages(under: ShippedBookTests.root.appendingPathComponent("output"))
+        #expect(pages.count >= 6)
+        for (name, html) in pages {
+            #expect(MarkupCheck.svgProblems(html) == [], "output/\(name)")
+            #expect(MarkupCheck.htmlProblem(html) == nil, "output/\(name): \(MarkupCheck.htmlProblem(html) ?? "")")
+        }
+    }
+
+    @Test func fixturePagesAreWellFormed() throws {
+        for name in ["tiny", "broken"] {
+            let out = Fixture.tempDir("wf-\(name)")
+            defer { try? FileManager.default.removeItem(at: out) }
+            _ = try Builder.build(Fixture.options(name, output: out))
+            let pages = Self.pages(under: out)
+            #expect(!pages.isEmpty)
+            for (page, html) in pages {
+                #expect(MarkupCheck.svgProblems(html) == [], "\(name)/\(page)")
+                #expect(MarkupCheck.htmlProblem(html) == nil, "\(name)/\(page): \(MarkupCheck.htmlProblem(html) ?? "")")
+            }
         }
     }
 }

@@ -125,11 +125,11 @@ import Testing
         try FileManager.default.removeItem(at: out.appendingPathComponent("data/02"))
         try Data("in the way".utf8).write(to: out.appendingPathComponent("data/02"))
         let error = try #require(throws: (any Error).self) { try Builder.build(Fixtures.options(book, output: out)) }
-        #expect("\(error)" == "cannot write output/data/02/ok.json: 'data/02' is not a directory")
+        #expect("\(error)".hasPrefix("cannot write output/data/02/ok"))
+        #expect("\(error)".hasSuffix(": 'data/02' is not a directory"))
         var after = Fixtures.snapshot(out)
         after["data/02"] = nil
-        var expected = before
-        expected["data/02/ok.json"] = nil
+        let expected = before.filter { !$0.key.hasPrefix("data/02/") }
         #expect(after == expected, "the old pages stay, untouched")
     }
 

@@ -47,7 +47,8 @@ import Testing
         let error = try #require(throws: (any Error).self) {
             try Builder.build(BuildOptions(book: book, useCache: false, jobs: 1, environment: Fixtures.environment))
         }
-        #expect("\(error)" == "cannot write output/data/01/ok.json: refusing to follow the symbolic link 'data': Labbook never writes or removes through a link")
+        #expect("\(error)".hasPrefix("cannot write output/data/01/ok"))
+        #expect("\(error)".hasSuffix(": refusing to follow the symbolic link 'data': Labbook never writes or removes through a link"))
         #expect(Fixtures.snapshot(elsewhere).isEmpty, "nothing was written behind the link")
     }
 
