@@ -39,7 +39,8 @@ let package = Package(
                                              .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "LabbookKit", dependencies: ["LabbookCore", "Parse", "Blocks", "Execute", "Render", "Site", "Datasets", "Engine",
                                                   .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Preview", dependencies: ["LabbookKit", "LabbookCore", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .target(name: "Preview", dependencies: ["LabbookKit", "LabbookCore", .product(name: "FlyingFox", package: "FlyingFox"),
+                                               .product(name: "FlyingSocks", package: "FlyingFox")]),
         .executableTarget(name: "labbook", dependencies: ["LabbookKit", "Preview", "Engine", "Datasets",
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
@@ -51,6 +52,6 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EndToEndTests", dependencies: ["LabbookKit", "Preview", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ReliabilityTests", dependencies: ["LabbookKit", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["LabbookKit", "Preview", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -59,6 +59,10 @@ public enum BlockReader {
                 idIsValid = !s.isEmpty && s.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
                 if !idIsValid {
                     c.error(t.location, "invalid id '\(s)'", hint: "ids use lowercase letters, digits and '-' only, e.g. 'sigmoid-normal'")
+                } else if s.utf8.count > ExperimentSpec.maxIDLength {
+                    // The id names the block's JSON file, `ID.json`, and every file name must fit in 255 bytes.
+                    c.error(t.location, "the id is \(s.utf8.count) characters long, more than \(ExperimentSpec.maxIDLength)",
+                            hint: "shorten it; the id becomes the name of the block's data file and its anchor")
                 }
             }
         } else {
@@ -196,6 +200,8 @@ public enum BlockReader {
                 built.job = j
             }
         }
+        // What the variant would allocate and compute, estimated now, reported at the key that asks for it.
+        if c.diagnostics.filter({ $0.severity == .error }).count == errorsBefore { SpecBudget.check(built, tree, fence, c) }
         let errorsAfter = c.diagnostics.filter { $0.severity == .error }.count
         return errorsAfter == errorsBefore ? built : nil
     }

@@ -77,17 +77,20 @@ public struct YAMLTree: Sendable, Hashable {
             return YAMLTree(.sequence(seq.map { convert($0, place, &diagnostics) }), at: here)
         case .mapping(let map):
             var entries: [Entry] = []
+            var index: [String: Int] = [:]   // a linear search per key was quadratic: 80,000 keys took 25 s
             for (k, v) in map {
                 let keyLocation = place(k.mark)
                 guard case .scalar(let key) = k else {
                     diagnostics.append(.error(at: keyLocation, "a key must be a plain name, not a list or a map"))
                     continue
                 }
-                if let first = entries.first(where: { $0.key == key.string }) {
+                if let i = index[key.string] {
+                    let first = entries[i]
                     diagnostics.append(.error(at: keyLocation, "duplicate key '\(key.string)'",
                                               hint: "it is already set at line \(first.keyLocation.line)"))
                     continue
                 }
+                index[key.string] = entries.count
                 entries.append(Entry(key: key.string, keyLocation: keyLocation, value: convert(v, place, &diagnostics)))
             }
             return YAMLTree(.mapping(entries), at: here)
@@ -156,8 +159,12 @@ public struct YAMLTree: Sendable, Hashable {
         guard let base else { return over.droppingNulls() }
         guard let b = base.entries, let o = over.entries, !discriminatorChanged(b, o) else { return over.droppingNulls() }
         var result: [Entry] = []
+        // First occurrence of each key, as `first(where:)` found it, in one pass over each side.
+        var overIndex: [String: Int] = [:]
+        for (i, e) in o.enumerated() where overIndex[e.key] == nil { overIndex[e.key] = i }
+        let baseKeys = Set(b.map(\.key))
         for entry in b {
-            guard let replacement = o.first(where: { $0.key == entry.key }) else {
+            guard let replacement = overIndex[entry.key].map({ o[$0] }) else {
                 result.append(entry)
                 continue
             }
@@ -166,7 +173,7 @@ public struct YAMLTree: Sendable, Hashable {
                 result.append(Entry(key: entry.key, keyLocation: replacement.keyLocation, value: merged))
             }
         }
-        for entry in o where !b.contains(where: { $0.key == entry.key }) && !entry.value.isNull {
+        for entry in o where !baseKeys.contains(entry.key) && !entry.value.isNull {
             result.append(Entry(key: entry.key, keyLocation: entry.keyLocation, value: entry.value.droppingNulls()))
         }
         return YAMLTree(.mapping(result), at: over.location)

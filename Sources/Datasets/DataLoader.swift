@@ -159,7 +159,7 @@ public enum DataLoader {
     }
 
     private static func images(_ path: String, source: DataSource) throws -> IDXImages {
-        let images = try SharedCaches.images.value(for: path) { try IDX.parseImages(try GzipFile.read(path), file: path) }
+        let images = try SharedCaches.images.value(for: path) { try IDX.readImages(path) }
         if source != .idx, images.rows != 28 || images.cols != 28 {
             throw DataError(file: path, "\(source.rawValue) images are 28×28 pixels, these are \(images.rows)×\(images.cols)",
                             fix: "use data.source 'idx' for other IDX files")
@@ -168,7 +168,7 @@ public enum DataLoader {
     }
 
     private static func labels(_ path: String, count: Int, imagesFile: String) throws -> [UInt8] {
-        let labels = try SharedCaches.labels.value(for: path) { try IDX.parseLabels(try GzipFile.read(path), file: path) }
+        let labels = try SharedCaches.labels.value(for: path) { try IDX.readLabels(path) }
         guard labels.count == count else {
             throw DataError(file: path, "holds \(labels.count) labels but '\((imagesFile as NSString).lastPathComponent)' holds \(count) images",
                             fix: "use the labels file that belongs to the images file")
@@ -263,6 +263,7 @@ public enum DataLoader {
     }
 
     private static func readData(_ path: String) throws -> Data {
+        try DataFile.requireRegularFile(path)
         do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw DataError(file: path, "cannot read the file (\(error.localizedDescription))")
         }

@@ -49,7 +49,7 @@ public enum Budget {
     }
 
     /// Throws `.invalidConfiguration` for impossible settings and `.overBudget` for jobs beyond the limits.
-    static func check(_ job: TrainingJob, inputWidth: Int, classes: Int, trainCount: Int,
+    public static func check(_ job: TrainingJob, inputWidth: Int, classes: Int, trainCount: Int,
                       memoryBudget: Int = defaultMemoryBudget) throws {
         let t = job.train
         guard t.epochs >= 0 else { throw EngineError.invalidConfiguration("epochs must be 0 or more, got \(t.epochs)") }

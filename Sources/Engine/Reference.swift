@@ -144,7 +144,10 @@ struct ReferenceNetwork<T: EngineFloat> {
 
 /// Float64 analytic gradient against central differences (in Float80 where the platform has it) of the analytic gradient at the given (initial) parameters, per layer,
 /// on the first ≤ 16 examples. Layers with more than 5,000 parameters are checked on a fixed-stride sample of 500.
-func gradientCheck(shape: NetworkShape, parameters: [Float], data: Dataset) -> [GradientCheckRow] {
+/// `shouldStop` (the run's time limit) is asked before every parameter: a check of a wide network takes minutes,
+/// and it ignored `--time-limit` (293 s under a 5 s limit). A stopped check returns the layers it finished.
+func gradientCheck(shape: NetworkShape, parameters: [Float], data: Dataset,
+                   shouldStop: (@Sendable () -> Bool)? = nil) -> [GradientCheckRow] {
     let rows = min(16, data.count)
     let labels = data.labels[0..<rows].map { Int($0) }
     let analytic = ReferenceNetwork<Double>(shape: shape, parameters: parameters)
@@ -162,6 +165,7 @@ func gradientCheck(shape: NetworkShape, parameters: [Float], data: Dataset) -> [
         let input = i == 0 ? x : as_[i - 1]
         var worst = 0.0
         for k in indices {
+            if let shouldStop, shouldStop() { return result }
             let original = net.params[k]
             // h relative to the parameter's size, so the perturbation is not lost in rounding.
             let h: CheckFloat = 1e-6 * max(1, abs(original))

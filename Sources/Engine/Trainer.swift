@@ -148,7 +148,8 @@ final class TrainingSession {
         var snapshots = [snapshot(.initial)]
         let initialPass = trainingPass(.initial)
         var dead = initialPass.dead
-        let check = job.diagnostics.gradientCheck ? gradientCheck(shape: shape, parameters: initial, data: train) : nil
+        let check = job.diagnostics.gradientCheck ? gradientCheck(shape: shape, parameters: initial, data: train, shouldStop: shouldStop) : nil
+        if check != nil, let shouldStop, shouldStop() { stoppedAt = (0, 0) }
 
         var optimizer = Optimizer(job.optimizer, parameterCount: shape.parameterCount)
         var epochs: [EpochRecord] = [], iterations: [IterationRecord] = []

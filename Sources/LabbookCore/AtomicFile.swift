@@ -8,34 +8,23 @@ public enum AtomicFile {
     /// Writes `data` to a temporary file beside `url`, flushes it, then renames it over `url`.
     /// Creates missing parent directories. Returns false (and writes nothing) when the file
     /// already holds exactly these bytes, so unchanged pages keep their modification time.
+    /// Errors name the file and say why (`the disk is full (ENOSPC)`), as `SafePathError.system`.
     @discardableResult
     public static func write(_ data: Data, to url: URL, skipIfUnchanged: Bool = true) throws -> Bool {
         let fm = FileManager.default
         if skipIfUnchanged, let old = try? Data(contentsOf: url), old == data { return false }
         let dir = url.deletingLastPathComponent()
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0 ... .max)).tmp")
+        let tmp = dir.appendingPathComponent(temporaryName())
         // POSIX calls, not FileManager.createFile: on Linux that is itself an atomic write through a
         // `.dat.nosync…` file of its own, which a kill at the wrong moment leaves behind.
-        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: tmp.path])
-        }
-        var ok = data.withUnsafeBytes { raw -> Bool in
-            guard let base = raw.baseAddress else { return true }   // empty data
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, base.advanced(by: offset), raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
-        ok = ok && fsync(fd) == 0
-        ok = close(fd) == 0 && ok
-        guard ok, rename(tmp.path, url.path) == 0 else {
+        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SafePathError.system(url.path, "write", errno) }
+        let e = writeAll(data, to: fd)
+        guard e == 0, rename(tmp.path, url.path) == 0 else {
+            let code = e != 0 ? e : errno
             unlink(tmp.path)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+            throw SafePathError.system(url.path, "write", code)
         }
         return true
     }
@@ -43,5 +32,39 @@ public enum AtomicFile {
     @discardableResult
     public static func write(_ string: String, to url: URL, skipIfUnchanged: Bool = true) throws -> Bool {
         try write(Data(string.utf8), to: url, skipIfUnchanged: skipIfUnchanged)
+    }
+
+    /// `.lbk-PID-RANDOM.tmp`: at most 31 bytes whatever the target's name, so a long id or chapter name can
+    /// never push the temporary name past NAME_MAX (255 bytes); the target's own name is checked on its own.
+    public static func temporaryName() -> String {
+        ".lbk-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max)).tmp"
+    }
+
+    /// Whether `name` is one of `temporaryName()`'s names (or the older `.NAME.PID.RANDOM.tmp`), left by a killed build.
+    public static func isTemporaryName(_ name: String) -> Bool {
+        guard name.hasPrefix("."), name.hasSuffix(".tmp") else { return false }
+        if name.hasPrefix(".lbk-") {
+            let parts = name.dropFirst(5).dropLast(4).split(separator: "-")
+            return parts.count == 2 && parts.allSatisfy { UInt32($0) != nil }
+        }
+        let parts = name.split(separator: ".")
+        return parts.count >= 4 && Int(parts[parts.count - 2]) != nil && Int(parts[parts.count - 3]) != nil
+    }
+
+    /// Writes all of `data`, fsyncs and closes `fd`; returns 0 or the errno of the first failure.
+    static func writeAll(_ data: Data, to fd: Int32) -> Int32 {
+        var failure: Int32 = 0
+        data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }   // empty data
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, base.advanced(by: offset), raw.count - offset)
+                if n < 0 { if errno == EINTR { continue }; failure = errno; return }
+                offset += n
+            }
+        }
+        if failure == 0, fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0, failure == 0 { failure = errno }
+        return failure
     }
 }

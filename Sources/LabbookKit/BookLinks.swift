@@ -31,8 +31,7 @@ enum BookLinks {
 
     static func bibliography(_ book: LoadedBook) -> ([BibEntry], [Diagnostic]) {
         guard let file = bibliographyFile(book) else { return ([], []) }
-        let url = book.directory.appendingPathComponent(file)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        guard case .success(let data) = BookFiles.read(file, in: book.directory, allowOutside: book.allowOutside) else {
             return ([], [.error(at: SourceLocation(file: "book.yml", line: 1), "the bibliography '\(file)' does not exist",
                                 hint: "put the BibTeX file at the book's root, or fix 'bibliography:' in book.yml")])
         }
@@ -105,20 +104,19 @@ enum BookLinks {
         guard !isDir.boolValue else {
             return .failure(.error(at: f.location, "'chapters/\(f.path)' is a directory; link to a file"))
         }
-        let root = book.directory.resolvingSymlinksInPath().standardizedFileURL.path
-        let real = url.resolvingSymlinksInPath().standardizedFileURL.path
-        guard real.hasPrefix(root + "/") else {
+        // BookFiles: resolved inside the book (or an --allow-outside directory), opened O_NOFOLLOW, a regular file.
+        switch BookFiles.read("chapters/\(f.path)", in: book.directory, allowOutside: book.allowOutside) {
+        case .success(let data):
+            return .success(data)
+        case .failure(.outside(let real)):
             return .failure(.error(at: f.location, "'chapters/\(f.path)' resolves outside the book (to \(real)); it is not copied",
-                                   hint: "copy the file into the book instead of linking to it"))
-        }
-        // Only a regular file: a FIFO or a device (/dev/zero) would block or never end.
-        guard (try? fm.attributesOfItem(atPath: real)[.type] as? FileAttributeType) == .typeRegular else {
+                                   hint: "copy the file into the book instead of linking to it, or pass --allow-outside DIR"))
+        case .failure(.notRegular):
+            // Only a regular file: a FIFO or a device (/dev/zero) would block or never end.
             return .failure(.error(at: f.location, "'chapters/\(f.path)' is not a regular file; it is not copied"))
-        }
-        guard let data = fm.contents(atPath: real) else {
+        case .failure:
             return .failure(.error(at: f.location, "cannot read 'chapters/\(f.path)'", hint: "check the file's permissions"))
         }
-        return .success(data)
     }
 
     /// What one page shows of the others: each chapter's front matter, headings, block ids and the lines that

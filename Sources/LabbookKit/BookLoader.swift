@@ -33,6 +33,8 @@ public struct LoadedBook: Sendable {
     public var customCSS: Data?
     /// book.yml problems.
     public var diagnostics: [Diagnostic]
+    /// `--allow-outside` directories the book's files may resolve into.
+    public var allowOutside: [URL] = []
 
     /// Every diagnostic of the book, sorted by file and line.
     public var allDiagnostics: [Diagnostic] {
@@ -54,7 +56,12 @@ public struct UsageError: Error, CustomStringConvertible {
 }
 
 public enum BookLoader {
-    public static func load(_ directory: URL) throws -> LoadedBook {
+    /// Longest chapter file name: the page is `NAME.html` and every file name must fit NAME_MAX (255 bytes).
+    static let maxChapterNameBytes = 200
+
+    /// Reads and validates the book. Chapters, book.yml, the template and custom CSS must resolve inside the
+    /// book (or inside one of `allowOutside`), and be regular files (`BookFiles`).
+    public static func load(_ directory: URL, allowOutside: [URL] = []) throws -> LoadedBook {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: directory.path, isDirectory: &isDir), isDir.boolValue else {
@@ -71,11 +78,16 @@ public enum BookLoader {
 
         var diagnostics: [Diagnostic] = []
         var config = BookConfig()
-        let bookYML = directory.appendingPathComponent("book.yml")
-        if let text = try? String(contentsOf: bookYML, encoding: .utf8) {
+        switch BookFiles.read("book.yml", in: directory, allowOutside: allowOutside) {
+        case .success(let data):
+            // Decoded as a chapter is: a Latin-1 byte is an error at its line, not a silently ignored book.yml.
+            let (text, problems) = ChapterText.decode(data, file: "book.yml", what: "book.yml")
             let (c, ds) = BookReader.readBookConfig(yaml: text, file: "book.yml")
             config = c
-            diagnostics += ds
+            diagnostics += problems + ds
+        case .failure(.missing): break
+        case .failure(let p):
+            diagnostics.append(.error(at: SourceLocation(file: "book.yml", line: 1), "cannot use book.yml: \(p)", hint: p.hint))
         }
 
         var chapters: [LoadedChapter] = []
@@ -87,21 +99,32 @@ public enum BookLoader {
                                           hint: "rename it, e.g. '01-introduction.md': the name becomes the page's URL"))
                 continue
             }
-            let url = chaptersDir.appendingPathComponent(name)
+            guard name.utf8.count <= maxChapterNameBytes else {
+                diagnostics.append(.error(at: SourceLocation(file: file, line: 1), "the chapter's file name is \(name.utf8.count) bytes long, more than \(maxChapterNameBytes); the chapter was left out",
+                                          hint: "shorten it: the name becomes the page's file name, and file names are limited to 255 bytes"))
+                continue
+            }
+            // index.html is the book's contents page; a chapter of that name would silently replace it.
+            guard name != "index.md" else {
+                diagnostics.append(.error(at: SourceLocation(file: file, line: 1), "a chapter may not be called index.md: its page would replace the book's contents page (index.html); the chapter was left out",
+                                          hint: "rename it, e.g. '00-introduction.md'; the contents page is written from book.yml"))
+                continue
+            }
             var source = ""
             var problems: [Diagnostic] = []
-            var isDirectory: ObjCBool = false
-            if fm.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            switch BookFiles.read(file, in: directory, allowOutside: allowOutside) {
+            case .success(let data):
+                (source, problems) = ChapterText.decode(data, file: file)
+            case .failure(.notRegular("a directory")):
                 problems.append(.error(at: SourceLocation(file: file, line: 1), "the chapter is a directory, not a file",
                                        hint: "chapters/*.md must be Markdown files; rename the directory"))
-            } else {
-                do {
-                    (source, problems) = ChapterText.decode(try Data(contentsOf: url), file: file)
-                } catch {
-                    let reason = (error as NSError).localizedFailureReason ?? "it is missing or not readable"
-                    problems.append(.error(at: SourceLocation(file: file, line: 1), "cannot read the chapter: \(reason)",
-                                           hint: "check the file's permissions, or remove it from chapters/"))
-                }
+            case .failure(.missing):
+                problems.append(.error(at: SourceLocation(file: file, line: 1), "cannot read the chapter: it is missing or not readable (a dangling link?)",
+                                       hint: "check the file's permissions, or remove it from chapters/"))
+            case .failure(let p):
+                // Outside the book, or a FIFO or device: nothing of it may reach a page.
+                diagnostics.append(.error(at: SourceLocation(file: file, line: 1), "cannot read the chapter: \(p); the chapter was left out", hint: p.hint))
+                continue
             }
             var loaded = loadChapter(source: source, file: file, slug: String(name.dropLast(3)), bookDefaults: config.defaults,
                                      dataRoot: DataRoot(bookDirectory: directory.path, environment: ProcessInfo.processInfo.environment))
@@ -109,10 +132,22 @@ public enum BookLoader {
             chapters.append(loaded)
         }
 
-        let template = try? String(contentsOf: directory.appendingPathComponent("templates/page.mustache"), encoding: .utf8)
-        let css = fm.contents(atPath: directory.appendingPathComponent("assets/custom.css").path)
-        return LoadedBook(directory: directory, config: config, chapters: chapters, templateSource: template,
-                          customCSS: css, diagnostics: diagnostics)
+        // The template and custom CSS are published (or shape every page): the same rule as chapters.
+        var template: String?
+        var css: Data?
+        for (rel, isTemplate) in [("templates/page.mustache", true), ("assets/custom.css", false)] {
+            switch BookFiles.read(rel, in: directory, allowOutside: allowOutside) {
+            case .success(let data):
+                if isTemplate { template = String(data: data, encoding: .utf8) } else { css = data }
+            case .failure(.missing): break
+            case .failure(let p):
+                diagnostics.append(.error(at: SourceLocation(file: rel, line: 1), "cannot use \(rel): \(p); it was left out", hint: p.hint))
+            }
+        }
+        var book = LoadedBook(directory: directory, config: config, chapters: chapters, templateSource: template,
+                              customCSS: css, diagnostics: diagnostics)
+        book.allowOutside = allowOutside
+        return book
     }
 
     static func loadChapter(source: String, file: String, slug: String, bookDefaults: YAMLTree?, dataRoot: DataRoot? = nil) -> LoadedChapter {
@@ -146,7 +181,8 @@ public enum BookLoader {
     static func rawID(_ yaml: String) -> String? {
         for line in yaml.split(separator: "\n") where line.hasPrefix("id:") {
             let v = line.dropFirst(3).trimmingCharacters(in: .whitespaces)
-            if !v.isEmpty, v.allSatisfy({ $0.isLowercase && $0.isASCII || $0.isNumber || $0 == "-" }) { return v }
+            if !v.isEmpty, v.utf8.count <= ExperimentSpec.maxIDLength,
+               v.allSatisfy({ $0.isLowercase && $0.isASCII || $0.isNumber || $0 == "-" }) { return v }
         }
         return nil
     }

@@ -1,4 +1,4 @@
-// One build of an output directory at a time: flock(2) on `output/.labbook-lock`, released when the holder exits or dies.
+// One build of a book's output at a time: flock(2) on `.labbook/lock`, released when the holder exits or dies.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,8 +8,10 @@ import Foundation
 
 /// An exclusive lock on an output directory. The kernel drops it when the process exits, even on SIGKILL,
 /// so a killed build never leaves a stale lock behind. The file holds the holder's pid, for the waiting message.
+/// The file is never removed (not by `clean` either): a build waiting on it and the holder must lock the same
+/// inode, and unlinking it from under a waiter let a third build run beside the second.
 public final class BuildLock: Sendable {
-    public static let fileName = ".labbook-lock"
+    public static let fileName = StateDirectory.lockName
     private let fd: Int32
 
     private init(fd: Int32) { self.fd = fd }
@@ -30,12 +32,12 @@ public final class BuildLock: Sendable {
         }
     }
 
-    /// Takes the lock on `directory` (created if missing). When another process holds it: with `wait`, calls
+    /// Takes the lock in the state directory `directory` (created if missing). When another process holds it: with `wait`, calls
     /// `onWait(pid)` once and blocks until it is free; without, throws `.busy`.
     public static func acquire(_ directory: URL, wait: Bool = true, onWait: ((Int32?) -> Void)? = nil) throws -> BuildLock {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent(fileName).path
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Failure.cannotOpen(fileName, errno) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let holder = holderPID(fd)
@@ -69,7 +71,9 @@ public final class BuildLock: Sendable {
     }
 
     /// Unlocks and closes (closing alone would unlock too; this says so).
+    /// The pid is erased first, so the file of a finished build is empty, whoever reads it.
     private func release() {
+        _ = ftruncate(fd, 0)
         flock(fd, LOCK_UN)
         close(fd)
     }

@@ -1,4 +1,4 @@
-// What a build leaves in `output/.labbook-state.json` so `labbook check` can tell a stale site without running anything.
+// What a build leaves in `.labbook/state.json` so `labbook check` can tell a stale site without running anything.
 import Crypto
 import Engine
 import Foundation
@@ -6,7 +6,7 @@ import LabbookCore
 
 /// Per chapter: a digest of everything its page is made from besides the runs; per block: the runs' cache keys.
 public struct BuildState: Codable, Sendable, Equatable {
-    public static let fileName = ".labbook-state.json"
+    public static let fileName = StateDirectory.stateName
     /// Bumped when the renderer (Render, Charts) changes what pages look like; the built-in stylesheets and
     /// template are fingerprinted on their own (`SiteWriter.builtInFingerprint`).
     public static let rendererVersion = "2"

@@ -23,6 +23,11 @@ public struct BuildOptions: Sendable {
     public var onWaitForLock: (@Sendable (Int32?) -> Void)?
     /// Where the runs the cache lacks are computed before the build renders; nil: here, `jobs` at a time.
     public var executor: (any RunExecutor)?
+    /// Directories outside the book that its chapters, assets and template may resolve into
+    /// (`--allow-outside PATH`); data paths need no permission.
+    public var allowOutside: [URL] = []
+    /// The lock, the build state and the manifest (`StateDirectory.url`); never inside `output`.
+    public var stateDirectory: URL { StateDirectory.url(book: book, output: output) }
 
     public init(book: URL, output: URL? = nil, cache: URL? = nil, useCache: Bool = true, jobs: Int? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment, rawHTML: Bool = true) {
@@ -98,15 +103,16 @@ public enum Builder {
     /// complete); `progress`, when given, follows the running variants for a live display.
     public static func build(_ options: BuildOptions, progress: BuildProgress? = nil,
                              onBlock: (@Sendable (BlockStatus) -> Void)? = nil) throws -> BuildReport {
-        var book = try BookLoader.load(options.book)
+        var book = try BookLoader.load(options.book, allowOutside: options.allowOutside)
+        let output = try BookFiles.outputDirectory(options.output, allowOutside: options.allowOutside)
         // One build per output directory at a time; a build that waited reads the book again.
         var waited = false
-        let lock = try BuildLock.acquire(options.output) { pid in
+        let lock = try BuildLock.acquire(options.stateDirectory) { pid in
             waited = true
             options.onWaitForLock?(pid)
         }
         defer { withExtendedLifetime(lock) {} }
-        if waited { book = try BookLoader.load(options.book) }
+        if waited { book = try BookLoader.load(options.book, allowOutside: options.allowOutside) }
         let context = RunContext(bookDirectory: options.book.path, environment: options.environment, timeLimit: options.timeLimit)
         if let unchanged = upToDate(book, options: options) {
             for s in unchanged { onBlock?(s) }
@@ -221,7 +227,7 @@ public enum Builder {
         let site = try SiteWriter.write(SiteInput(book: info, chapters: rendered, files: files,
                                                   templateSource: book.templateSource, customCSS: book.customCSS,
                                                   seal: (BuildState.fileName, state.encoded())),
-                                        to: options.output, katexDirectory: options.katexDirectory)
+                                        to: output, state: options.stateDirectory, katexDirectory: options.katexDirectory)
         if let why = site.templateError {
             diagnostics.append(.error(at: SourceLocation(file: "templates/page.mustache", line: 1),
                                       "the page template cannot be used: \(why)",
@@ -234,18 +240,20 @@ public enum Builder {
     /// engine and options) and every file it wrote is still there, the per-block report of that build;
     /// nothing needs to run, render or be written. nil otherwise.
     static func upToDate(_ book: LoadedBook, options: BuildOptions) -> [BlockStatus]? {
-        guard options.cache != nil, book.allDiagnostics.isEmpty else { return nil }
-        let stateURL = options.output.appendingPathComponent(BuildState.fileName)
-        guard let data = try? Data(contentsOf: stateURL),
+        guard options.cache != nil, book.allDiagnostics.isEmpty,
+              let stateDir = try? SafeDirectory(options.stateDirectory, create: false),
+              let out = try? SafeDirectory(options.output, create: false) else { return nil }
+        guard let data = stateDir.read(BuildState.fileName),
               let built = try? JSONDecoder().decode(BuildState.self, from: data), built.clean,
               let expected = try? Checker.expectedState(book, environment: options.environment, rawHTML: options.rawHTML),
               expected.engine == built.engine, expected.chapters == built.chapters, expected.blocks == built.blocks,
               expected.options == built.options,
-              let manifest = try? String(contentsOf: options.output.appendingPathComponent(SiteWriter.manifestName), encoding: .utf8)
+              let manifest = stateDir.read(SiteWriter.manifestName).map({ String(decoding: $0, as: UTF8.self) })
         else { return nil }
-        let fm = FileManager.default
+        // Labbook's old files still in output/ must go: not up to date.
+        if SiteWriter.legacyNames.contains(where: { out.read($0) != nil }) { return nil }
         for line in manifest.split(separator: "\n") where !line.hasPrefix("#") {
-            if !fm.fileExists(atPath: options.output.appendingPathComponent(String(line)).path) { return nil }
+            if !out.isRegularFile(String(line)) { return nil }
         }
         return book.chapters.flatMap { ch in
             ch.blocks.map { b in

@@ -6,18 +6,18 @@ enum ChapterText {
     /// The chapter's text and the problems found in its bytes. Invalid sequences become U+FFFD and NUL bytes
     /// too (as CommonMark says), so the rest of the chapter still builds; each kind of problem is reported once,
     /// at its first occurrence.
-    static func decode(_ data: Data, file: String) -> (String, [Diagnostic]) {
+    static func decode(_ data: Data, file: String, what: String = "the chapter") -> (String, [Diagnostic]) {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }   // a BOM is harmless; drop it
         var diagnostics: [Diagnostic] = []
         if let bad = firstInvalidUTF8(bytes) {
             let at = location(of: bad, in: bytes, file: file)
-            diagnostics.append(.error(at: at, "the chapter is not valid UTF-8 (byte 0x\(String(format: "%02X", bytes[bad])))",
+            diagnostics.append(.error(at: at, "\(what) is not valid UTF-8 (byte 0x\(String(format: "%02X", bytes[bad])))",
                                       hint: "save the file as UTF-8; the bad bytes are shown as \u{FFFD}"))
         }
         if let nul = bytes.firstIndex(of: 0) {
             diagnostics.append(.error(at: location(of: nul, in: bytes, file: file),
-                                      "the chapter contains a NUL byte (is it a binary file?)",
+                                      "\(what) contains a NUL byte (is it a binary file?)",
                                       hint: "chapters/ should hold only Markdown text"))
         }
         var text = String(decoding: bytes, as: UTF8.self)

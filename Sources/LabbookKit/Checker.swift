@@ -16,14 +16,21 @@ public struct CheckReport: Sendable {
 }
 
 public enum Checker {
-    public static func check(book directory: URL, output: URL? = nil,
+    /// The state is read from the output's state directory (`.labbook/state.json` for `BOOK/output`), which a
+    /// book that commits its site commits too; Labbook's files left inside output/ by older versions make it stale.
+    public static func check(book directory: URL, output: URL? = nil, allowOutside: [URL] = [],
                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CheckReport {
-        let book = try BookLoader.load(directory)
+        let book = try BookLoader.load(directory, allowOutside: allowOutside)
         let out = output ?? directory.appendingPathComponent("output")
         let current = try expectedState(book, environment: environment)
         var stale: [String] = []
-        let stateURL = out.appendingPathComponent(BuildState.fileName)
-        if let data = try? Data(contentsOf: stateURL), let built = try? JSONDecoder().decode(BuildState.self, from: data) {
+        let stateDir = StateDirectory.url(book: directory, output: out)
+        let stateData = (try? SafeDirectory(stateDir, create: false))?.read(BuildState.fileName)
+        let outDir = try? SafeDirectory(out, create: false)
+        for name in SiteWriter.legacyNames where outDir?.read(name) != nil {
+            stale.append("output/\(name) was left by an older Labbook; output/ must hold only the site (run labbook build to move it to \(stateDir.lastPathComponent)/)")
+        }
+        if let data = stateData, let built = try? JSONDecoder().decode(BuildState.self, from: data) {
             if built.engine != current.engine {
                 stale.append("output/ was built by engine \(built.engine); this is engine \(current.engine): every block would re-run")
             }
@@ -45,7 +52,7 @@ public enum Checker {
                 stale.append("output/\(slug).html belongs to a chapter that no longer exists")
             }
         } else {
-            stale.append("output/ has not been built (no \(BuildState.fileName))")
+            stale.append("output/ has not been built (no \(stateDir.lastPathComponent)/\(BuildState.fileName))")
         }
         let diagnostics = DiagnosticList(book.allDiagnostics + ReferenceChecker.check(book) + linkProblems(book)).sorted
         return CheckReport(diagnostics: diagnostics, stale: stale, blockCount: book.blockCount,

@@ -1,11 +1,12 @@
 // The entry point the fuzzer and its smoke test share: arbitrary bytes through chapter loading, validation and rendering.
 import Blocks
+import Datasets
 import Foundation
 import LabbookCore
 import Render
 
 public enum FuzzEntry {
-    /// Treats `bytes` as a chapter file (and as a book.yml), loads and validates every block, and renders the
+    /// Treats `bytes` as a chapter file (and as a book.yml, a block's YAML and an IDX file), loads and validates every block, and renders the
     /// page with error boxes, as a build does before running anything. Must never crash or hang, whatever the bytes.
     /// Returns the number of diagnostics, so the work cannot be optimised away.
     @discardableResult
@@ -22,6 +23,10 @@ public enum FuzzEntry {
         let page = ChapterRenderer.render(loaded.chapter, slug: "fuzz", frontMatterTitle: loaded.meta.title, figures: figures,
                                           reservedIDs: Set(loaded.blocks.compactMap(\.id)), rawHTML: false)
         _ = page
-        return bookDiagnostics.count + problems.count + loaded.diagnostics.count + loaded.blocks.reduce(0) { $0 + $1.diagnostics.count }
+        // The bytes as one block's YAML, flow syntax and all (not only what sits inside a fence), and as an IDX file.
+        let (_, blockDiagnostics) = BlockReader.read(yaml: text, at: SourceLocation(file: "chapters/fuzz.md", line: 1),
+                                                     bookDefaults: nil, chapterDefaults: nil)
+        let idx = IDXProbe.parse([UInt8](bytes))
+        return idx + blockDiagnostics.count + bookDiagnostics.count + problems.count + loaded.diagnostics.count + loaded.blocks.reduce(0) { $0 + $1.diagnostics.count }
     }
 }

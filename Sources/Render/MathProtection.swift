@@ -18,9 +18,7 @@ public struct MathProtection: Sendable {
     let stem: String
 
     public init(avoiding text: String) {
-        var stem = "LBMATH"
-        while text.contains(stem) { stem += "X" }
-        self.stem = stem
+        self.stem = Tokens.stem(avoiding: text, base: "LBMATH")
     }
 
     func token(_ i: Int) -> String { "\(stem)\(i)Z" }
@@ -158,19 +156,11 @@ public struct MathProtection: Sendable {
     /// Puts the formulas back into cmark's HTML as KaTeX-ready elements; a display formula alone in a
     /// paragraph replaces the paragraph.
     public func restore(_ html: String) -> String {
-        guard !formulas.isEmpty else { return html }
-        var out = html
-        for (i, f) in formulas.enumerated().reversed() {
-            let tok = token(i)
+        Tokens.splice(html, stem: stem, count: formulas.count) { i, alone in
+            let f = formulas[i]
             let tex = Escape.html(f.tex)
-            if f.display {
-                out = out.replacingOccurrences(of: "<p>\(tok)</p>", with: "<div class=\"math display\">\\[\(tex)\\]</div>")
-                out = out.replacingOccurrences(of: tok, with: "<span class=\"math display\">\\[\(tex)\\]</span>")
-            } else {
-                out = out.replacingOccurrences(of: tok, with: "<span class=\"math inline\">\\(\(tex)\\)</span>")
-            }
+            if !f.display { return ("<span class=\"math inline\">\\(\(tex)\\)</span>", false) }
+            return alone ? ("<div class=\"math display\">\\[\(tex)\\]</div>", true) : ("<span class=\"math display\">\\[\(tex)\\]</span>", false)
         }
-        return out
     }
 }
-

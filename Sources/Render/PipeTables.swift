@@ -10,9 +10,7 @@ struct PipeTables {
     let stem: String
 
     init(avoiding text: String) {
-        var stem = "LBTABLE"
-        while text.contains(stem) { stem += "X" }
-        self.stem = stem
+        stem = Tokens.stem(avoiding: text, base: "LBTABLE")
     }
 
     func token(_ i: Int) -> String { "\(stem)\(i)Z" }
@@ -53,12 +51,9 @@ struct PipeTables {
         return out.joined(separator: "\n")
     }
 
+    /// Each table in place of the paragraph holding its token (one pass; see `Tokens`).
     func restore(_ html: String) -> String {
-        var out = html
-        for (i, t) in tables.enumerated() {
-            out = out.replacingOccurrences(of: "<p>\(token(i))</p>", with: t)
-        }
-        return out
+        Tokens.splice(html, stem: stem, count: tables.count) { i, alone in alone ? (tables[i], true) : nil }
     }
 
     enum Align { case none, left, center, right }

@@ -1,4 +1,4 @@
-// Writes the static site: index, one page per chapter with navigation, assets, JSON data, a manifest.
+// Writes the static site: index, one page per chapter with navigation, assets, JSON data; a manifest beside it.
 import Charts
 import Foundation
 import LabbookCore
@@ -28,9 +28,9 @@ public struct SiteInput: Sendable {
     public var templateSource: String?
     /// The book's own `assets/custom.css`, if any.
     public var customCSS: Data?
-    /// A file that vouches for the rest (the build state): a differing old copy is removed before anything is
-    /// written, and the new one is written after every other file and the manifest. A build killed half-way
-    /// therefore never leaves a seal beside pages it does not describe.
+    /// A file in the state directory that vouches for the rest (the build state): a differing old copy is
+    /// removed before anything is written, and the new one is written after every other file and the manifest.
+    /// A build killed half-way therefore never leaves a seal beside pages it does not describe.
     public var seal: (path: String, data: Data)?
 
     public init(book: BookInfo, chapters: [RenderedChapter], files: [String: Data] = [:],
@@ -58,26 +58,32 @@ public enum SiteError: Error, CustomStringConvertible {
     case template(String)
     case katexMissing(String)
     case unsafePath(String)
+    /// Writing a file failed: the path relative to the output and why (a link in the way, the disk full, …).
+    case write(String, SafePathError)
 
     public var description: String {
         switch self {
         case .template(let m): "templates/page.mustache: error: \(m)"
         case .katexMissing(let dir): "KaTeX not found in \(dir); install Debian's libjs-katex (apt-get install libjs-katex) or set LABBOOK_KATEX"
         case .unsafePath(let p): "refusing to write '\(p)': output paths must stay inside the output directory"
+        case .write(let p, let e): "cannot write output/\(p): \(e)"
         }
     }
 }
 
 public enum SiteWriter {
-    /// The name of the file that marks a directory as written by Labbook and lists what it wrote.
-    public static let manifestName = ".labbook-manifest"
+    /// The manifest's name in the state directory: every file the build wrote into the output, one a line.
+    public static let manifestName = "manifest"
+    /// What earlier versions left inside `output/` itself; removed, and the old manifest read once.
+    public static let legacyNames = [".labbook-manifest", ".labbook-state.json", ".labbook-lock"]
     public static let defaultKatexDirectory = "/usr/share/javascript/katex"
-
-    /// Builds every page in memory, then writes only the files whose bytes changed (atomically), and
-    /// removes files a previous build wrote that this one no longer produces.
     public static let defaultHighlightDirectory = "/usr/share/javascript/highlight.js"
 
-    public static func write(_ input: SiteInput, to output: URL, katexDirectory: String,
+    /// Builds every page in memory, then writes only the files whose bytes changed (atomically), and
+    /// removes files a previous build wrote that this one no longer produces. `output` holds only the site;
+    /// the manifest and the seal go to `state`. Nothing is written or removed through a symbolic link
+    /// (`SafeDirectory`), and the old manifest is read as untrusted data.
+    public static func write(_ input: SiteInput, to output: URL, state: URL, katexDirectory: String,
                              highlightDirectory: String = defaultHighlightDirectory) throws -> SiteReport {
         var report = SiteReport()
         var input = input
@@ -101,50 +107,62 @@ public enum SiteWriter {
         for (path, data) in try katexAssets(katexDirectory) { files[path] = data }
         for (path, data) in input.files { files[path] = data }
 
+        let out: SafeDirectory, stateDir: SafeDirectory
+        do {
+            out = try SafeDirectory(output)
+            stateDir = try SafeDirectory(state)
+        } catch let e as SafePathError {
+            throw SiteError.write("", e)
+        }
         if let seal = input.seal {
             guard isSafeRelativePath(seal.path) else { throw SiteError.unsafePath(seal.path) }
-            files[seal.path] = nil
-            let url = output.appendingPathComponent(seal.path)
-            if let old = try? Data(contentsOf: url), old != seal.data { try FileManager.default.removeItem(at: url) }
+            if let old = stateDir.read(seal.path), old != seal.data { stateDir.remove(seal.path) }
         }
+        // Every changed file is staged (written and flushed under a temporary name) before any is renamed into
+        // place: when the disk fills up, the old site stays whole and no page links to one that was not written.
+        var staged: [SafeDirectory.Staged] = []
         for path in files.keys.sorted() {
             guard isSafeRelativePath(path) else { throw SiteError.unsafePath(path) }
-            let url = output.appendingPathComponent(path)
-            // Force-unwrap-free: every key in `files` has a value.
             guard let data = files[path] else { continue }
-            if try AtomicFile.write(data, to: url) { report.written.append(path) } else { report.unchanged += 1 }
+            do {
+                if let s = try out.stage(data, to: path) { staged.append(s) } else { report.unchanged += 1 }
+            } catch let e as SafePathError {
+                for s in staged { out.discard(s) }
+                throw SiteError.write(path, e)
+            }
+        }
+        for s in staged {
+            do { try out.commit(s) } catch let e as SafePathError { throw SiteError.write(s.path, e) }
+            report.written.append(s.path)
         }
 
-        // Remove what the previous build wrote and this one did not.
-        let manifestURL = output.appendingPathComponent(manifestName)
-        let previous = (try? String(contentsOf: manifestURL, encoding: .utf8))?
-            .split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") } ?? []
-        for old in previous where files[old] == nil && old != input.seal?.path && isSafeRelativePath(old) {
-            let url = output.appendingPathComponent(old)
-            if (try? FileManager.default.removeItem(at: url)) != nil { report.removed.append(old) }
+        // Remove what the previous build wrote and this one did not; the manifest of a version that kept it
+        // in output/ is read once, and Labbook's old files there go.
+        let legacy = out.read(legacyNames[0])
+        let manifestText = (stateDir.read(manifestName) ?? legacy).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let previous = manifestText.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+        for old in previous where files[old] == nil && isSafeRelativePath(old) && !legacyNames.contains(old) {
+            if out.remove(old) { report.removed.append(old) }
         }
-        // Temporary files of a build that was killed mid-write (AtomicFile's `.NAME.PID.RANDOM.tmp`).
-        removeStaleTemporaries(in: output)
-        let listed = files.keys.sorted() + (input.seal.map { [$0.path] } ?? [])
-        let manifest = "# Files written by labbook; `labbook clean` removes exactly these.\n"
-            + listed.sorted().joined(separator: "\n") + "\n"
-        try AtomicFile.write(manifest, to: manifestURL)
-        if let seal = input.seal {
-            if try AtomicFile.write(seal.data, to: output.appendingPathComponent(seal.path)) { report.written.append(seal.path) } else { report.unchanged += 1 }
+        // Temporary files of a build that was killed mid-write (AtomicFile's `.lbk-PID-RANDOM.tmp`).
+        removeStaleTemporaries(in: out)
+        let manifest = "# Files labbook wrote into the output directory; `labbook clean` removes exactly these.\n"
+            + files.keys.sorted().joined(separator: "\n") + "\n"
+        do {
+            try stateDir.write(Data(manifest.utf8), to: manifestName)
+            for name in legacyNames where out.remove(name) { report.removed.append(name) }
+            if let seal = input.seal {
+                if try stateDir.write(seal.data, to: seal.path) { report.written.append(seal.path) } else { report.unchanged += 1 }
+            }
+        } catch let e as SafePathError {
+            throw SiteError.write(manifestName, e)
         }
         return report
     }
 
-    static func removeStaleTemporaries(in output: URL) {
-        let fm = FileManager.default
-        guard let e = fm.enumerator(atPath: output.path) else { return }
-        for case let rel as String in e {
-            let name = (rel as NSString).lastPathComponent
-            let parts = name.split(separator: ".")
-            // "." + original name + "." + pid + "." + random + ".tmp"
-            guard name.hasPrefix("."), name.hasSuffix(".tmp"), parts.count >= 4,
-                  Int(parts[parts.count - 2]) != nil, Int(parts[parts.count - 3]) != nil else { continue }
-            try? fm.removeItem(at: output.appendingPathComponent(rel))
+    static func removeStaleTemporaries(in output: SafeDirectory) {
+        for rel in output.files() where AtomicFile.isTemporaryName((rel as NSString).lastPathComponent) {
+            output.remove(rel)
         }
     }
 
@@ -155,10 +173,7 @@ public enum SiteWriter {
     }
 
     /// Relative, no `..`, no absolute paths, no empty components.
-    public static func isSafeRelativePath(_ path: String) -> Bool {
-        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\") else { return false }
-        return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { $0 != ".." && $0 != "." && !$0.isEmpty }
-    }
+    public static func isSafeRelativePath(_ path: String) -> Bool { SafeDirectory.isSafeRelativePath(path) }
 
     // MARK: - Pages
 

@@ -7,6 +7,7 @@ struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Validate the book, run every experiment block and write the site.")
 
     @OptionGroup var book: BookArgument
+    @OptionGroup var outside: OutsideArgument
 
     @Option(name: .long, help: "Where to write the site (default: BOOK/output).")
     var output: String?
@@ -40,6 +41,7 @@ struct Build: ParsableCommand {
         var options = BuildOptions(book: absoluteURL(book.book), output: output.map(absoluteURL), cache: cache.map(absoluteURL),
                                    useCache: !noCache, jobs: jobs,
                                    rawHTML: !noRawHtml)
+        options.allowOutside = outside.urls
         if let timeLimit { options.timeLimit = timeLimit == "none" ? nil : BuildOptions.parseTimeLimit(timeLimit) }
         if runs.usesSlurm {
             let slurm = runs.slurm(environment: options.environment)

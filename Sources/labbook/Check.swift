@@ -7,6 +7,7 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Validate every experiment block; runs nothing.")
 
     @OptionGroup var book: BookArgument
+    @OptionGroup var outside: OutsideArgument
 
     @Option(name: .long, help: "The site directory to compare with (default: BOOK/output).")
     var output: String?
@@ -14,7 +15,7 @@ struct Check: ParsableCommand {
     func run() throws {
         let report: CheckReport
         do {
-            report = try Checker.check(book: absoluteURL(book.book), output: output.map(absoluteURL))
+            report = try Checker.check(book: absoluteURL(book.book), output: output.map(absoluteURL), allowOutside: outside.urls)
         } catch let e as UsageError {
             printError("error: \(e.description)")
             throw ExitCode(2)

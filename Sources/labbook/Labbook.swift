@@ -44,6 +44,16 @@ struct BookArgument: ParsableArguments {
     var book: String = "."
 }
 
+/// `--allow-outside PATH`: a directory outside the book that its chapters, assets and template may resolve into.
+struct OutsideArgument: ParsableArguments {
+    @Option(name: .customLong("allow-outside"),
+            help: ArgumentHelp("A directory outside the book that chapters, assets and the template may be symbolic links into (repeatable).",
+                               valueName: "PATH"))
+    var allowOutside: [String] = []
+
+    var urls: [URL] { allowOutside.map(absoluteURL) }
+}
+
 func absoluteURL(_ path: String) -> URL {
     URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
 }

@@ -8,6 +8,7 @@ struct Watch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Rebuild on every change; with --serve, preview on 127.0.0.1 with live reload.")
 
     @OptionGroup var book: BookArgument
+    @OptionGroup var outside: OutsideArgument
 
     @Option(name: .long, help: "Serve the site on 127.0.0.1:PORT and reload open pages after each rebuild.")
     var serve: UInt16?
@@ -17,8 +18,16 @@ struct Watch: AsyncParsableCommand {
 
     func run() async throws {
         let bookURL = absoluteURL(book.book)
-        let options = BuildOptions(book: bookURL, jobs: jobs)
-        let server = try serve.map { try PreviewServer(root: options.output, port: $0) }
+        var options = BuildOptions(book: bookURL, jobs: jobs)
+        options.allowOutside = outside.urls
+        // The port first: a taken port is a usage error (exit 2) before anything is built.
+        let server: PreviewServer?
+        do {
+            server = try serve.map { try PreviewServer(root: options.output, port: $0) }
+        } catch let e as PreviewServer.PortUnavailable {
+            printError("error: \(e.description)")
+            throw ExitCode(2)
+        }
         let session = WatchSession(options: options) { report in
             for d in report.diagnostics { printError(d.description) }
             printLine(report.summaryLine)
@@ -34,7 +43,12 @@ struct Watch: AsyncParsableCommand {
         watcher.start { session.rebuild() }
         if let server {
             printLine("serving \(options.output.path) at http://127.0.0.1:\(server.port)/ — Ctrl-C to stop")
-            try await server.run()
+            do {
+                try await server.run()
+            } catch let e as PreviewServer.PortUnavailable {
+                printError("error: \(e.description)")
+                throw ExitCode(2)
+            }
         } else {
             printLine("watching \(bookURL.path) — Ctrl-C to stop")
             while true { try await Task.sleep(for: .seconds(3600)) }

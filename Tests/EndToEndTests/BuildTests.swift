@@ -136,8 +136,11 @@ enum Fixture {
         defer { try? FileManager.default.removeItem(at: out) }
         try Data("mine".utf8).write(to: out.appendingPathComponent("keep.txt"))
         _ = try Builder.build(Fixture.options("broken", output: out, jobs: 1))
-        let removed = try Cleaner.clean(output: out)
-        #expect(removed > 5)
+        let state = StateDirectory.url(book: Fixture.book("broken"), output: out)
+        defer { try? FileManager.default.removeItem(at: state) }
+        let removed = try Cleaner.clean(book: Fixture.book("broken"), output: out)
+        #expect(removed.files > 5)
         #expect(Fixture.snapshot(out).keys.sorted() == ["keep.txt"])
+        #expect(Fixture.snapshot(state).keys.sorted() == [StateDirectory.lockName], "the state goes, the lock file stays")
     }
 }

@@ -70,7 +70,7 @@ func edit(_ file: URL, replacing old: String, with new: String) throws {
         try fm.removeItem(at: json)
         try fm.createDirectory(at: json.appendingPathComponent("obstacle"), withIntermediateDirectories: true)
         #expect(throws: (any Error).self) { try Builder.build(options) }
-        #expect(!fm.fileExists(atPath: output.appendingPathComponent(BuildState.fileName).path))
+        #expect(!fm.fileExists(atPath: options.stateDirectory.appendingPathComponent(BuildState.fileName).path))
 
         // The old file back in place: every file the manifest lists exists again, but the state must not vouch.
         try fm.removeItem(at: json)

@@ -102,4 +102,19 @@ struct CatalogueBuild: Sendable {
         let object = try JSONSerialization.jsonObject(with: json) as? [String: Any]
         #expect(object?["id"] as? String == "blows-up")
     }
+
+    /// Budgets are estimated when a block is read, so `labbook check` (which runs nothing) refuses exactly what
+    /// `labbook build` refuses, with the same words at the same key.
+    @Test func checkRejectsTheBudgetChaptersExactlyAsBuildDoes() throws {
+        let build = CatalogueBuild.shared
+        let check = try Checker.check(book: Fixtures.catalogue, output: build.output, environment: Fixtures.environment)
+        let budgetChapters = CatalogueBuild.chapterNames.filter { $0.contains("budget") || $0.hasPrefix("23-") }
+        #expect(budgetChapters.count == 8)
+        for name in budgetChapters {
+            let file = "chapters/\(name).md"
+            let built = build.report.diagnostics.filter { $0.location.file == file }.map(\.description)
+            let checked = check.diagnostics.filter { $0.location.file == file }.map(\.description)
+            #expect(!built.isEmpty && checked == built, "\(name)")
+        }
+    }
 }

@@ -70,7 +70,9 @@ enum Binary {
         var p = try Binary.start(["build", book.path, "--jobs", "2"], logs: work)
         p.waitUntilExit()
         #expect(p.terminationStatus == 0, "\(Fixtures.read(work, "stderr"))")
+        let state = StateDirectory.url(book: book, output: output)
         let oldOutput = Fixtures.snapshot(output), oldCache = Fixtures.snapshot(cache)
+        let oldState = Fixtures.snapshot(state).filter { $0.key != BuildLock.fileName }
         let chapter = book.appendingPathComponent("chapters/01-xor.md")
         let text = try String(contentsOf: chapter, encoding: .utf8)
         try (text.replacingOccurrences(of: "id: xor\n", with: "id: xor\nseed: 3\n") + "\nAn edited paragraph.\n").write(to: chapter, atomically: true, encoding: .utf8)
@@ -87,6 +89,8 @@ enum Binary {
         for fraction in [0.05, 0.2, 0.4, 0.6, 0.8, 0.9, 0.97] {
             try? FileManager.default.removeItem(at: output)
             try? FileManager.default.removeItem(at: cache)
+            try? FileManager.default.removeItem(at: state)
+            for (path, data) in oldState { try AtomicFile.write(data, to: state.appendingPathComponent(path)) }
             for (path, data) in oldOutput { try AtomicFile.write(data, to: output.appendingPathComponent(path)) }
             for (path, data) in oldCache { try AtomicFile.write(data, to: cache.appendingPathComponent(path)) }
             let victim = try Binary.start(["build", book.path, "--jobs", "2"], logs: work)
@@ -112,7 +116,7 @@ enum Binary {
         let book = work.appendingPathComponent("book")
         try FileManager.default.copyItem(at: Self.tiny, to: book)
         let output = book.appendingPathComponent("output")
-        var held: BuildLock? = try BuildLock.acquire(output)   // as if a build were running in this process
+        var held: BuildLock? = try BuildLock.acquire(StateDirectory.url(book: book, output: output))   // as if a build were running in this process
         let second = try Binary.start(["build", book.path, "--no-cache"], logs: work)
         let deadline = Date().addingTimeInterval(30)
         while !Fixtures.read(work, "stderr").contains("waiting"), Date() < deadline, second.isRunning { Thread.sleep(forTimeInterval: 0.05) }

@@ -45,6 +45,31 @@ import Testing
         #expect(report.exitCode == 1)
     }
 
+    /// Issue 15 item 10: the gradient check of a wide network takes minutes (293 s under a 5 s limit before);
+    /// it now asks the limit before every parameter.
+    @Test func theGradientCheckStopsAtTheTimeLimitToo() throws {
+        let book = try Fixtures.book("slow-check", ["chapters/01.md": """
+            # Slow check
+
+            ```experiment
+            id: checked
+            data: {source: gaussian, samples: 64, features: 300}
+            model: {hidden: [300, 300]}
+            train: {epochs: 1, batch: 64}
+            show: [gradient-check]
+            ```
+
+            """])
+        let out = Fixtures.tempDir("slow-check-out")
+        defer { for d in [book, out] { try? FileManager.default.removeItem(at: d) } }
+        var options = Fixtures.options(book, output: out, jobs: 1)
+        options.timeLimit = .milliseconds(300)
+        let start = ContinuousClock.now
+        let report = try Builder.build(options)
+        #expect(ContinuousClock.now - start < .seconds(20), "the limit stops the gradient check instead of letting it run")
+        #expect(report.blocks.first?.error?.description.hasPrefix("chapters/01.md:3:1: error: the block ran longer than the time limit of 0.3 s") == true)
+    }
+
     @Test func timeLimitValuesParse() {
         #expect(BuildOptions.parseTimeLimit("90") == .seconds(90))
         #expect(BuildOptions.parseTimeLimit("15m") == .seconds(900))

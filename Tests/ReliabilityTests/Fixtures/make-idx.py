@@ -28,3 +28,7 @@ write("bad-gzip", {"train-images-idx3-ubyte": None, "train-images-idx3-ubyte.gz"
 write("label-count", {"train-labels-idx1-ubyte": labels(11)})
 write("label-range", {"train-labels-idx1-ubyte": labels(12, bad=12)})
 write("missing-file", {"t10k-labels-idx1-ubyte": None})
+# Issue 15 item 6: a header whose count·rows·cols overflows 64 bits, and a gzip stream that inflates far past its header.
+write("header-overflow", {"train-images-idx3-ubyte": struct.pack(">IIII", 0x803, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF) + bytes(64)})
+write("gzip-bomb", {"train-images-idx3-ubyte": None,
+                    "train-images-idx3-ubyte.gz": gzip.compress(images(12) + bytes(20_000_000), mtime=0)})
