@@ -58,7 +58,7 @@ extension Workloads {
         let shape = try NetworkShape(model: job.model, loss: job.loss, inputWidth: train.width, classes: train.classes)
         var rng = SeededRandom(seed: job.seed).fork("init")
         let session = TrainingSession(job: job, shape: shape, data: data, initial: initialParameters(shape, model: job.model, rng: &rng))
-        var optimizer = Optimizer(job.optimizer, parameterCount: shape.parameterCount)
+        var optimizer = Optimizer(job.optimizer, parameterCount: shape.parameterCount, weightDecay: job.weightDecay ?? 0)
         var iteration = 0, records: [IterationRecord] = []
 
         // Warm-up: one step touches every buffer and starts the worker threads.
