@@ -148,6 +148,7 @@ public enum BlockReader {
             ctx.hiddenCount = hidden?.count
             if let specs = job?.model.layers {
                 ctx.layerCount = specs.count
+                ctx.layerList = true
                 ctx.hiddenCount = specs.filter { if case .activation = $0 { true } else { false } }.count
             }
             ctx.inputWidth = data.flatMap { DataLoader.inputWidth($0) }
