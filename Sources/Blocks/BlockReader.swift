@@ -5,9 +5,9 @@ import Foundation
 import LabbookCore
 
 public enum BlockReader {
-    static let topKeys = ["id", "title", "seed", "data", "model", "loss", "optimizer", "train", "sweep", "show", "echo", "recurrent", "expect"]
+    static let topKeys = ["id", "title", "seed", "data", "model", "loss", "optimizer", "schedule", "train", "sweep", "show", "echo", "recurrent", "expect"]
     /// Keys that describe a trained network; a recurrent probe or a function plot does not inherit them.
-    static let trainingKeys: Set<String> = ["data", "model", "loss", "optimizer", "train"]
+    static let trainingKeys: Set<String> = ["data", "model", "loss", "optimizer", "schedule", "train"]
     /// More combinations than this is almost certainly a mistake (and hours of training).
     static let maxVariants = 64
 
@@ -182,12 +182,17 @@ public enum BlockReader {
                 c.error(fence, "missing 'data'", hint: "add e.g. 'data: {source: gaussian, samples: 1000, features: 50}'")
             }
             let shape = data.flatMap { d in tree["data"].flatMap { c.dataShape(d, $0) } }
-            let job = trainingJob(tree, data: data, classes: shape?.classes, seed: seed, fence: fence, c)
+            let job = trainingJob(tree, data: data, classes: shape?.classes, inputWidth: shape?.inputWidth, seed: seed, fence: fence, c)
             let hidden = job?.model.hidden ?? tree["model"]?["hidden"].flatMap { Checker().hidden($0) }
             // A CSV table that could not be read has been reported; its width is not a second problem.
             var ctx = ReportContext(isRecurrent: false, epochs: job?.train.epochs ?? 1, trains: data == nil || shape != nil)
             ctx.layerCount = hidden.map { $0.count + 1 }
             ctx.hiddenCount = hidden?.count
+            if let specs = job?.model.layers {
+                ctx.layerCount = specs.count
+                ctx.layerList = true
+                ctx.hiddenCount = specs.filter { if case .activation = $0 { true } else { false } }.count
+            }
             ctx.inputWidth = shape?.inputWidth
             built.reports = c.reports(tree["show"], ctx)
             built.data = data
@@ -206,16 +211,42 @@ public enum BlockReader {
         return errorsAfter == errorsBefore ? built : nil
     }
 
-    private static func trainingJob(_ tree: YAMLTree, data: DataSpec?, classes: Int?, seed: UInt64, fence: SourceLocation,
+    private static func trainingJob(_ tree: YAMLTree, data: DataSpec?, classes: Int?, inputWidth: Int?, seed: UInt64, fence: SourceLocation,
                                     _ c: Checker) -> TrainingJob? {
         var model: ModelConfig?
         var outputLocation: SourceLocation?
+        var layerLocations: [SourceLocation] = []
         if let m = tree["model"] {
-            let f = c.map(m, "model", keys: ["hidden", "activation", "init", "bias-init", "output"]) ?? [:]
+            let f = c.map(m, "model", keys: ["hidden", "activation", "init", "bias-init", "output", "layers", "input"]) ?? [:]
             let hidden: [Int]?
-            if let h = f["hidden"] { hidden = c.hidden(h) } else {
+            var layers: (layers: [LayerSpec], locations: [SourceLocation])?
+            var input: [Int]?
+            var layersOK = true
+            if let l = f["layers"] {
+                // The general form: hidden/activation belong to the shorthand.
+                hidden = []
+                for key in ["hidden", "activation"] {
+                    // Inherited from book or chapter defaults, the shorthand gives way to the block's layers;
+                    // written in the block itself beside `layers`, it is a contradiction.
+                    if let t = f[key], let e = m.entries?.first(where: { $0.key == key }),
+                       e.keyLocation.file == fence.file, e.keyLocation.line > fence.line {
+                        c.error(e.keyLocation, "'model.\(key)' is the shorthand; with 'model.layers' write the layers there",
+                                hint: key == "hidden" ? "e.g. '- dense: 50' per hidden layer" : "e.g. '- relu' after each dense layer")
+                        _ = t
+                        layersOK = false
+                    }
+                }
+                layers = c.layers(l)
+                if layers == nil { layersOK = false }
+                if let i = f["input"] { input = c.inputShape(i); if input == nil { layersOK = false } }
+            } else if let h = f["hidden"] { hidden = c.hidden(h) } else {
                 hidden = nil
                 c.error(m.location, "'model.hidden' is missing", hint: "give the hidden layer widths, e.g. 'hidden: [50, 50]' ([] for none)")
+            }
+            if f["layers"] == nil, let i = f["input"], let e = m.entries?.first(where: { $0.key == "input" }) {
+                c.error(e.keyLocation, "'model.input' goes with 'model.layers'", hint: "the shorthand reads the data's flat width")
+                _ = i
+                layersOK = false
             }
             let activation = c.activation(f["activation"], "model.activation", default: .relu)
             let initScheme = c.initScheme(f["init"], "model.init")
@@ -233,8 +264,19 @@ public enum BlockReader {
                             hint: "use 'output: softmax' with 'loss: cross-entropy'")
                 }
             }
-            if let hidden, let activation, let initScheme, let biasInit, let output {
-                model = ModelConfig(hidden: hidden, activation: activation, initScheme: initScheme, biasInit: biasInit, output: output)
+            if let hidden, let activation, let initScheme, let biasInit, let output, layersOK {
+                if let layers {
+                    model = ModelConfig(layers: layers.layers, input: input, initScheme: initScheme, biasInit: biasInit, output: output)
+                    if let classes, let width = inputWidth ?? data.flatMap({ DataLoader.inputWidth($0) }), let problem = LayerCheck.problem(
+                        model: ModelConfig(layers: layers.layers, input: input, initScheme: initScheme, biasInit: biasInit, output: output),
+                        inputWidth: width, classes: classes) {
+                        c.error(problem.layer.map { layers.locations[$0] } ?? m.location, problem.message)
+                        model = nil
+                    }
+                    layerLocations = layers.locations
+                } else {
+                    model = ModelConfig(hidden: hidden, activation: activation, initScheme: initScheme, biasInit: biasInit, output: output)
+                }
             }
         } else {
             c.error(fence, "missing 'model'", hint: "add e.g. 'model: {hidden: [50, 50], activation: relu}'")
@@ -260,8 +302,23 @@ public enum BlockReader {
             $0.source == .csv ? ($0.csv?.validation ?? 0) > 0 : $0.source.readsFiles ? ($0.validation ?? 1) > 0 : ($0.validation ?? 0) > 0
         } ?? true
         let train = c.train(tree["train"], hasValidation: hasValidation)
+        if let train, let specs = model?.layers, let k = specs.firstIndex(where: { if case .batchNorm = $0 { true } else { false } }),
+           train.batch == 1, (model?.input?.dropFirst().reduce(1, *) ?? 1) < 2 {
+            // torch refuses too: "Expected more than 1 value per channel when training".
+            c.error(layerLocations[k], "batch-norm needs at least 2 values per channel in training, but 'train.batch' is 1",
+                    hint: "use a batch of 2 or more, or drop the batch-norm layer")
+            return nil
+        }
+        var schedule: ScheduleConfig?
+        if let s = tree["schedule"] {
+            schedule = c.schedule(s, epochs: train?.epochs, lr: optimizer?.config.learningRate)
+            if schedule == nil { return nil }
+        }
         guard let model, let loss, let optimizer, let train, data != nil else { return nil }
-        return TrainingJob(model: model, loss: loss, optimizer: optimizer, train: train, seed: seed)
+        var job = TrainingJob(model: model, loss: loss, optimizer: optimizer.config, train: train, seed: seed)
+        job.weightDecay = optimizer.weightDecay
+        job.schedule = schedule
+        return job
     }
 
     /// sigmoid pairs with bce, softmax with cross-entropy; regression losses fit any output.
