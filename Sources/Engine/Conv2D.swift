@@ -1,0 +1,139 @@
+// conv2d's fast path: per image, im2col then one cblas_sgemm each for the output, the weight and the input gradient.
+
+/// Buffers of one conv2d layer for up to `capacity` images, allocated once per run and freed in deinit:
+/// the im2col matrices of the forward pass (one per image when `keepsPatches`, read again by the weight
+/// gradient; else one per row part, for evaluation), one ∂col scratch and one partial ∂W, ∂b per row part.
+///
+/// Determinism: the caller splits a minibatch into row parts by its shape alone (as Workspace does); part q
+/// adds up its images' ∂W in image order into its own partial, and `reduceGradients` adds the partials in
+/// part order. Where a part runs never changes what it computes: the same bits for any thread count.
+final class ConvBuffers {
+    let geometry: ConvGeometry
+    let capacity: Int
+    let keepsPatches: Bool
+    static let maxParts = 2
+    private let col: UnsafeMutablePointer<Float>
+    private let dcol: UnsafeMutablePointer<Float>
+    /// Per part: ∂W (filters × patch) then ∂b (filters).
+    private let partial: UnsafeMutablePointer<Float>
+    private var partialSize: Int { geometry.weightCount + geometry.filters }
+    private var colSize: Int { geometry.patch * geometry.pixels }
+
+    init(geometry: ConvGeometry, capacity: Int, keepsPatches: Bool = true) {
+        self.geometry = geometry
+        self.capacity = capacity
+        self.keepsPatches = keepsPatches
+        let cols = (keepsPatches ? max(capacity, 1) : ConvBuffers.maxParts) * geometry.patch * geometry.pixels
+        col = .allocate(capacity: cols)
+        col.initialize(repeating: 0, count: cols)
+        let scratch = ConvBuffers.maxParts * geometry.patch * geometry.pixels
+        dcol = .allocate(capacity: scratch)
+        dcol.initialize(repeating: 0, count: scratch)
+        let partials = ConvBuffers.maxParts * (geometry.weightCount + geometry.filters)
+        partial = .allocate(capacity: partials)
+        partial.initialize(repeating: 0, count: partials)
+    }
+
+    deinit {
+        col.deallocate()
+        dcol.deallocate()
+        partial.deallocate()
+    }
+
+    /// Bytes held, for the memory budget.
+    var bytes: Int {
+        ((keepsPatches ? max(capacity, 1) : ConvBuffers.maxParts) * colSize + ConvBuffers.maxParts * (colSize + partialSize)) * 4
+    }
+
+    private func patches(image n: Int, part q: Int) -> UnsafeMutablePointer<Float> {
+        col + (keepsPatches ? n : q) * colSize
+    }
+
+    // MARK: forward — Y_n (filters × pixels) = W (filters × patch) · col(X_n) + b
+
+    /// Images `images` of x (images × inputSize) into y (images × outputSize), as row part q.
+    func forward(part q: Int, _ x: UnsafePointer<Float>, weights w: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                 into y: UnsafeMutablePointer<Float>, images: Range<Int>) {
+        let g = geometry
+        precondition(images.upperBound <= capacity || !keepsPatches)
+        for n in images {
+            let c = patches(image: n, part: q), yn = y + n * g.outputSize
+            im2col(g, x + n * g.inputSize, c)
+            gemm(transA: false, transB: false, m: g.filters, n: g.pixels, k: g.patch, w, lda: g.patch, c, ldb: g.pixels, yn, ldc: g.pixels)
+            for o in 0..<g.filters {
+                let row = yn + o * g.pixels, b = bias[o]
+                for k in 0..<g.pixels { row[k] += b }
+            }
+        }
+    }
+
+    // MARK: backward — ∂W = Σ_n ∂Y_n · col_nᵀ, ∂b = Σ_n Σ_pixels ∂Y_n, ∂X_n = col2im(Wᵀ · ∂Y_n)
+
+    /// The gradients of images `images` (after `forward` of the same images with `keepsPatches`) as row part q:
+    /// ∂W and ∂b into the part's partial, ∂X into dx (images × inputSize) when given.
+    func backward(part q: Int, _ dy: UnsafePointer<Float>, weights w: UnsafePointer<Float>,
+                  inputGradient dx: UnsafeMutablePointer<Float>?, images: Range<Int>) {
+        precondition(keepsPatches, "the weight gradient reads the forward pass's patches")
+        let g = geometry
+        let dW = partial + q * partialSize, db = dW + g.weightCount
+        guard !images.isEmpty else { dW.update(repeating: 0, count: partialSize); return }
+        let scratch = dcol + q * colSize
+        db.update(repeating: 0, count: g.filters)
+        for n in images {
+            let dyn = dy + n * g.outputSize, c = patches(image: n, part: q)
+            // ∂W (filters × patch) += ∂Y_n (filters × pixels) · col_nᵀ (pixels × patch); the first image overwrites.
+            gemm(transA: false, transB: true, m: g.filters, n: g.patch, k: g.pixels, dyn, lda: g.pixels, c, ldb: g.pixels,
+                 dW, ldc: g.patch, beta: n == images.lowerBound ? 0 : 1)
+            for o in 0..<g.filters {
+                let row = dyn + o * g.pixels
+                var s: Float = 0
+                for k in 0..<g.pixels { s += row[k] }
+                db[o] += s
+            }
+            if let dx {
+                // ∂col (patch × pixels) = Wᵀ (patch × filters) · ∂Y_n (filters × pixels)
+                gemm(transA: true, transB: false, m: g.patch, n: g.pixels, k: g.filters, w, lda: g.patch, dyn, ldb: g.pixels,
+                     scratch, ldc: g.pixels)
+                col2im(g, scratch, dx + n * g.inputSize)
+            }
+        }
+    }
+
+    /// ∂W (filters × patch) and ∂b (filters) = the sum of parts 0..<parts' partials, added in part order.
+    func reduceGradients(parts: Int, weightGradient dw: UnsafeMutablePointer<Float>, biasGradient db: UnsafeMutablePointer<Float>) {
+        let g = geometry
+        dw.update(from: partial, count: g.weightCount)
+        db.update(from: partial + g.weightCount, count: g.filters)
+        for q in 1..<max(parts, 1) {
+            let p = partial + q * partialSize
+            for k in 0..<g.weightCount { dw[k] += p[k] }
+            for k in 0..<g.filters { db[k] += p[g.weightCount + k] }
+        }
+    }
+
+    // MARK: a whole minibatch, split into row parts by its shape alone
+
+    /// 2 row parts when the batch has ≥ 2 images and ≥ 2 M multiply-adds (a hand-over's worth), else 1.
+    func rowParts(_ rows: Int) -> Int { rows >= 2 && rows * geometry.work >= 1 << 21 ? 2 : 1 }
+
+    func images(part q: Int, of parts: Int, rows: Int) -> Range<Int> {
+        partBoundary(q, of: parts, extent: rows)..<partBoundary(q + 1, of: parts, extent: rows)
+    }
+
+    func forward(_ x: UnsafePointer<Float>, weights w: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                 into y: UnsafeMutablePointer<Float>, rows: Int) {
+        let parts = rowParts(rows)
+        WorkerPool.shared.run(parts: parts) { q in
+            forward(part: q, x, weights: w, bias: bias, into: y, images: images(part: q, of: parts, rows: rows))
+        }
+    }
+
+    func backward(_ dy: UnsafePointer<Float>, weights w: UnsafePointer<Float>, inputGradient dx: UnsafeMutablePointer<Float>?,
+                  weightGradient dw: UnsafeMutablePointer<Float>, biasGradient db: UnsafeMutablePointer<Float>, rows: Int) {
+        let parts = rowParts(rows)
+        WorkerPool.shared.run(parts: parts) { q in
+            backward(part: q, dy, weights: w, inputGradient: dx, images: images(part: q, of: parts, rows: rows))
+        }
+        reduceGradients(parts: parts, weightGradient: dw, biasGradient: db)
+    }
+}
