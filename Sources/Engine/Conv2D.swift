@@ -51,18 +51,19 @@ final class ConvBuffers {
 
     // MARK: forward — Y_n (filters × pixels) = W (filters × patch) · col(X_n) + b
 
-    /// Images `images` of x (images × inputSize) into y (images × outputSize), as row part q.
+    /// Images `images` of a minibatch, row part q: x points at the first of them (images × inputSize), y likewise
+    /// (images × outputSize). The image numbers only place the patches, which the weight gradient reads again.
     func forward(part q: Int, _ x: UnsafePointer<Float>, weights w: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                  into y: UnsafeMutablePointer<Float>, images: Range<Int>) {
         let g = geometry
         precondition(images.upperBound <= capacity || !keepsPatches)
-        for n in images {
-            let c = patches(image: n, part: q), yn = y + n * g.outputSize
-            im2col(g, x + n * g.inputSize, c)
+        for (k, n) in images.enumerated() {
+            let c = patches(image: n, part: q), yn = y + k * g.outputSize
+            im2col(g, x + k * g.inputSize, c)
             gemm(transA: false, transB: false, m: g.filters, n: g.pixels, k: g.patch, w, lda: g.patch, c, ldb: g.pixels, yn, ldc: g.pixels)
             for o in 0..<g.filters {
                 let row = yn + o * g.pixels, b = bias[o]
-                for k in 0..<g.pixels { row[k] += b }
+                for j in 0..<g.pixels { row[j] += b }
             }
         }
     }
@@ -70,7 +71,7 @@ final class ConvBuffers {
     // MARK: backward — ∂W = Σ_n ∂Y_n · col_nᵀ, ∂b = Σ_n Σ_pixels ∂Y_n, ∂X_n = col2im(Wᵀ · ∂Y_n)
 
     /// The gradients of images `images` (after `forward` of the same images with `keepsPatches`) as row part q:
-    /// ∂W and ∂b into the part's partial, ∂X into dx (images × inputSize) when given.
+    /// ∂W and ∂b into the part's partial, ∂X into dx when given. dy and dx point at the first of the images.
     func backward(part q: Int, _ dy: UnsafePointer<Float>, weights w: UnsafePointer<Float>,
                   inputGradient dx: UnsafeMutablePointer<Float>?, images: Range<Int>) {
         precondition(keepsPatches, "the weight gradient reads the forward pass's patches")
@@ -79,22 +80,22 @@ final class ConvBuffers {
         guard !images.isEmpty else { dW.update(repeating: 0, count: partialSize); return }
         let scratch = dcol + q * colSize
         db.update(repeating: 0, count: g.filters)
-        for n in images {
-            let dyn = dy + n * g.outputSize, c = patches(image: n, part: q)
+        for (k, n) in images.enumerated() {
+            let dyn = dy + k * g.outputSize, c = patches(image: n, part: q)
             // ∂W (filters × patch) += ∂Y_n (filters × pixels) · col_nᵀ (pixels × patch); the first image overwrites.
             gemm(transA: false, transB: true, m: g.filters, n: g.patch, k: g.pixels, dyn, lda: g.pixels, c, ldb: g.pixels,
                  dW, ldc: g.patch, beta: n == images.lowerBound ? 0 : 1)
             for o in 0..<g.filters {
                 let row = dyn + o * g.pixels
                 var s: Float = 0
-                for k in 0..<g.pixels { s += row[k] }
+                for j in 0..<g.pixels { s += row[j] }
                 db[o] += s
             }
             if let dx {
                 // ∂col (patch × pixels) = Wᵀ (patch × filters) · ∂Y_n (filters × pixels)
                 gemm(transA: true, transB: false, m: g.patch, n: g.pixels, k: g.filters, w, lda: g.patch, dyn, ldb: g.pixels,
                      scratch, ldc: g.pixels)
-                col2im(g, scratch, dx + n * g.inputSize)
+                col2im(g, scratch, dx + k * g.inputSize)
             }
         }
     }
@@ -124,7 +125,8 @@ final class ConvBuffers {
                  into y: UnsafeMutablePointer<Float>, rows: Int) {
         let parts = rowParts(rows)
         WorkerPool.shared.run(parts: parts) { q in
-            forward(part: q, x, weights: w, bias: bias, into: y, images: images(part: q, of: parts, rows: rows))
+            let r = images(part: q, of: parts, rows: rows)
+            forward(part: q, x + r.lowerBound * geometry.inputSize, weights: w, bias: bias, into: y + r.lowerBound * geometry.outputSize, images: r)
         }
     }
 
@@ -132,7 +134,9 @@ final class ConvBuffers {
                   weightGradient dw: UnsafeMutablePointer<Float>, biasGradient db: UnsafeMutablePointer<Float>, rows: Int) {
         let parts = rowParts(rows)
         WorkerPool.shared.run(parts: parts) { q in
-            backward(part: q, dy, weights: w, inputGradient: dx, images: images(part: q, of: parts, rows: rows))
+            let r = images(part: q, of: parts, rows: rows)
+            backward(part: q, dy + r.lowerBound * geometry.outputSize, weights: w,
+                     inputGradient: dx.map { $0 + r.lowerBound * geometry.inputSize }, images: r)
         }
         reduceGradients(parts: parts, weightGradient: dw, biasGradient: db)
     }
