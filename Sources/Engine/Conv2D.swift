@@ -1,16 +1,16 @@
 // conv2d's fast path: per image, im2col then one cblas_sgemm each for the output, the weight and the input gradient.
 
-/// Buffers of one conv2d layer for up to `capacity` images, allocated once per run and freed in deinit:
-/// the im2col matrices of the forward pass (one per image when `keepsPatches`, read again by the weight
-/// gradient; else one per row part, for evaluation), one ∂col scratch and one partial ∂W, ∂b per row part.
+/// Buffers of one conv2d layer, allocated once per run and freed in deinit: the im2col matrices of the first
+/// `keptImages` images of a pass (a training minibatch), which the weight gradient reads again; one im2col
+/// scratch per row part for any image beyond them (an evaluation chunk, whose backward — the snapshots' —
+/// lowers its input again); one ∂col scratch and one partial ∂W, ∂b per row part.
 ///
 /// Determinism: the caller splits a minibatch into row parts by its shape alone (as Workspace does); part q
 /// adds up its images' ∂W in image order into its own partial, and `reduceGradients` adds the partials in
 /// part order. Where a part runs never changes what it computes: the same bits for any thread count.
 final class ConvBuffers {
     let geometry: ConvGeometry
-    let capacity: Int
-    let keepsPatches: Bool
+    let keptImages: Int
     static let maxParts = 2
     private let col: UnsafeMutablePointer<Float>
     private let dcol: UnsafeMutablePointer<Float>
@@ -19,19 +19,18 @@ final class ConvBuffers {
     private var partialSize: Int { geometry.weightCount + geometry.filters }
     private var colSize: Int { geometry.patch * geometry.pixels }
 
-    init(geometry: ConvGeometry, capacity: Int, keepsPatches: Bool = true) {
+    init(geometry: ConvGeometry, keptImages: Int) {
         self.geometry = geometry
-        self.capacity = capacity
-        self.keepsPatches = keepsPatches
-        let cols = (keepsPatches ? max(capacity, 1) : ConvBuffers.maxParts) * geometry.patch * geometry.pixels
-        col = .allocate(capacity: cols)
-        col.initialize(repeating: 0, count: cols)
-        let scratch = ConvBuffers.maxParts * geometry.patch * geometry.pixels
-        dcol = .allocate(capacity: scratch)
-        dcol.initialize(repeating: 0, count: scratch)
-        let partials = ConvBuffers.maxParts * (geometry.weightCount + geometry.filters)
-        partial = .allocate(capacity: partials)
-        partial.initialize(repeating: 0, count: partials)
+        self.keptImages = max(keptImages, 0)
+        col = ConvBuffers.zeros((self.keptImages + ConvBuffers.maxParts) * geometry.patch * geometry.pixels)
+        dcol = ConvBuffers.zeros(ConvBuffers.maxParts * geometry.patch * geometry.pixels)
+        partial = ConvBuffers.zeros(ConvBuffers.maxParts * (geometry.weightCount + geometry.filters))
+    }
+
+    private static func zeros(_ n: Int) -> UnsafeMutablePointer<Float> {
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1))
+        p.initialize(repeating: 0, count: max(n, 1))
+        return p
     }
 
     deinit {
@@ -41,12 +40,13 @@ final class ConvBuffers {
     }
 
     /// Bytes held, for the memory budget.
-    var bytes: Int {
-        ((keepsPatches ? max(capacity, 1) : ConvBuffers.maxParts) * colSize + ConvBuffers.maxParts * (colSize + partialSize)) * 4
+    static func bytes(_ g: ConvGeometry, keptImages: Int) -> Int {
+        ((keptImages + 2 * maxParts) * g.patch * g.pixels + maxParts * (g.weightCount + g.filters)) * 4
     }
 
+    /// Image n's patches: kept, or the part's scratch.
     private func patches(image n: Int, part q: Int) -> UnsafeMutablePointer<Float> {
-        col + (keepsPatches ? n : q) * colSize
+        col + (n < keptImages ? n : keptImages + q) * colSize
     }
 
     // MARK: forward — Y_n (filters × pixels) = W (filters × patch) · col(X_n) + b
@@ -56,7 +56,6 @@ final class ConvBuffers {
     func forward(part q: Int, _ x: UnsafePointer<Float>, weights w: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                  into y: UnsafeMutablePointer<Float>, images: Range<Int>) {
         let g = geometry
-        precondition(images.upperBound <= capacity || !keepsPatches)
         for (k, n) in images.enumerated() {
             let c = patches(image: n, part: q), yn = y + k * g.outputSize
             im2col(g, x + k * g.inputSize, c)
@@ -70,11 +69,10 @@ final class ConvBuffers {
 
     // MARK: backward — ∂W = Σ_n ∂Y_n · col_nᵀ, ∂b = Σ_n Σ_pixels ∂Y_n, ∂X_n = col2im(Wᵀ · ∂Y_n)
 
-    /// The gradients of images `images` (after `forward` of the same images with `keepsPatches`) as row part q:
-    /// ∂W and ∂b into the part's partial, ∂X into dx when given. dy and dx point at the first of the images.
-    func backward(part q: Int, _ dy: UnsafePointer<Float>, weights w: UnsafePointer<Float>,
+    /// The gradients of images `images` (after `forward` of the same images) as row part q: ∂W and ∂b into the
+    /// part's partial, ∂X into dx when given. x, dy and dx point at the first of the images.
+    func backward(part q: Int, _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, weights w: UnsafePointer<Float>,
                   inputGradient dx: UnsafeMutablePointer<Float>?, images: Range<Int>) {
-        precondition(keepsPatches, "the weight gradient reads the forward pass's patches")
         let g = geometry
         let dW = partial + q * partialSize, db = dW + g.weightCount
         guard !images.isEmpty else { dW.update(repeating: 0, count: partialSize); return }
@@ -82,6 +80,7 @@ final class ConvBuffers {
         db.update(repeating: 0, count: g.filters)
         for (k, n) in images.enumerated() {
             let dyn = dy + k * g.outputSize, c = patches(image: n, part: q)
+            if n >= keptImages { im2col(g, x + k * g.inputSize, c) }
             // ∂W (filters × patch) += ∂Y_n (filters × pixels) · col_nᵀ (pixels × patch); the first image overwrites.
             gemm(transA: false, transB: true, m: g.filters, n: g.patch, k: g.pixels, dyn, lda: g.pixels, c, ldb: g.pixels,
                  dW, ldc: g.patch, beta: n == images.lowerBound ? 0 : 1)
@@ -130,12 +129,12 @@ final class ConvBuffers {
         }
     }
 
-    func backward(_ dy: UnsafePointer<Float>, weights w: UnsafePointer<Float>, inputGradient dx: UnsafeMutablePointer<Float>?,
+    func backward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, weights w: UnsafePointer<Float>, inputGradient dx: UnsafeMutablePointer<Float>?,
                   weightGradient dw: UnsafeMutablePointer<Float>, biasGradient db: UnsafeMutablePointer<Float>, rows: Int) {
         let parts = rowParts(rows)
         WorkerPool.shared.run(parts: parts) { q in
             let r = images(part: q, of: parts, rows: rows)
-            backward(part: q, dy + r.lowerBound * geometry.outputSize, weights: w,
+            backward(part: q, x + r.lowerBound * geometry.inputSize, dy + r.lowerBound * geometry.outputSize, weights: w,
                      inputGradient: dx.map { $0 + r.lowerBound * geometry.inputSize }, images: r)
         }
         reduceGradients(parts: parts, weightGradient: dw, biasGradient: db)

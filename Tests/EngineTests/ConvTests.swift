@@ -29,13 +29,14 @@ struct TorchConvReference: Decodable {
 }
 
 /// The fast path on arrays: forward of `images` images, then the gradients of ∂y.
-func fastConv(_ g: ConvGeometry, x: [Float], weights: [Float], bias: [Float], outputGradient dy: [Float], images: Int)
+/// `kept`: images whose patches the forward keeps (the rest are lowered again in backward).
+func fastConv(_ g: ConvGeometry, x: [Float], weights: [Float], bias: [Float], outputGradient dy: [Float], images: Int, kept: Int? = nil)
     -> (output: [Float], input: [Float], weights: [Float], bias: [Float]) {
-    let buffers = ConvBuffers(geometry: g, capacity: images)
+    let buffers = ConvBuffers(geometry: g, keptImages: kept ?? images)
     var y = [Float](repeating: .nan, count: images * g.outputSize), dx = [Float](repeating: .nan, count: images * g.inputSize)
     var dw = [Float](repeating: .nan, count: g.weightCount), db = [Float](repeating: .nan, count: g.filters)
     buffers.forward(x, weights: weights, bias: bias, into: &y, rows: images)
-    buffers.backward(dy, weights: weights, inputGradient: &dx, weightGradient: &dw, biasGradient: &db, rows: images)
+    buffers.backward(x, dy, weights: weights, inputGradient: &dx, weightGradient: &dw, biasGradient: &db, rows: images)
     return (y, dx, dw, db)
 }
 
@@ -134,7 +135,7 @@ func fastConvMatchesDirectConvolution(_ g: ConvGeometry) {
 @Test func convBitsDoNotDependOnThreads() {
     let g = ConvGeometry(channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padding: 2)
     let n = 40
-    #expect(ConvBuffers(geometry: g, capacity: n).rowParts(n) == 2)
+    #expect(ConvBuffers(geometry: g, keptImages: n).rowParts(n) == 2)
     let x = randomFloats(n * g.inputSize, seed: 5), w = randomFloats(g.weightCount, seed: 6)
     let b = randomFloats(g.filters, seed: 7), dy = randomFloats(n * g.outputSize, seed: 8)
     let before = EngineThreads.helpersAllowed
@@ -144,4 +145,7 @@ func fastConvMatchesDirectConvolution(_ g: ConvGeometry) {
     EngineThreads.helpersAllowed = false
     let one = fastConv(g, x: x, weights: w, bias: b, outputGradient: dy, images: n)
     #expect(two.output == one.output && two.input == one.input && two.weights == one.weights && two.bias == one.bias)
+    // Patches lowered again in backward (an evaluation chunk beyond the kept images) are the same patches.
+    let relowered = fastConv(g, x: x, weights: w, bias: b, outputGradient: dy, images: n, kept: 7)
+    #expect(relowered.output == one.output && relowered.input == one.input && relowered.weights == one.weights)
 }
