@@ -55,6 +55,7 @@ struct Bench: ParsableCommand {
                           "\"samples\": \(m.samples)", "\"steps\": \(m.steps)"]
             fields.append(perStep ? "\"microseconds_per_step\": \(rounded(m.microsecondsPerStep, 2))"
                                   : "\"samples_per_second\": \(rounded(m.samplesPerSecond, 0))")
+            fields.append("\"max_rss_bytes\": \(peakResidentBytes())")
             printLine("{" + fields.joined(separator: ", ") + "}")
         } else if perStep {
             printLine("\(m.workload): \(rounded(m.microsecondsPerStep, 2)) µs/step (\(m.steps) steps in \(rounded(m.seconds, 3)) s)")
@@ -65,4 +66,17 @@ struct Bench: ParsableCommand {
     }
 
     func rounded(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
+
+    /// The process's peak resident set so far (getrusage; Linux reports ru_maxrss in KiB): data loading included,
+    /// as /usr/bin/time's "Maximum resident set size" would count it.
+    func peakResidentBytes() -> Int {
+        var usage = rusage()
+        #if os(Linux)
+        let who = RUSAGE_SELF.rawValue
+        #else
+        let who = RUSAGE_SELF
+        #endif
+        guard getrusage(who, &usage) == 0 else { return 0 }
+        return Int(usage.ru_maxrss) * 1024
+    }
 }
