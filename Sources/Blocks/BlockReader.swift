@@ -146,6 +146,10 @@ public enum BlockReader {
             var ctx = ReportContext(isRecurrent: false, epochs: job?.train.epochs ?? 1, trains: true)
             ctx.layerCount = hidden.map { $0.count + 1 }
             ctx.hiddenCount = hidden?.count
+            if let specs = job?.model.layers {
+                ctx.layerCount = specs.count
+                ctx.hiddenCount = specs.filter { if case .activation = $0 { true } else { false } }.count
+            }
             ctx.inputWidth = data.flatMap { DataLoader.inputWidth($0) }
             built.reports = c.reports(tree["show"], ctx)
             built.data = data
@@ -166,12 +170,35 @@ public enum BlockReader {
         let classes = data.map { DataLoader.classCount($0) }
         var model: ModelConfig?
         var outputLocation: SourceLocation?
+        var layerLocations: [SourceLocation] = []
         if let m = tree["model"] {
-            let f = c.map(m, "model", keys: ["hidden", "activation", "init", "bias-init", "output"]) ?? [:]
+            let f = c.map(m, "model", keys: ["hidden", "activation", "init", "bias-init", "output", "layers", "input"]) ?? [:]
             let hidden: [Int]?
-            if let h = f["hidden"] { hidden = c.hidden(h) } else {
+            var layers: (layers: [LayerSpec], locations: [SourceLocation])?
+            var input: [Int]?
+            var layersOK = true
+            if let l = f["layers"] {
+                // The general form: hidden/activation belong to the shorthand.
+                hidden = []
+                for key in ["hidden", "activation"] {
+                    if let t = f[key], let e = m.entries?.first(where: { $0.key == key }) {
+                        c.error(e.keyLocation, "'model.\(key)' is the shorthand; with 'model.layers' write the layers there",
+                                hint: key == "hidden" ? "e.g. '- dense: 50' per hidden layer" : "e.g. '- relu' after each dense layer")
+                        _ = t
+                        layersOK = false
+                    }
+                }
+                layers = c.layers(l)
+                if layers == nil { layersOK = false }
+                if let i = f["input"] { input = c.inputShape(i); if input == nil { layersOK = false } }
+            } else if let h = f["hidden"] { hidden = c.hidden(h) } else {
                 hidden = nil
                 c.error(m.location, "'model.hidden' is missing", hint: "give the hidden layer widths, e.g. 'hidden: [50, 50]' ([] for none)")
+            }
+            if f["layers"] == nil, let i = f["input"], let e = m.entries?.first(where: { $0.key == "input" }) {
+                c.error(e.keyLocation, "'model.input' goes with 'model.layers'", hint: "the shorthand reads the data's flat width")
+                _ = i
+                layersOK = false
             }
             let activation = c.activation(f["activation"], "model.activation", default: .relu)
             let initScheme = c.initScheme(f["init"], "model.init")
@@ -188,8 +215,19 @@ public enum BlockReader {
                             hint: "use 'output: softmax' with 'loss: cross-entropy'")
                 }
             }
-            if let hidden, let activation, let initScheme, let biasInit, let output {
-                model = ModelConfig(hidden: hidden, activation: activation, initScheme: initScheme, biasInit: biasInit, output: output)
+            if let hidden, let activation, let initScheme, let biasInit, let output, layersOK {
+                if let layers {
+                    model = ModelConfig(layers: layers.layers, input: input, initScheme: initScheme, biasInit: biasInit, output: output)
+                    if let classes, let width = data.flatMap({ DataLoader.inputWidth($0) }), let problem = LayerCheck.problem(
+                        model: ModelConfig(layers: layers.layers, input: input, initScheme: initScheme, biasInit: biasInit, output: output),
+                        inputWidth: width, classes: classes) {
+                        c.error(problem.layer.map { layers.locations[$0] } ?? m.location, problem.message)
+                        model = nil
+                    }
+                    layerLocations = layers.locations
+                } else {
+                    model = ModelConfig(hidden: hidden, activation: activation, initScheme: initScheme, biasInit: biasInit, output: output)
+                }
             }
         } else {
             c.error(fence, "missing 'model'", hint: "add e.g. 'model: {hidden: [50, 50], activation: relu}'")
@@ -213,6 +251,13 @@ public enum BlockReader {
         let optimizer = c.optimizer(tree["optimizer"])
         let hasValidation = data.map { $0.source.readsFiles ? ($0.validation ?? 1) > 0 : ($0.validation ?? 0) > 0 } ?? true
         let train = c.train(tree["train"], hasValidation: hasValidation)
+        if let train, let specs = model?.layers, let k = specs.firstIndex(where: { if case .batchNorm = $0 { true } else { false } }),
+           train.batch == 1, (model?.input?.dropFirst().reduce(1, *) ?? 1) < 2 {
+            // torch refuses too: "Expected more than 1 value per channel when training".
+            c.error(layerLocations[k], "batch-norm needs at least 2 values per channel in training, but 'train.batch' is 1",
+                    hint: "use a batch of 2 or more, or drop the batch-norm layer")
+            return nil
+        }
         guard let model, let loss, let optimizer, let train, data != nil else { return nil }
         return TrainingJob(model: model, loss: loss, optimizer: optimizer, train: train, seed: seed)
     }

@@ -23,15 +23,26 @@ public enum Budget {
     /// shuffle indices, iteration records, and the Float64 gradient check.
     public static func estimate(_ job: TrainingJob, inputWidth: Int, classes: Int, trainCount: Int) -> (parameters: Int, bytes: Int) {
         let outputs = job.model.output == .sigmoid ? 1 : max(classes, 1)
-        let widths = [max(inputWidth, 1)] + job.model.hidden.map { max($0, 1) } + [outputs]
+        let hidden = job.model.denseWidths
+        let widths = [max(inputWidth, 1)] + hidden.map { max($0, 1) } + [outputs]
         var parameters = 0.0, activations = 0.0
         for i in 0..<(widths.count - 1) {
             parameters += Double(widths[i]) * Double(widths[i + 1]) + Double(widths[i + 1])
             activations += Double(widths[i + 1])
         }
-        if case .prelu = job.model.activation { parameters += Double(job.model.hidden.count) }
+        if job.model.layers == nil, case .prelu = job.model.activation { parameters += Double(hidden.count) }
+        // Layer list: every entry that is not a dense layer keeps up to two more buffers (output and mask or x̂)
+        // of its input's width, and batch-norm has 2 parameters per feature.
+        var width = Double(max(inputWidth, 1))
+        for spec in job.model.layers ?? [] {
+            switch spec {
+            case .dense(let units, _): width = Double(max(units, 1))
+            case .batchNorm: parameters += 2 * width; activations += 2 * width
+            case .dropout, .activation: activations += 2 * width
+            }
+        }
         let rows = Double(workspaceRows(batch: max(job.train.batch, 1), trainCount: max(trainCount, 1)))
-        let widest = Double(job.model.hidden.max() ?? 1)
+        let widest = job.model.layers == nil ? Double(hidden.max() ?? 1) : 2 * Double(max(hidden.max() ?? 1, inputWidth))
         var parameterCopies = 4.0                                  // params, grads, initial copy, result copy
         switch job.optimizer {
         case .sgd(_, let mu, _): parameterCopies += mu != 0 ? 1 : 0
@@ -59,10 +70,11 @@ public enum Budget {
         guard trainCount >= 1 else { throw EngineError.invalidConfiguration("the training split is empty") }
         guard t.epochs <= maxEpochs else { throw EngineError.overBudget("epochs \(t.epochs) is over the limit of \(maxEpochs)") }
         guard t.batch <= maxBatch else { throw EngineError.overBudget("batch \(t.batch) is over the limit of \(maxBatch)") }
-        guard job.model.hidden.count <= maxDepth else {
-            throw EngineError.overBudget("\(job.model.hidden.count) hidden layers is over the depth limit of \(maxDepth)")
+        let depth = job.model.layers?.count ?? job.model.hidden.count
+        guard depth <= maxDepth else {
+            throw EngineError.overBudget("\(depth) \(job.model.layers == nil ? "hidden layers" : "layers") is over the depth limit of \(maxDepth)")
         }
-        if let w = job.model.hidden.max(), w > maxWidth {
+        if let w = job.model.denseWidths.max(), w > maxWidth {
             throw EngineError.overBudget("hidden width \(w) is over the width limit of \(maxWidth)")
         }
         guard inputWidth <= maxWidth else { throw EngineError.overBudget("input width \(inputWidth) is over the width limit of \(maxWidth)") }

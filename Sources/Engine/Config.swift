@@ -150,12 +150,37 @@ public enum GradientClip: Hashable, Sendable, Codable {
     case value(Float)   // clamp every gradient component to [−value, value]
 }
 
+/// One entry of `model.layers`, in the author's order. The last entry must be the output `dense`.
+public enum LayerSpec: Hashable, Sendable, Codable {
+    /// Y = X·Wᵀ + b (nn.Linear); `initScheme` overrides the model's `init` for this layer.
+    case dense(units: Int, initScheme: InitScheme?)
+    case activation(Activation)
+    /// Inverted dropout (nn.Dropout): zero each value with probability `rate`, scale the rest by 1/(1 − rate).
+    case dropout(rate: Float)
+    /// nn.BatchNorm1d (per feature) or BatchNorm2d (per channel of a [C, H, W] input), affine.
+    case batchNorm(momentum: Float, eps: Float)
+
+    public var name: String {
+        switch self {
+        case .dense: "dense"
+        case .activation(let a): a.name
+        case .dropout: "dropout"
+        case .batchNorm: "batch-norm"
+        }
+    }
+}
+
 public struct ModelConfig: Hashable, Sendable, Codable {
+    /// The shorthand: hidden widths, each followed by `activation`, then the output dense layer.
     public var hidden: [Int]
     public var activation: Activation
     public var initScheme: InitScheme
     public var biasInit: BiasInit
     public var output: OutputKind
+    /// The general form; when set, `hidden` and `activation` are not used. nil: the shorthand.
+    public var layers: [LayerSpec]?
+    /// Per-example input shape, e.g. [1, 28, 28]; nil: the data's flat width.
+    public var input: [Int]?
 
     public init(hidden: [Int], activation: Activation = .relu, initScheme: InitScheme = .torchDefault,
                 biasInit: BiasInit = .zeros, output: OutputKind = .softmax) {
@@ -164,6 +189,20 @@ public struct ModelConfig: Hashable, Sendable, Codable {
         self.initScheme = initScheme
         self.biasInit = biasInit
         self.output = output
+    }
+
+    /// The general form: `layers` ends with the output dense layer.
+    public init(layers: [LayerSpec], input: [Int]? = nil, initScheme: InitScheme = .torchDefault,
+                biasInit: BiasInit = .zeros, output: OutputKind = .softmax) {
+        self.init(hidden: [], activation: .identity, initScheme: initScheme, biasInit: biasInit, output: output)
+        self.layers = layers
+        self.input = input
+    }
+
+    /// Hidden widths as the budget sees them: every dense layer but the last (both forms).
+    public var denseWidths: [Int] {
+        guard let layers else { return hidden }
+        return layers.compactMap { if case .dense(let u, _) = $0 { u } else { nil } }.dropLast()
     }
 }
 

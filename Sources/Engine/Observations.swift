@@ -1,27 +1,39 @@
 // What a run observes besides the loss: weight/activation/gradient snapshots, dead units, the decision surface.
 
 extension TrainingSession {
-    /// Weights, post-activations and ∂L/∂W on the fixed batch of the first ≤ 1,000 training examples,
-    /// each subsampled with a fixed stride to at most LayerSample.maxValues values. Overwrites ws.grads.
+    /// Weights, activations and ∂L/∂W on the fixed batch of the first ≤ 1,000 training examples (evaluation
+    /// mode), each subsampled with a fixed stride to at most LayerSample.maxValues values. Overwrites ws.grads.
+    /// Shorthand: one sample per dense layer, its activations being the post-activations (output layer: its output
+    /// nonlinearity). Layer list: one per entry, each entry's own output (a dense layer with an activation fused
+    /// in: Z; the activation entry: A), weights and gradients for dense layers only.
     func snapshot(_ moment: Moment) -> Snapshot {
         let train = data.train
         let n = min(1_000, train.count)
+        var layers: [LayerSample] = []
         train.features.withUnsafeBufferPointer { f in
             train.labels.withUnsafeBufferPointer { l in
                 let x = f.baseAddress.unsafelyUnwrapped
-                ws.forward(x, rows: n)
-                // Keep the output layer's post-activations before the loss overwrites its Z with ∂L/∂Z.
+                ws.forward(x, rows: n, training: false)
+                // Activations before the loss and backward overwrite Z with ∂L/∂Z.
+                for (k, plan) in shape.layers.enumerated() {
+                    let count = n * plan.fanOut
+                    let own = strided(UnsafeBufferPointer(start: k == shape.layers.count - 1 || !shape.isLayerList || !plan.isDense
+                                                          ? ws.output(k) : ws.preActivation(k), count: count))
+                    layers.append(LayerSample(layer: plan.number, weights: [], activations: own, gradients: []))
+                    if let fused = plan.fusedNumber {
+                        layers.append(LayerSample(layer: fused, weights: [], activations: strided(UnsafeBufferPointer(start: ws.output(k), count: count)), gradients: []))
+                    }
+                }
                 _ = ws.loss(labels: l.baseAddress.unsafelyUnwrapped, rows: n, gradient: true)
                 ws.backward(x, rows: n)
             }
         }
-        var layers: [LayerSample] = []
-        for i in 0..<shape.layerCount {
-            let w = shape.weightOffset[i], count = shape.fanIn(i) * shape.fanOut(i)
-            let weights = strided(UnsafeBufferPointer(rebasing: ws.params[w..<(w + count)]))
-            let gradients = strided(UnsafeBufferPointer(rebasing: ws.grads[w..<(w + count)]))
-            let activations = strided(UnsafeBufferPointer(start: ws.a[i], count: n * shape.fanOut(i)))
-            layers.append(LayerSample(layer: i, weights: weights, activations: activations, gradients: gradients))
+        for (k, plan) in shape.layers.enumerated() where plan.isDense {
+            let w = plan.weightOffset, count = plan.fanIn * plan.fanOut
+            guard let j = layers.firstIndex(where: { $0.layer == plan.number }) else { continue }
+            layers[j].weights = strided(UnsafeBufferPointer(rebasing: ws.params[w..<(w + count)]))
+            layers[j].gradients = strided(UnsafeBufferPointer(rebasing: ws.grads[w..<(w + count)]))
+            _ = k
         }
         return Snapshot(moment: moment, layers: layers)
     }
@@ -34,16 +46,23 @@ extension TrainingSession {
 
     /// Hidden units whose output is exactly 0 for every training example, and the training split's mean loss
     /// and accuracy, from one evaluation pass (the final metrics need the same forward pass over the same weights).
+    /// Shorthand: every hidden layer; layer list: every activation entry (fused into a dense layer or not).
     func trainingPass(_ moment: Moment) -> (dead: [DeadNeuronRecord], loss: Double, accuracy: Double) {
         let train = data.train
-        let hidden = shape.layerCount - 1
-        // Per hidden unit, the OR of |a| bit patterns over all rows: nonzero iff some output was not ±0.
-        var seen = (0..<hidden).map { [UInt32](repeating: 0, count: shape.fanOut($0)) }
+        // (index into shape.layers, report number) of each layer whose output is an activation's.
+        let watched: [(Int, Int)] = shape.layers.indices.compactMap { k in
+            let plan = shape.layers[k]
+            if !shape.isLayerList { return k < shape.layers.count - 1 ? (k, plan.number) : nil }
+            if case .activation = plan.kind { return (k, plan.number) }
+            return plan.fusedNumber.map { (k, $0) }
+        }
+        // Per watched unit, the OR of |a| bit patterns over all rows: nonzero iff some output was not ±0.
+        var seen = watched.map { [UInt32](repeating: 0, count: shape.layers[$0.0].fanOut) }
         var sum = 0.0, correct = 0
         forEachChunk(train) { _, n, labels in
-            for i in 0..<hidden {
-                let width = shape.fanOut(i)
-                let bits = UnsafeRawPointer(ws.a[i]).assumingMemoryBound(to: UInt32.self)
+            for (i, (k, _)) in watched.enumerated() {
+                let width = shape.layers[k].fanOut
+                let bits = UnsafeRawPointer(ws.output(k)).assumingMemoryBound(to: UInt32.self)
                 seen[i].withUnsafeMutableBufferPointer { acc in
                     let o = acc.baseAddress.unsafelyUnwrapped
                     for r in 0..<n {
@@ -56,8 +75,8 @@ extension TrainingSession {
             sum += s
             correct += c
         }
-        let dead = (0..<hidden).map { i in
-            DeadNeuronRecord(moment: moment, layer: i, dead: seen[i].lazy.filter { $0 == 0 }.count, units: shape.fanOut(i))
+        let dead = watched.enumerated().map { i, w in
+            DeadNeuronRecord(moment: moment, layer: w.1, dead: seen[i].lazy.filter { $0 == 0 }.count, units: shape.layers[w.0].fanOut)
         }
         return (dead, sum / Double(train.count), Double(correct) / Double(train.count))
     }
@@ -89,9 +108,9 @@ extension TrainingSession {
         let points2D = Dataset(features: grid, count: points, width: 2, labels: [Int32](repeating: 0, count: points), classes: data.train.classes)
         var probabilities: [Double] = []
         probabilities.reserveCapacity(points)
-        let units = shape.outputUnits, last = shape.layerCount - 1
+        let units = shape.outputUnits, last = shape.layers.count - 1
         forEachChunk(points2D) { _, n, _ in
-            let z = ws.z[last], q = ws.a[last]
+            let z = ws.preActivation(last), q = ws.output(last)
             for r in 0..<n {
                 switch shape.output {
                 case .sigmoid: probabilities.append(Double(q[r]))

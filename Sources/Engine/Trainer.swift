@@ -45,6 +45,17 @@ public enum Trainer {
         if job.train.dropLast && train.count < job.train.batch {
             throw EngineError.invalidConfiguration("drop-last with batch \(job.train.batch) leaves no minibatch from \(train.count) training examples")
         }
+        if job.model.layers?.contains(where: { if case .batchNorm = $0 { true } else { false } }) == true {
+            // torch: "Expected more than 1 value per channel when training" (a flat input has one value per row).
+            let plane = job.model.input.map { $0.dropFirst().reduce(1, *) } ?? 1
+            let smallest = job.train.dropLast || train.count % job.train.batch == 0 ? min(job.train.batch, train.count)
+                : min(job.train.batch, train.count % job.train.batch)
+            if smallest * plane < 2 {
+                throw EngineError.invalidConfiguration(job.train.batch == 1
+                    ? "batch-norm needs at least 2 values per channel in training, but batch is 1; use a batch of 2 or more"
+                    : "batch-norm needs at least 2 values per channel in training, but the last minibatch of an epoch has 1 example (\(train.count) examples, batch \(job.train.batch)); set 'drop-last: true' or change the batch")
+            }
+        }
         switch job.optimizer {
         case .sgd(let lr, let mu, let nesterov):
             guard lr.isFinite, lr >= 0 else { throw EngineError.invalidConfiguration("learning rate must be a finite number ≥ 0, got \(lr)") }
@@ -74,6 +85,7 @@ final class TrainingSession {
     let initial: [Float]
     let ws: Workspace
     let rows: Int
+    let dropoutSeed: UInt64
     private let batchX: UnsafeMutableBufferPointer<Float>
     private let batchY: UnsafeMutableBufferPointer<Int32>
     private var shuffler: SeededRandom
@@ -89,13 +101,20 @@ final class TrainingSession {
         self.data = data
         self.initial = initial
         rows = Budget.workspaceRows(batch: job.train.batch, trainCount: data.train.count)
-        ws = Workspace(shape: shape, parameters: initial, capacity: rows)
+        dropoutSeed = TrainingSession.dropoutSeed(job.seed)
+        ws = Workspace(shape: shape, parameters: initial, capacity: rows, dropoutSeed: dropoutSeed)
         batchX = .allocate(capacity: rows * data.train.width)
         batchX.initialize(repeating: 0)
         batchY = .allocate(capacity: rows)
         batchY.initialize(repeating: 0)
         shuffler = SeededRandom(seed: job.seed).fork("shuffle")
         order = Array(0..<data.train.count)
+    }
+
+    /// The key of every dropout mask of a run: its own stream, so adding dropout leaves init and shuffling alone.
+    static func dropoutSeed(_ seed: UInt64) -> UInt64 {
+        var r = SeededRandom(seed: seed).fork("dropout")
+        return r.next()
     }
 
     /// Draws the next epoch's order (identity when shuffling is off).
@@ -148,12 +167,12 @@ final class TrainingSession {
         var snapshots = [snapshot(.initial)]
         let initialPass = trainingPass(.initial)
         var dead = initialPass.dead
-        let check = job.diagnostics.gradientCheck ? gradientCheck(shape: shape, parameters: initial, data: train) : nil
+        let check = job.diagnostics.gradientCheck ? gradientCheck(shape: shape, parameters: initial, data: train, dropoutSeed: dropoutSeed) : nil
 
         var optimizer = Optimizer(job.optimizer, parameterCount: shape.parameterCount)
         var epochs: [EpochRecord] = [], iterations: [IterationRecord] = []
         var divergence: Divergence?
-        var best: (epoch: Int, accuracy: Double, parameters: [Float])?
+        var best: (epoch: Int, accuracy: Double, parameters: [Float], state: [Float])?
         var iteration = 0, epochsRun = 0
 
         if t.epochs == 0 {
@@ -186,7 +205,7 @@ final class TrainingSession {
             progress?(TrainingProgress(epoch: epoch, epochs: t.epochs, loss: record.trainLoss))
             if let patience = t.patience, let accuracy = record.validationAccuracy {
                 if best == nil || accuracy > best?.accuracy ?? 0 {
-                    best = (epoch, accuracy, ws.parameterArray)
+                    best = (epoch, accuracy, ws.parameterArray, ws.stateArray)
                 } else if epoch - (best?.epoch ?? 0) >= patience {
                     break training
                 }
@@ -195,6 +214,7 @@ final class TrainingSession {
         var bestEpoch = epochsRun
         if let b = best {
             ws.setParameters(b.parameters)
+            ws.setState(b.state)
             bestEpoch = b.epoch
         }
         // The final training-split metrics come from the pass that counts dead units (same weights); with
@@ -205,10 +225,26 @@ final class TrainingSession {
             finalPass = trainingPass(.trained)
             dead += finalPass.dead
         }
-        return TrainingResult(layerWidths: Array(shape.widths.dropFirst()), parameters: shape.parameterCount,
-                              epochsRun: epochsRun, bestEpoch: bestEpoch, final: finalMetrics(trainLoss: finalPass.loss, trainAccuracy: finalPass.accuracy),
-                              epochs: epochs, iterations: iterations, snapshots: snapshots, deadNeurons: dead,
-                              gradientCheck: check, predictionGrid: predictionGrid(), divergence: divergence)
+        var result = TrainingResult(layerWidths: layerWidths, parameters: shape.parameterCount,
+                                    epochsRun: epochsRun, bestEpoch: bestEpoch, final: finalMetrics(trainLoss: finalPass.loss, trainAccuracy: finalPass.accuracy),
+                                    epochs: epochs, iterations: iterations, snapshots: snapshots, deadNeurons: dead,
+                                    gradientCheck: check, predictionGrid: predictionGrid(), divergence: divergence)
+        if let specs = job.model.layers {
+            result.layerKinds = specs.map(\.name)
+            result.gradientLayers = shape.denseNumbers
+        }
+        return result
+    }
+
+    /// Output width per layer in report numbering: the shorthand's dense layers, or every entry of `layers:`.
+    var layerWidths: [Int] {
+        guard let specs = job.model.layers else { return shape.layers.map(\.fanOut) }
+        var widths = [Int](repeating: 0, count: specs.count)
+        for l in shape.layers {
+            widths[l.number] = l.fanOut
+            if let f = l.fusedNumber { widths[f] = l.fanOut }
+        }
+        return widths
     }
 
     /// Gathers the rows into the minibatch buffers, runs forward, loss and backward; gradients end in ws.grads.
@@ -233,11 +269,11 @@ final class TrainingSession {
         }
     }
 
-    /// Per linear layer mean |∂L/∂W| and ‖∂L/∂W‖₂ of the gradient now in the workspace (weights only, before clipping).
+    /// Per dense layer mean |∂L/∂W| and ‖∂L/∂W‖₂ of the gradient now in the workspace (weights only, before clipping).
     func iterationRecord(_ iteration: Int, loss: Double) -> IterationRecord {
         var means: [Double] = [], norms: [Double] = []
-        for i in 0..<shape.layerCount {
-            let w = shape.weightOffset[i], count = shape.fanIn(i) * shape.fanOut(i)
+        for i in shape.dense {
+            let layer = shape.layers[i], w = layer.weightOffset, count = layer.fanIn * layer.fanOut
             var absSum = 0.0, squares = 0.0
             for k in w..<(w + count) {
                 let g = Double(ws.grads[k])
@@ -258,7 +294,7 @@ final class TrainingSession {
                 var start = 0
                 while start < total {
                     let n = min(rows, total - start)
-                    ws.forward(f.baseAddress.unsafelyUnwrapped + start * d.width, rows: n)
+                    ws.forward(f.baseAddress.unsafelyUnwrapped + start * d.width, rows: n, training: false)
                     body(start, n, l.baseAddress.unsafelyUnwrapped + start)
                     start += n
                 }

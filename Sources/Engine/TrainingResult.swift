@@ -19,6 +19,12 @@ public struct TrainingResult: Sendable, Codable, Hashable {
     public var predictionGrid: PredictionGrid?
     /// Set when the loss became NaN or infinite; training stopped at once.
     public var divergence: Divergence?
+    /// The `layers:` form: each entry's name ("dense", "relu", "batch-norm", …), indexed by report number; then
+    /// `layerWidths` is each entry's output width. nil for the shorthand (whose numbering is v1's: hidden layer i
+    /// with its activation is layer i), so its results encode exactly as before.
+    public var layerKinds: [String]?
+    /// The report numbers of the positions of IterationRecord's per-layer arrays (the dense layers); nil: 0, 1, 2, …
+    public var gradientLayers: [Int]?
 
     public init(layerWidths: [Int], parameters: Int, epochsRun: Int, bestEpoch: Int, final: FinalMetrics,
                 epochs: [EpochRecord], iterations: [IterationRecord], snapshots: [Snapshot],
