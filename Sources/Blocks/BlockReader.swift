@@ -217,6 +217,10 @@ public enum BlockReader {
             }
             if let hidden, let activation, let initScheme, let biasInit, let output, layersOK {
                 if let layers {
+                    // Image layers see fashion-mnist/mnist as [1, 28, 28] (written into the model, so it is in the cache key).
+                    if input == nil, layers.layers.contains(where: \.isImageLayer), let data {
+                        input = c.imageInput(data, at: m.location)
+                    }
                     model = ModelConfig(layers: layers.layers, input: input, initScheme: initScheme, biasInit: biasInit, output: output)
                     if let classes, let width = data.flatMap({ DataLoader.inputWidth($0) }), let problem = LayerCheck.problem(
                         model: ModelConfig(layers: layers.layers, input: input, initScheme: initScheme, biasInit: biasInit, output: output),

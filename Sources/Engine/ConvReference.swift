@@ -60,3 +60,58 @@ func conv2dReferenceBackward<T: EngineFloat>(_ g: ConvGeometry, x: [T], weights 
     }
     return (dx, dw, db)
 }
+
+extension ReferenceNetwork {
+    /// Layer k's output when it is an image layer (conv2d, a pooling, flatten, global-avg-pool), in plain loops.
+    func imageForward(_ k: Int, input x: [T], rows: Int) -> [T] {
+        let layer = shape.layers[k]
+        var y = [T](repeating: 0, count: rows * layer.fanOut)
+        switch layer.kind {
+        case .conv2d(let g):
+            let w = Array(params[layer.weightOffset..<(layer.weightOffset + g.weightCount)])
+            let b = Array(params[layer.biasOffset..<(layer.biasOffset + g.filters)])
+            return conv2dReference(g, x: x, weights: w, bias: b, images: rows)
+        case .maxPool2d(let g):
+            var argmax = [Int32](repeating: 0, count: rows * g.outputSize)
+            maxPoolForward(g, x, into: &y, argmax: &argmax, images: 0..<rows)
+        case .avgPool2d(let g):
+            avgPoolForward(g, x, into: &y, images: 0..<rows)
+        case .globalAvgPool:
+            let (c, plane) = layer.input.channelsAndPlane
+            globalAvgPoolForward(channels: c, plane: plane, x, into: &y, images: 0..<rows)
+        case .flatten:
+            return x
+        default:
+            preconditionFailure("not an image layer")
+        }
+        return y
+    }
+
+    /// ∂L/∂input of image layer k from ∂L/∂output, writing a conv layer's ∂W and ∂b into `grad`.
+    func imageBackward(_ k: Int, input x: [T], dOut: [T], rows: Int, into grad: inout [T]) -> [T] {
+        let layer = shape.layers[k]
+        var dx = [T](repeating: 0, count: rows * layer.fanIn)
+        switch layer.kind {
+        case .conv2d(let g):
+            let w = Array(params[layer.weightOffset..<(layer.weightOffset + g.weightCount)])
+            let back = conv2dReferenceBackward(g, x: x, weights: w, outputGradient: dOut, images: rows)
+            for i in 0..<g.weightCount { grad[layer.weightOffset + i] = back.weights[i] }
+            for o in 0..<g.filters { grad[layer.biasOffset + o] = back.bias[o] }
+            return back.input
+        case .maxPool2d(let g):
+            var y = [T](repeating: 0, count: rows * g.outputSize), argmax = [Int32](repeating: 0, count: rows * g.outputSize)
+            maxPoolForward(g, x, into: &y, argmax: &argmax, images: 0..<rows)
+            maxPoolBackward(g, dOut, argmax: argmax, into: &dx, images: 0..<rows)
+        case .avgPool2d(let g):
+            avgPoolBackward(g, dOut, into: &dx, images: 0..<rows)
+        case .globalAvgPool:
+            let (c, plane) = layer.input.channelsAndPlane
+            globalAvgPoolBackward(channels: c, plane: plane, dOut, into: &dx, images: 0..<rows)
+        case .flatten:
+            return dOut
+        default:
+            preconditionFailure("not an image layer")
+        }
+        return dx
+    }
+}

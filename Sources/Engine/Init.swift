@@ -1,8 +1,9 @@
 // Weight initialisation: each scheme's distribution, drawn from the run's "init" stream in row-major order.
 
-/// Fills the fanOut × fanIn weights of one layer (row-major, index k = row·fanIn + column) through `set`.
-func drawWeights(_ scheme: InitScheme, fanIn: Int, fanOut: Int, rng: inout SeededRandom, _ set: (Int, Float) -> Void) {
-    for k in 0..<(fanIn * fanOut) {
+/// Fills the fanOut × fanIn weights of one layer (row-major, index k = row·fanIn + column) through `set`;
+/// `count` when the weights are not fanIn × fanOut (a conv kernel: fans count k·k taps per channel).
+func drawWeights(_ scheme: InitScheme, fanIn: Int, fanOut: Int, count: Int? = nil, rng: inout SeededRandom, _ set: (Int, Float) -> Void) {
+    for k in 0..<(count ?? fanIn * fanOut) {
         set(k, drawWeight(scheme, fanIn: fanIn, fanOut: fanOut, rng: &rng))
     }
 }

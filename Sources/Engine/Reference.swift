@@ -49,6 +49,9 @@ struct ReferenceNetwork<T: EngineFloat> {
             let keep = 1 / (1 - T(rate))
             let m = x.indices.map { dropoutKeeps(key, index: $0, rate: rate) ? keep : 0 }
             return (m, zip(x, m).map { $0 * $1 })
+        case .conv2d, .maxPool2d, .avgPool2d, .flatten, .globalAvgPool:
+            let a = imageForward(k, input: x, rows: rows)
+            return (a, a)
         case .batchNorm:
             let (mean, inv) = batchNormStatistics(k, x, rows: rows)
             let (c, plane) = layer.input.channelsAndPlane, w = layer.fanOut, g = layer.parameters.lowerBound
@@ -229,6 +232,8 @@ struct ReferenceNetwork<T: EngineFloat> {
             return dx
         case .dropout:
             return zip(dOut, z).map { $0 * $1 }
+        case .conv2d, .maxPool2d, .avgPool2d, .flatten, .globalAvgPool:
+            return imageBackward(k, input: x, dOut: dOut, rows: rows, into: &grad)
         case .batchNorm:
             let (_, inv) = batchNormStatistics(k, x, rows: rows)
             let (c, plane) = layer.input.channelsAndPlane, g = layer.parameters.lowerBound, m = T(rows * plane)

@@ -102,7 +102,8 @@ final class TrainingSession {
         self.initial = initial
         rows = Budget.workspaceRows(batch: job.train.batch, trainCount: data.train.count)
         dropoutSeed = TrainingSession.dropoutSeed(job.seed)
-        ws = Workspace(shape: shape, parameters: initial, capacity: rows, dropoutSeed: dropoutSeed)
+        ws = Workspace(shape: shape, parameters: initial, capacity: rows, dropoutSeed: dropoutSeed,
+                       minibatch: min(job.train.batch, data.train.count))
         batchX = .allocate(capacity: rows * data.train.width)
         batchX.initialize(repeating: 0)
         batchY = .allocate(capacity: rows)
@@ -231,7 +232,7 @@ final class TrainingSession {
                                     gradientCheck: check, predictionGrid: predictionGrid(), divergence: divergence)
         if let specs = job.model.layers {
             result.layerKinds = specs.map(\.name)
-            result.gradientLayers = shape.denseNumbers
+            result.gradientLayers = shape.weighted.map { shape.layers[$0].number }
         }
         return result
     }
@@ -269,11 +270,11 @@ final class TrainingSession {
         }
     }
 
-    /// Per dense layer mean |∂L/∂W| and ‖∂L/∂W‖₂ of the gradient now in the workspace (weights only, before clipping).
+    /// Per dense or conv layer mean |∂L/∂W| and ‖∂L/∂W‖₂ of the gradient now in the workspace (weights only, before clipping).
     func iterationRecord(_ iteration: Int, loss: Double) -> IterationRecord {
         var means: [Double] = [], norms: [Double] = []
-        for i in shape.dense {
-            let layer = shape.layers[i], w = layer.weightOffset, count = layer.fanIn * layer.fanOut
+        for i in shape.weighted {
+            let layer = shape.layers[i], w = layer.weightOffset, count = layer.weightCount
             var absSum = 0.0, squares = 0.0
             for k in w..<(w + count) {
                 let g = Double(ws.grads[k])
