@@ -1,7 +1,8 @@
 """PyTorch (CPU, 2 threads) version of Labbook's bench workloads, for docs/performance.md.
 
 Same workloads as numpy_mlp.py, in the idiomatic PyTorch training loop (nn.Sequential, nn.CrossEntropyLoss,
-torch.optim.SGD). Prints one JSON line like `labbook bench --json`.
+torch.optim.SGD), and fashion-mlp-bn-dropout (BatchNorm1d, ReLU, Dropout(0.2) after each hidden Linear; AdamW,
+CosineAnnealingLR stepped per epoch). Prints one JSON line like `labbook bench --json`.
 """
 import json
 import sys
@@ -18,7 +19,8 @@ def run(workload):
     torch.manual_seed(1)
     x, y = load_train()
     x, y = torch.from_numpy(x), torch.from_numpy(y)
-    if workload == "fashion-mlp":
+    regularised = workload == "fashion-mlp-bn-dropout"
+    if workload.startswith("fashion-mlp"):
         sizes, batch, lr, momentum = [784, 512, 256, 256, 128, 10], 256, 0.01, 0.9
     else:
         sizes, batch, lr, momentum = [784, 100, 100, 10], 1, 0.01, 0.0
@@ -26,9 +28,14 @@ def run(workload):
     for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
         layers.append(nn.Linear(a, b))
         if i < len(sizes) - 2:
-            layers.append(nn.ReLU())
+            layers += [nn.BatchNorm1d(b), nn.ReLU(), nn.Dropout(0.2)] if regularised else [nn.ReLU()]
     model = nn.Sequential(*layers)
-    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    model.train()
+    if regularised:
+        opt = torch.optim.AdamW(model.parameters(), lr=0.001, weight_decay=0.01)
+        schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=1)
+    else:
+        opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
     loss_fn = nn.CrossEntropyLoss()
     steps = None if workload == "fashion-mlp" else 20_000
     start = time.perf_counter()
@@ -43,9 +50,11 @@ def run(workload):
         n += 1
         if steps and n >= steps:
             break
+    if regularised:
+        schedule.step()
     seconds = time.perf_counter() - start
     out = {"workload": workload, "implementation": "pytorch " + torch.__version__, "seconds": round(seconds, 3)}
-    if workload == "fashion-mlp":
+    if workload.startswith("fashion-mlp"):
         out["samples_per_second"] = round(len(x) / seconds)
     else:
         out["microseconds_per_step"] = round(seconds / n * 1e6, 2)

@@ -5,9 +5,9 @@ import Foundation
 import LabbookCore
 
 public enum BlockReader {
-    static let topKeys = ["id", "title", "seed", "data", "model", "loss", "optimizer", "train", "sweep", "show", "echo", "recurrent"]
+    static let topKeys = ["id", "title", "seed", "data", "model", "loss", "optimizer", "schedule", "train", "sweep", "show", "echo", "recurrent"]
     /// Keys that describe a trained network; a recurrent probe or a function plot does not inherit them.
-    static let trainingKeys: Set<String> = ["data", "model", "loss", "optimizer", "train"]
+    static let trainingKeys: Set<String> = ["data", "model", "loss", "optimizer", "schedule", "train"]
     /// More combinations than this is almost certainly a mistake (and hours of training).
     static let maxVariants = 64
 
@@ -262,8 +262,16 @@ public enum BlockReader {
                     hint: "use a batch of 2 or more, or drop the batch-norm layer")
             return nil
         }
+        var schedule: ScheduleConfig?
+        if let s = tree["schedule"] {
+            schedule = c.schedule(s, epochs: train?.epochs, lr: optimizer?.config.learningRate)
+            if schedule == nil { return nil }
+        }
         guard let model, let loss, let optimizer, let train, data != nil else { return nil }
-        return TrainingJob(model: model, loss: loss, optimizer: optimizer, train: train, seed: seed)
+        var job = TrainingJob(model: model, loss: loss, optimizer: optimizer.config, train: train, seed: seed)
+        job.weightDecay = optimizer.weightDecay
+        job.schedule = schedule
+        return job
     }
 
     /// sigmoid pairs with bce, softmax with cross-entropy; regression losses fit any output.

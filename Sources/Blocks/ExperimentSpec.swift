@@ -171,6 +171,8 @@ public enum CurveQuantity: String, Sendable, Hashable, CaseIterable {
     case loss, accuracy
     case meanAbsGradient = "mean-abs-gradient"
     case gradientNorm = "gradient-norm"
+    /// The learning rate of each epoch (`schedule:`).
+    case lr
 }
 
 public enum CurveAxis: String, Sendable, Hashable, CaseIterable {

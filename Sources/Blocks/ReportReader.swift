@@ -129,6 +129,10 @@ extension Checker {
                   hint: "use 'of: mean-abs-gradient' or 'of: gradient-norm'")
             ok = false
         }
+        if r.of == .lr, r.per != .epoch, let per = f["per"] {
+            error(per.location, "the learning rate is set once per epoch", hint: "use 'per: epoch' (the default)")
+            ok = false
+        }
         if ctx.isRecurrent, r.of != .gradientNorm, let of = f["of"] {
             error(of.location, "a recurrent probe measures 'gradient-norm', got '\(r.of.rawValue)'")
             ok = false

@@ -136,7 +136,7 @@ public struct YAMLTree: Sendable, Hashable {
 
     /// Keys whose value is a name with optional parameters: a bare `sigmoid` is read as `{name: sigmoid}`
     /// so that `{slope: 0.2}` in a block can refine `leaky-relu` given in the book's defaults.
-    static let namedPaths: Set<[String]> = [["model", "activation"], ["model", "init"], ["loss"], ["optimizer"], ["recurrent", "activation"]]
+    static let namedPaths: Set<[String]> = [["model", "activation"], ["model", "init"], ["loss"], ["optimizer"], ["schedule"], ["recurrent", "activation"]]
 
     /// Rewrites bare names at `namedPaths` into `{name: …}` maps.
     func normalizingNames(path: [String] = []) -> YAMLTree {

@@ -13,7 +13,8 @@ final class BatchNormLayer: FastLayer {
     let channels: Int, plane: Int
     let out: UnsafeMutablePointer<Float>
     let xhat: UnsafeMutablePointer<Float>
-    /// 1/√(σ² + ε) per channel of the last forward.
+    /// μ and 1/√(σ² + ε) per channel of the last forward.
+    let mean: UnsafeMutablePointer<Float>
     let invStd: UnsafeMutablePointer<Float>
 
     init(_ plan: PlannedLayer, momentum: Float, eps: Float, capacity: Int, allocate: (Int) -> UnsafeMutablePointer<Float>) {
@@ -23,6 +24,7 @@ final class BatchNormLayer: FastLayer {
         (channels, plane) = plan.input.channelsAndPlane
         out = allocate(capacity * plan.fanOut)
         xhat = allocate(capacity * plan.fanOut)
+        mean = allocate(channels)
         invStd = allocate(channels)
     }
 
@@ -33,34 +35,48 @@ final class BatchNormLayer: FastLayer {
         let width = plan.fanOut, rows = s.rows
         let gamma = ws.p + plan.parameters.lowerBound, beta = gamma + channels
         let runMean = ws.s + plan.state.lowerBound, runVar = runMean + channels
+        let c0 = partBoundary(s.part, of: s.parts, extent: channels), c1 = partBoundary(s.part + 1, of: s.parts, extent: channels)
+        guard c1 > c0 else { return }
         let m = Double(rows * plane)
-        for c in partBoundary(s.part, of: s.parts, extent: channels)..<partBoundary(s.part + 1, of: s.parts, extent: channels) {
-            var mean: Float, inv: Float
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * (c1 - c0)) { buffer in
+            let sum = buffer.baseAddress.unsafelyUnwrapped, sq = sum + (c1 - c0)
+            for c in 0..<(c1 - c0) { sum[c] = 0; sq[c] = 0 }
+            // Row-major passes over this part's channels (each channel's values summed in row order).
             if training {
-                var sum = 0.0
-                for r in 0..<rows { for k in 0..<plane { sum += Double(x[r * width + c * plane + k]) } }
-                let mu = sum / m
-                var sq = 0.0
                 for r in 0..<rows {
-                    for k in 0..<plane { let d = Double(x[r * width + c * plane + k]) - mu; sq += d * d }
+                    let xr = x + r * width
+                    for c in c0..<c1 { for k in 0..<plane { sum[c - c0] += Double(xr[c * plane + k]) } }
                 }
-                let variance = sq / m
-                mean = Float(mu)
-                inv = Float(1 / (variance + Double(eps)).squareRoot())
-                runMean[c] = (1 - momentum) * runMean[c] + momentum * Float(mu)
-                runVar[c] = (1 - momentum) * runVar[c] + momentum * Float(variance * m / max(m - 1, 1))
-            } else {
-                mean = runMean[c]
-                inv = Float(1 / (Double(runVar[c]) + Double(eps)).squareRoot())
+                for r in 0..<rows {
+                    let xr = x + r * width
+                    for c in c0..<c1 {
+                        let mu = sum[c - c0] / m
+                        for k in 0..<plane { let d = Double(xr[c * plane + k]) - mu; sq[c - c0] += d * d }
+                    }
+                }
             }
-            invStd[c] = inv
-            let g = gamma[c], b = beta[c]
-            for r in 0..<rows {
+            for c in c0..<c1 {
+                if training {
+                    let mu = sum[c - c0] / m, variance = sq[c - c0] / m
+                    mean[c] = Float(mu)
+                    invStd[c] = Float(1 / (variance + Double(eps)).squareRoot())
+                    runMean[c] = (1 - momentum) * runMean[c] + momentum * Float(mu)
+                    runVar[c] = (1 - momentum) * runVar[c] + momentum * Float(variance * m / max(m - 1, 1))
+                } else {
+                    mean[c] = runMean[c]
+                    invStd[c] = Float(1 / (Double(runVar[c]) + Double(eps)).squareRoot())
+                }
+            }
+        }
+        for r in 0..<rows {
+            let xr = x + r * width, hr = xhat + r * width, yr = out + r * width
+            for c in c0..<c1 {
+                let mu = mean[c], inv = invStd[c], g = gamma[c], b = beta[c]
                 for k in 0..<plane {
-                    let i = r * width + c * plane + k
-                    let h = (x[i] - mean) * inv
-                    xhat[i] = h
-                    out[i] = g * h + b
+                    let i = c * plane + k
+                    let h = (xr[i] - mu) * inv
+                    hr[i] = h
+                    yr[i] = g * h + b
                 }
             }
         }
@@ -70,30 +86,37 @@ final class BatchNormLayer: FastLayer {
         let width = plan.fanOut, rows = s.rows
         let gamma = ws.p + plan.parameters.lowerBound
         let dGamma = ws.g + plan.parameters.lowerBound, dBeta = dGamma + channels
+        let c0 = partBoundary(s.part, of: s.parts, extent: channels), c1 = partBoundary(s.part + 1, of: s.parts, extent: channels)
+        guard c1 > c0 else { return }
         let m = Double(rows * plane)
-        for c in partBoundary(s.part, of: s.parts, extent: channels)..<partBoundary(s.part + 1, of: s.parts, extent: channels) {
-            var sdy = 0.0, sdyx = 0.0
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * (c1 - c0)) { buffer in
+            let sdy = buffer.baseAddress.unsafelyUnwrapped, sdyx = sdy + (c1 - c0)
+            for c in 0..<(c1 - c0) { sdy[c] = 0; sdyx[c] = 0 }
             for r in 0..<rows {
-                let dy = dOut.row(r, s)
-                for k in 0..<plane {
-                    let d = Double(dy[c * plane + k])
-                    sdy += d
-                    sdyx += d * Double(xhat[r * width + c * plane + k])
+                let dy = dOut.row(r, s), hr = xhat + r * width
+                for c in c0..<c1 {
+                    for k in 0..<plane {
+                        let i = c * plane + k, d = Double(dy[i])
+                        sdy[c - c0] += d
+                        sdyx[c - c0] += d * Double(hr[i])
+                    }
                 }
             }
-            dGamma[c] = Float(sdyx)
-            dBeta[c] = Float(sdy)
-            guard let dIn else { continue }
-            let scale = gamma[c] * invStd[c]
+            for c in c0..<c1 {
+                dGamma[c] = Float(sdyx[c - c0])
+                dBeta[c] = Float(sdy[c - c0])
+            }
+            guard let dIn else { return }
             for r in 0..<rows {
-                let dy = dOut.row(r, s), dx = dIn.row(r, s)
-                for k in 0..<plane {
-                    let j = c * plane + k
+                let dy = dOut.row(r, s), dx = dIn.row(r, s), hr = xhat + r * width
+                for c in c0..<c1 {
+                    let scale = gamma[c] * invStd[c]
                     if training {
-                        let h = Double(xhat[r * width + j])
-                        dx[j] = Float(Double(scale) / m * (m * Double(dy[j]) - sdy - h * sdyx))
+                        // ∂x = γ/(M·σ)·(M·∂y − Σ∂y − x̂·Σ∂y·x̂), as Float: a·∂y − (b + x̂·d) with per-channel a, b, d
+                        let a = Float(Double(scale)), b = Float(Double(scale) / m * sdy[c - c0]), d = Float(Double(scale) / m * sdyx[c - c0])
+                        for k in 0..<plane { let i = c * plane + k; dx[i] = a * dy[i] - (b + hr[i] * d) }
                     } else {
-                        dx[j] = scale * dy[j]
+                        for k in 0..<plane { let i = c * plane + k; dx[i] = scale * dy[i] }
                     }
                 }
             }

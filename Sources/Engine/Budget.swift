@@ -53,7 +53,9 @@ public enum Budget {
         var parameterCopies = 4.0                                  // params, grads, initial copy, result copy
         switch job.optimizer {
         case .sgd(_, let mu, _): parameterCopies += mu != 0 ? 1 : 0
-        case .adam: parameterCopies += 2
+        case .adam, .adamw: parameterCopies += 2
+        case .rmsprop: parameterCopies += 3
+        case .adagrad: parameterCopies += 1
         }
         if job.train.patience != nil { parameterCopies += 1 }
         var bytes = 4 * parameters * parameterCopies + patchBytes

@@ -12,9 +12,13 @@ public enum Activation: Hashable, Sendable, Codable {
     case swish                          // x·σ(x), a.k.a. SiLU
     case mish                           // x·tanh(softplus(x))
     case identity
+    case selu                           // λ·(x > 0 ? x : α(eˣ − 1)), torch's λ and α
+    case softplus                       // log(1 + eˣ); x beyond 20 passes through (torch threshold 20)
+    case hardTanh                       // clamp(x, −1, 1)
 
-    /// Every name an author may write, in the order the contract lists them.
-    public static let names = ["sigmoid", "tanh", "relu", "leaky-relu", "prelu", "elu", "gelu", "swish", "mish", "identity"]
+    /// Every name an author may write, in the order the contract lists them (`silu` is swish's other name).
+    public static let names = ["sigmoid", "tanh", "relu", "leaky-relu", "prelu", "elu", "gelu", "swish", "mish", "identity",
+                               "selu", "softplus", "hard-tanh"]
 
     /// The activation with its default parameters, for a bare name; nil for an unknown name.
     public init?(name: String) {
@@ -29,6 +33,9 @@ public enum Activation: Hashable, Sendable, Codable {
         case "swish", "silu": self = .swish
         case "mish": self = .mish
         case "identity", "linear": self = .identity
+        case "selu": self = .selu
+        case "softplus": self = .softplus
+        case "hard-tanh": self = .hardTanh
         default: return nil
         }
     }
@@ -45,6 +52,9 @@ public enum Activation: Hashable, Sendable, Codable {
         case .swish: "swish"
         case .mish: "mish"
         case .identity: "identity"
+        case .selu: "selu"
+        case .softplus: "softplus"
+        case .hardTanh: "hard-tanh"
         }
     }
 }
@@ -53,19 +63,30 @@ public enum Activation: Hashable, Sendable, Codable {
 public enum InitScheme: Hashable, Sendable, Codable {
     case normal(std: Float)        // N(0, std²), default std 1
     case uniform(limit: Float)     // U(−limit, limit), default limit 0.05
-    case xavier                    // Glorot uniform: limit √(6/(fan_in+fan_out))
-    case he                        // Kaiming normal: std √(2/fan_in)
+    case xavier                    // Glorot uniform: limit √(6/(fan_in+fan_out)); also `xavier-uniform`
+    case he                        // Kaiming normal: std √(2/fan_in); also `he-normal`
     case torchDefault              // nn.Linear: kaiming-uniform a=√5 → U(±1/√fan_in)
+    case xavierNormal              // N(0, 2/(fan_in+fan_out))
+    case heUniform                 // U(±√(6/fan_in))
+    case lecunNormal               // N(0, 1/fan_in)
+    case lecunUniform              // U(±√(3/fan_in))
+    case orthogonal                // torch.nn.init.orthogonal_, gain 1: orthonormal rows (or columns, whichever are fewer)
 
-    public static let names = ["normal", "uniform", "xavier", "he", "torch-default"]
+    public static let names = ["normal", "uniform", "xavier", "he", "torch-default", "xavier-uniform", "xavier-normal",
+                               "he-normal", "he-uniform", "lecun-normal", "lecun-uniform", "orthogonal"]
 
     public init?(name: String) {
         switch name {
         case "normal": self = .normal(std: 1)
         case "uniform": self = .uniform(limit: 0.05)
-        case "xavier", "glorot": self = .xavier
-        case "he", "kaiming": self = .he
+        case "xavier", "glorot", "xavier-uniform": self = .xavier
+        case "he", "kaiming", "he-normal": self = .he
         case "torch-default": self = .torchDefault
+        case "xavier-normal": self = .xavierNormal
+        case "he-uniform": self = .heUniform
+        case "lecun-normal": self = .lecunNormal
+        case "lecun-uniform": self = .lecunUniform
+        case "orthogonal": self = .orthogonal
         default: return nil
         }
     }
@@ -77,6 +98,11 @@ public enum InitScheme: Hashable, Sendable, Codable {
         case .xavier: "xavier"
         case .he: "he"
         case .torchDefault: "torch-default"
+        case .xavierNormal: "xavier-normal"
+        case .heUniform: "he-uniform"
+        case .lecunNormal: "lecun-normal"
+        case .lecunUniform: "lecun-uniform"
+        case .orthogonal: "orthogonal"
         }
     }
 }
@@ -127,20 +153,70 @@ public enum OptimizerConfig: Hashable, Sendable, Codable {
     case sgd(lr: Float, momentum: Float, nesterov: Bool)
     /// PyTorch Adam with bias correction.
     case adam(lr: Float, beta1: Float, beta2: Float, eps: Float)
+    /// torch.optim.RMSprop: v ← αv + (1−α)g²; centered subtracts the running mean of g squared; optional momentum.
+    case rmsprop(lr: Float, alpha: Float, eps: Float, momentum: Float, centered: Bool)
+    /// torch.optim.AdamW: p ← p·(1 − lr·λ) (decoupled), then Adam's step.
+    case adamw(lr: Float, beta1: Float, beta2: Float, eps: Float, weightDecay: Float)
+    /// torch.optim.Adagrad: Σg² accumulated; step lr/(1 + (t−1)·lrDecay).
+    case adagrad(lr: Float, lrDecay: Float, eps: Float)
 
-    public static let names = ["sgd", "adam"]
+    public static let names = ["sgd", "adam", "rmsprop", "adamw", "adagrad"]
 
     public var name: String {
         switch self {
         case .sgd: "sgd"
         case .adam: "adam"
+        case .rmsprop: "rmsprop"
+        case .adamw: "adamw"
+        case .adagrad: "adagrad"
         }
     }
 
     public var learningRate: Float {
         switch self {
-        case .sgd(let lr, _, _), .adam(let lr, _, _, _): lr
+        case .sgd(let lr, _, _), .adam(let lr, _, _, _), .rmsprop(let lr, _, _, _, _), .adamw(let lr, _, _, _, _), .adagrad(let lr, _, _): lr
         }
+    }
+}
+
+/// A learning-rate schedule over epochs (the rate is set at the start of each epoch, as a torch scheduler
+/// stepped once per epoch), after an optional linear warm-up.
+public struct ScheduleConfig: Hashable, Sendable, Codable {
+    public enum Kind: Hashable, Sendable, Codable {
+        case constant
+        /// StepLR: lr·γ^⌊e/every⌋
+        case step(every: Int, gamma: Float)
+        /// MultiStepLR: lr·γ^(number of milestones ≤ e)
+        case multiStep(at: [Int], gamma: Float)
+        /// ExponentialLR: lr·γ^e
+        case exponential(gamma: Float)
+        /// CosineAnnealingLR over the epochs after the warm-up: min + (lr − min)(1 + cos(πe/T))/2
+        case cosine(minLR: Float)
+        /// ReduceLROnPlateau (mode min, relative threshold) on the validation loss, else the training loss.
+        case plateau(patience: Int, factor: Float, threshold: Float, minLR: Float)
+
+        public var name: String {
+            switch self {
+            case .constant: "constant"
+            case .step: "step"
+            case .multiStep: "multi-step"
+            case .exponential: "exponential"
+            case .cosine: "cosine"
+            case .plateau: "plateau"
+            }
+        }
+    }
+    public var kind: Kind
+    /// Epochs of linear warm-up (LinearLR from `warmupStart`·lr to lr); the schedule's epoch 0 follows them.
+    public var warmup: Int
+    public var warmupStart: Float
+
+    public static let names = ["constant", "step", "multi-step", "exponential", "cosine", "plateau"]
+
+    public init(_ kind: Kind, warmup: Int = 0, warmupStart: Float = 1.0 / 3) {
+        self.kind = kind
+        self.warmup = warmup
+        self.warmupStart = warmupStart
     }
 }
 
@@ -275,6 +351,11 @@ public struct TrainingJob: Hashable, Sendable, Codable {
     public var train: TrainConfig
     public var seed: UInt64
     public var diagnostics: Diagnostics
+    /// L2 penalty added to the gradient (torch's `weight_decay` of SGD, Adam, RMSprop, Adagrad); AdamW's
+    /// decoupled decay is its own. nil: none (and absent from the cache key).
+    public var weightDecay: Float?
+    /// nil: the optimizer's learning rate throughout.
+    public var schedule: ScheduleConfig?
 
     public init(model: ModelConfig, loss: LossKind, optimizer: OptimizerConfig, train: TrainConfig,
                 seed: UInt64, diagnostics: Diagnostics = Diagnostics()) {

@@ -43,6 +43,9 @@ func biasActivate(_ z: UnsafeMutablePointer<Float>, _ a: UnsafeMutablePointer<Fl
     case .gelu: apply { activationValue(.gelu, $0, slope: 0) }
     case .swish: apply { activationValue(.swish, $0, slope: 0) }
     case .mish: apply { activationValue(.mish, $0, slope: 0) }
+    case .selu: apply { activationValue(.selu, $0, slope: 0) }
+    case .softplus: apply { activationValue(.softplus, $0, slope: 0) }
+    case .hardTanh: apply { activationValue(.hardTanh, $0, slope: 0) }
     }
 }
 
@@ -118,6 +121,7 @@ func activationBackward(_ dA: UnsafePointer<Float>, z: UnsafePointer<Float>, a: 
         }
         return ds
     case .leakyRelu(let s): for k in 0..<n { out[k] = z[k] > 0 ? dA[k] : dA[k] * s }
+    case .selu, .softplus, .hardTanh: for k in 0..<n { out[k] = dA[k] * activationDerivative(activation, z[k], slope: 0) }
     }
     return 0
 }

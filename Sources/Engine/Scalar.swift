@@ -94,8 +94,17 @@ extension Double: EngineFloat {
     case .swish: return z * stableSigmoid(z)
     case .mish: return z * mishParts(z).t
     case .identity: return z
+    case .selu:
+        let e = T.exp(min(z, 0))
+        return T(seluScale) * (z > 0 ? z : T(seluAlpha) * (e - 1))
+    case .softplus: return z > 20 ? z : T.log1p(T.exp(z))        // torch: beta 1, threshold 20
+    case .hardTanh: return min(max(z, -1), 1)
     }
 }
+
+/// SELU's constants (Klambauer et al. 2017, as torch.nn.SELU).
+let seluAlpha = 1.6732632423543772848170429916717
+let seluScale = 1.0507009873554804934193349852946
 
 /// f′(z). At the kinks of relu-like functions the derivative is taken from the left (0, slope), as PyTorch does.
 @inline(__always) func activationDerivative<T: EngineFloat>(_ a: Activation, _ z: T, slope: T) -> T {
@@ -122,6 +131,9 @@ extension Double: EngineFloat {
         let (t, oneMinusT, sigma) = mishParts(z)
         return t + z * (oneMinusT * (1 + t)) * sigma
     case .identity: return 1
+    case .selu: return z > 0 ? T(seluScale) : T(seluScale) * T(seluAlpha) * T.exp(z)
+    case .softplus: return z > 20 ? 1 : stableSigmoid(z)                 // softplus′ = σ
+    case .hardTanh: return z > -1 && z < 1 ? 1 : 0                    // torch: 0 at and beyond ±1
     }
 }
 

@@ -65,6 +65,25 @@ public enum Trainer {
             guard lr.isFinite, lr >= 0 else { throw EngineError.invalidConfiguration("learning rate must be a finite number ≥ 0, got \(lr)") }
             guard b1 >= 0, b1 < 1, b2 >= 0, b2 < 1 else { throw EngineError.invalidConfiguration("adam betas must be in [0, 1), got \(b1), \(b2)") }
             guard eps >= 0 else { throw EngineError.invalidConfiguration("adam eps must be ≥ 0, got \(eps)") }
+        case .adamw(let lr, let b1, let b2, let eps, let decay):
+            guard lr.isFinite, lr >= 0 else { throw EngineError.invalidConfiguration("learning rate must be a finite number ≥ 0, got \(lr)") }
+            guard b1 >= 0, b1 < 1, b2 >= 0, b2 < 1 else { throw EngineError.invalidConfiguration("adamw betas must be in [0, 1), got \(b1), \(b2)") }
+            guard eps >= 0, decay >= 0 else { throw EngineError.invalidConfiguration("adamw eps and weight decay must be ≥ 0, got \(eps), \(decay)") }
+        case .rmsprop(let lr, let alpha, let eps, let mu, _):
+            guard lr.isFinite, lr >= 0 else { throw EngineError.invalidConfiguration("learning rate must be a finite number ≥ 0, got \(lr)") }
+            guard alpha >= 0, alpha < 1, eps >= 0, mu >= 0 else {
+                throw EngineError.invalidConfiguration("rmsprop needs alpha in [0, 1), eps ≥ 0 and momentum ≥ 0, got \(alpha), \(eps), \(mu)")
+            }
+        case .adagrad(let lr, let lrDecay, let eps):
+            guard lr.isFinite, lr >= 0, lrDecay >= 0, eps >= 0 else {
+                throw EngineError.invalidConfiguration("adagrad needs lr, lr-decay and eps ≥ 0, got \(lr), \(lrDecay), \(eps)")
+            }
+        }
+        if let wd = job.weightDecay, !(wd >= 0 && wd.isFinite) {
+            throw EngineError.invalidConfiguration("weight decay must be a finite number ≥ 0, got \(wd)")
+        }
+        if let s = job.schedule, let p = ScheduleCheck.problem(s, epochs: job.train.epochs, lr: job.optimizer.learningRate) {
+            throw EngineError.invalidConfiguration("schedule: " + p.message)
         }
         switch job.train.clip {
         case .none: break
@@ -170,7 +189,8 @@ final class TrainingSession {
         var dead = initialPass.dead
         let check = job.diagnostics.gradientCheck ? gradientCheck(shape: shape, parameters: initial, data: train, dropoutSeed: dropoutSeed) : nil
 
-        var optimizer = Optimizer(job.optimizer, parameterCount: shape.parameterCount)
+        var optimizer = Optimizer(job.optimizer, parameterCount: shape.parameterCount, weightDecay: job.weightDecay ?? 0)
+        var schedule = job.schedule.map { LearningRateSchedule($0, base: job.optimizer.learningRate, epochs: t.epochs) }
         var epochs: [EpochRecord] = [], iterations: [IterationRecord] = []
         var divergence: Divergence?
         var best: (epoch: Int, accuracy: Double, parameters: [Float], state: [Float])?
@@ -185,6 +205,8 @@ final class TrainingSession {
         }
         training: for epoch in stride(from: 1, through: t.epochs, by: 1) {
             newOrder()
+            let rate = schedule?.rate(epoch: epoch - 1)
+            if let rate { optimizer.lr = Float(rate) }
             let e = trainEpoch(epoch, optimizer: &optimizer, iteration: &iteration, iterations: &iterations)
             if e.stopped {
                 stoppedAt = (epoch, iteration)
@@ -201,6 +223,8 @@ final class TrainingSession {
                 record.validationLoss = l
                 record.validationAccuracy = a
             }
+            record.learningRate = rate
+            schedule?.observe(loss: record.validationLoss ?? record.trainLoss, epoch: epoch - 1)
             epochs.append(record)
             epochsRun = epoch
             progress?(TrainingProgress(epoch: epoch, epochs: t.epochs, loss: record.trainLoss))

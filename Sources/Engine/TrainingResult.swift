@@ -71,6 +71,8 @@ public struct EpochRecord: Sendable, Codable, Hashable {
     public var trainAccuracy: Double      // accuracy on the minibatches as they were seen
     public var validationLoss: Double?
     public var validationAccuracy: Double?
+    /// The learning rate the epoch trained with, when the job has a schedule (nil otherwise: the optimizer's).
+    public var learningRate: Double?
 
     public init(epoch: Int, trainLoss: Double, trainAccuracy: Double,
                 validationLoss: Double? = nil, validationAccuracy: Double? = nil) {

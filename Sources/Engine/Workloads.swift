@@ -1,7 +1,7 @@
 // Named benchmark workloads for `labbook bench`: the jobs; the caller supplies Fashion-MNIST (train split, normalised).
 
 public enum Workloads {
-    public static let names = ["fashion-mlp", "online-mlp"]
+    public static let names = ["fashion-mlp", "online-mlp", "fashion-mlp-bn-dropout"]
 
     /// The job for a named workload (one epoch), or nil for an unknown name.
     /// fashion-mlp: 784-512-256-256-128-10 relu, SGD momentum 0.9, batch 256 (throughput, samples/s); with
@@ -15,6 +15,19 @@ public enum Workloads {
                                loss: .crossEntropy, optimizer: .sgd(lr: 0.01, momentum: 0.9, nesterov: false),
                                train: TrainConfig(epochs: 1, batch: 256, shuffle: true, dropLast: false, recordEvery: 100),
                                seed: 1)
+        case "fashion-mlp-bn-dropout":
+            // fashion-mlp's widths with batch-norm, relu and dropout 0.2 after every hidden dense layer; AdamW, cosine.
+            var layers: [LayerSpec] = []
+            for width in [512, 256, 256, 128] {
+                layers += [.dense(units: width, initScheme: nil), .batchNorm(momentum: 0.1, eps: 1e-5), .activation(activation), .dropout(rate: 0.2)]
+            }
+            layers.append(.dense(units: 10, initScheme: nil))
+            var job = TrainingJob(model: ModelConfig(layers: layers, initScheme: .torchDefault, biasInit: .torchDefault, output: .softmax),
+                                  loss: .crossEntropy, optimizer: .adamw(lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01),
+                                  train: TrainConfig(epochs: 1, batch: 256, shuffle: true, dropLast: false, recordEvery: 100),
+                                  seed: 1)
+            job.schedule = ScheduleConfig(.cosine(minLR: 0))
+            return job
         case "online-mlp":
             return TrainingJob(model: ModelConfig(hidden: [100, 100], activation: .relu, initScheme: .torchDefault,
                                                   biasInit: .torchDefault, output: .softmax),
@@ -58,7 +71,7 @@ extension Workloads {
         let shape = try NetworkShape(model: job.model, loss: job.loss, inputWidth: train.width, classes: train.classes)
         var rng = SeededRandom(seed: job.seed).fork("init")
         let session = TrainingSession(job: job, shape: shape, data: data, initial: initialParameters(shape, model: job.model, rng: &rng))
-        var optimizer = Optimizer(job.optimizer, parameterCount: shape.parameterCount)
+        var optimizer = Optimizer(job.optimizer, parameterCount: shape.parameterCount, weightDecay: job.weightDecay ?? 0)
         var iteration = 0, records: [IterationRecord] = []
 
         // Warm-up: one step touches every buffer and starts the worker threads.

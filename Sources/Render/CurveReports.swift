@@ -55,8 +55,10 @@ extension ReportContext {
             let isMean = c.of == .meanAbsGradient
             let series = runs.map { label, r in
                 let v = r.iterations.first.map { isMean ? $0.meanAbsGradient : $0.gradientNorm } ?? []
-                let layers = (c.layers ?? Array(v.indices)).filter { $0 >= 0 && $0 < v.count }
-                return Series(label: variantName(label), xs: layers.map(Double.init), ys: layers.map { v[$0] })
+                // Positions are dense layers; the layer list names them by entry (gradientLayers).
+                let numbers = r.gradientLayers ?? Array(v.indices)
+                let positions = v.indices.filter { c.layers?.contains(numbers[$0]) ?? true }
+                return Series(label: variantName(label), xs: positions.map { Double(numbers[$0]) }, ys: positions.map { v[$0] })
             }
             let title = isMean ? "Mean |gradient| per layer at initialisation" : "Gradient norm per layer at initialisation"
             let spec = LineChartSpec(id: chartID, title: title, xLabel: "layer (0 reads the input)",
@@ -64,19 +66,35 @@ extension ReportContext {
                                      markers: true)
             return RenderedReport(html: chartSection(Chart.line(spec)))
 
+        case .lr:
+            // The rate each epoch trained with; without a schedule, the optimizer's throughout.
+            let variants = self.spec.variants
+            var series: [Series] = []
+            for (label, r) in runs {
+                let job = variants.first { $0.label == label }?.job
+                let base: Double = job.map { Double($0.optimizer.learningRate) } ?? .nan
+                let values: [Double] = r.epochs.map { $0.learningRate ?? base }
+                series.append(Series(label: multi ? variantName(label) : "learning rate", values: values))
+            }
+            let chart = LineChartSpec(id: chartID, title: "Learning rate per epoch", xLabel: "epoch", yLabel: "learning rate",
+                                      yScale: .linear, panels: [LinePanel(series: series)])
+            return RenderedReport(html: chartSection(Chart.line(chart)))
+
         case .meanAbsGradient, .gradientNorm:
             let isMean = c.of == .meanAbsGradient
             var panels: [LinePanel] = []
             for (label, r) in runs {
                 let layerCount = r.layerWidths.count
-                let layers = (c.layers ?? Array(0..<layerCount)).filter { $0 >= 0 && $0 < layerCount }
+                let numbers = r.gradientLayers ?? Array(0..<layerCount)
+                let positions = numbers.indices.filter { c.layers?.contains(numbers[$0]) ?? true }
                 let xs = r.iterations.map { Double($0.iteration) }
-                let series = layers.map { l in
-                    Series(label: l == layerCount - 1 ? "layer \(l) (output)" : "layer \(l)", xs: xs,
-                           ys: r.iterations.map { rec in
-                               let v = isMean ? rec.meanAbsGradient : rec.gradientNorm
-                               return l < v.count ? v[l] : .nan
-                           })
+                let series = positions.map { pos in
+                    let l = numbers[pos]
+                    return Series(label: l == layerCount - 1 ? "layer \(l) (output)" : "layer \(l)", xs: xs,
+                                  ys: r.iterations.map { rec in
+                                      let v = isMean ? rec.meanAbsGradient : rec.gradientNorm
+                                      return pos < v.count ? v[pos] : .nan
+                                  })
                 }
                 panels.append(LinePanel(title: multi ? variantName(label) : "", series: series))
             }

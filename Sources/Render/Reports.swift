@@ -97,7 +97,11 @@ struct ReportContext {
         let runs = trained
         guard let first = runs.first?.result else { return RenderedReport(html: section("Histogram", note("No training run in this block."))) }
         let layerCount = first.layerWidths.count
-        let layers = (h.layers ?? Array(0..<layerCount)).filter { $0 >= 0 && $0 < layerCount }
+        var layers = (h.layers ?? Array(0..<layerCount)).filter { $0 >= 0 && $0 < layerCount }
+        if first.layerKinds != nil, h.layers == nil {
+            // Layer list, `layers: all`: the entries that have this quantity (weights and gradients: dense layers only).
+            layers = layers.filter { l in first.snapshots.first?.layers.contains { $0.layer == l && !quantity(h.of, $0).isEmpty } ?? false }
+        }
         var moments: [Moment] = []
         switch h.when {
         case .initial: moments = [.initial]
@@ -121,7 +125,10 @@ struct ReportContext {
                 })
             }
         }
-        let columns = layers.map { $0 == layerCount - 1 ? "Layer \($0) (output)" : "Layer \($0)" }
+        let columns = layers.map { l in
+            if let kinds = first.layerKinds, l < kinds.count { return l == layerCount - 1 ? "Layer \(l) (\(kinds[l]), output)" : "Layer \(l) (\(kinds[l]))" }
+            return l == layerCount - 1 ? "Layer \(l) (output)" : "Layer \(l)"
+        }
         let (title, xLabel) = histogramLabels(h.of)
         // Shared axes span the 0.1–99.9 % quantiles of all panels, so a handful of extreme values
         // (denormal gradients give log10 near −45) do not squeeze every distribution into one bin.

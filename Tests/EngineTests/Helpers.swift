@@ -13,7 +13,7 @@ func centralDifference(_ f: (Double) -> Double, at x: Double, h: Double = 1e-6) 
 }
 
 let allActivations: [Activation] = [.sigmoid, .tanh, .relu, .leakyRelu(slope: 0.1), .prelu(initialSlope: 0.25),
-                                    .elu(alpha: 1), .gelu, .swish, .mish, .identity]
+                                    .elu(alpha: 1), .gelu, .swish, .mish, .identity, .selu, .softplus, .hardTanh]
 
 /// The four XOR corners, each repeated `copies` times, labels x0 xor x1.
 func xorData(copies: Int = 1) -> Dataset {
