@@ -150,6 +150,10 @@ public enum BlockReader {
                 ctx.layerCount = specs.count
                 ctx.hiddenCount = specs.filter { if case .activation = $0 { true } else { false } }.count
             }
+            if let model = job?.model {
+                ctx.layerSpecs = model.layers ?? []
+                ctx.inputDims = model.input
+            }
             ctx.inputWidth = data.flatMap { DataLoader.inputWidth($0) }
             built.reports = c.reports(tree["show"], ctx)
             built.data = data
@@ -158,6 +162,8 @@ public enum BlockReader {
                 for r in built.reports {
                     if r == .gradientCheck { j.diagnostics.gradientCheck = true }
                     if r == .predictions(grid: true) { j.diagnostics.predictionGrid = 60 }
+                    if case .filters(let layer, _) = r { j.diagnostics.filters = layer }
+                    if case .featureMaps(let layer, let images) = r { j.diagnostics.featureMaps = FeatureMapsRequest(layer: layer, images: images) }
                 }
                 built.job = j
             }

@@ -337,9 +337,27 @@ public struct Diagnostics: Hashable, Sendable, Codable {
     /// Model predictions on a grid over the 2-D input range (decision surface), resolution × resolution.
     public var predictionGrid: Int?
 
-    public init(gradientCheck: Bool = false, predictionGrid: Int? = nil) {
+    /// The `layers:` entry number of a conv2d layer whose kernels are kept at init and after training (`filters`).
+    public var filters: Int?
+    /// A layer's activations for the first few test images after training (`feature-maps`).
+    public var featureMaps: FeatureMapsRequest?
+
+    public init(gradientCheck: Bool = false, predictionGrid: Int? = nil, filters: Int? = nil, featureMaps: FeatureMapsRequest? = nil) {
         self.gradientCheck = gradientCheck
         self.predictionGrid = predictionGrid
+        self.filters = filters
+        self.featureMaps = featureMaps
+    }
+}
+
+/// `feature-maps: {layer, images}`: the output of entry `layer` (an image-shaped one) for the first `images` examples
+/// of the test split (else validation, else training).
+public struct FeatureMapsRequest: Hashable, Sendable, Codable {
+    public var layer: Int
+    public var images: Int
+    public init(layer: Int, images: Int) {
+        self.layer = layer
+        self.images = images
     }
 }
 

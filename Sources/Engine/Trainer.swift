@@ -185,6 +185,7 @@ final class TrainingSession {
     func run(progress: (@Sendable (TrainingProgress) -> Void)?) -> TrainingResult {
         let t = job.train, train = data.train
         var snapshots = [snapshot(.initial)]
+        var filters = job.diagnostics.filters.flatMap { filterSample($0, .initial) }.map { [$0] }
         let initialPass = trainingPass(.initial)
         var dead = initialPass.dead
         let check = job.diagnostics.gradientCheck ? gradientCheck(shape: shape, parameters: initial, data: train, dropoutSeed: dropoutSeed) : nil
@@ -246,6 +247,7 @@ final class TrainingSession {
         // epochs 0 the weights are still the initial ones, so the initial pass serves.
         var finalPass = initialPass
         if t.epochs > 0 {
+            if let f = job.diagnostics.filters.flatMap({ filterSample($0, .trained) }) { filters?.append(f) }
             snapshots.append(snapshot(.trained))
             finalPass = trainingPass(.trained)
             dead += finalPass.dead
@@ -254,6 +256,8 @@ final class TrainingSession {
                                     epochsRun: epochsRun, bestEpoch: bestEpoch, final: finalMetrics(trainLoss: finalPass.loss, trainAccuracy: finalPass.accuracy),
                                     epochs: epochs, iterations: iterations, snapshots: snapshots, deadNeurons: dead,
                                     gradientCheck: check, predictionGrid: predictionGrid(), divergence: divergence)
+        result.filters = filters
+        result.featureMaps = job.diagnostics.featureMaps.map { featureMapSamples($0) }
         if let specs = job.model.layers {
             result.layerKinds = specs.map(\.name)
             result.gradientLayers = shape.weighted.map { shape.layers[$0].number }

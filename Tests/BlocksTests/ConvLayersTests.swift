@@ -61,3 +61,28 @@ import Testing
         #expect(idx.contains { $0.contains("an 'idx' source's is known only from its files") })
     }
 }
+
+@Suite struct ConvReportsTests {
+    let lenet = "id: c\ndata: {source: fashion-mnist, train: 100, validation: 10, test: 10}\nmodel:\n  layers:\n    - conv2d: {channels: 4, kernel: 5, padding: 2}\n    - relu\n    - max-pool2d: {kernel: 2}\n    - flatten\n    - dense: 10\n"
+
+    @Test func defaultsAndDiagnostics() throws {
+        let (spec, d) = read(lenet + "show: [filters, feature-maps, {filters: {layer: 0, when: trained}}, {feature-maps: {layer: 2, images: 2}}]\n")
+        #expect(d.isEmpty, "\(d)")
+        let s = try #require(spec)
+        #expect(s.show == [.filters(layer: 0, when: .both), .featureMaps(layer: 1, images: 4), .filters(layer: 0, when: .trained),
+                              .featureMaps(layer: 2, images: 2)])
+        // The job asks the engine for what the reports draw (the last of each kind).
+        #expect(s.job?.diagnostics.filters == 0 && s.job?.diagnostics.featureMaps == FeatureMapsRequest(layer: 2, images: 2))
+    }
+
+    @Test func badRequestsAreLocatedErrors() {
+        let mlp = "id: c\ndata: {source: fashion-mnist, train: 100, validation: 10, test: 10}\nmodel: {hidden: [8]}\nshow: [filters]\n"
+        #expect(messages(mlp) == ["chapters/01-intro.md:14:8: error: report 'filters' needs a conv2d layer, but the model has none; add one to 'model.layers', e.g. '- conv2d: {channels: 6, kernel: 5, padding: 2}'"])
+        #expect(messages(lenet + "show: [{filters: {layer: 1}}]\n") ==
+                ["chapters/01-intro.md:20:26: error: 'filters.layer' 1 is a relu layer; filters are the kernels of a conv2d layer; conv2d layers here: 0"])
+        #expect(messages(lenet + "show: [{feature-maps: {layer: 3}}]\n") ==
+                ["chapters/01-intro.md:20:31: error: 'feature-maps.layer' 3 (flatten) does not give an image [channels, height, width]; layers with image output here: 0, 1, 2"])
+        #expect(messages(lenet + "show: [{feature-maps: {images: 9}}]\n").first?.contains("'feature-maps.images' must be an integer from 1 to 8") == true)
+        #expect(messages(lenet + "show: [{filters: {when: trained}}]\ntrain: {epochs: 0}\n").first?.contains("needs training") == true)
+    }
+}
