@@ -5,6 +5,7 @@ The same network, loss, optimiser and sample count as numpy_lenet.py, in the idi
 Kept beside torch_mlp.py rather than inside it so the two benches can change independently.
 """
 import json
+import os
 import resource
 import sys
 import time
@@ -22,7 +23,8 @@ def lenet():
 
 
 def run(samples):
-    torch.set_num_threads(2)
+    threads = int(os.environ.get("TORCH_THREADS", "2"))   # 2 = the comparison's setting; 1 for a control run
+    torch.set_num_threads(threads)
     torch.manual_seed(1)
     x, y = load_train()
     x, y = torch.from_numpy(x).reshape(-1, 1, 28, 28)[:samples], torch.from_numpy(y)[:samples]
@@ -38,7 +40,7 @@ def run(samples):
         loss.backward()
         opt.step()
     seconds = time.perf_counter() - start
-    print(json.dumps({"workload": "fashion-lenet", "implementation": "pytorch " + torch.__version__,
+    print(json.dumps({"workload": "fashion-lenet", "implementation": "pytorch " + torch.__version__, "threads": threads,
                       "seconds": round(seconds, 3), "samples_per_second": round(len(x) / seconds),
                       "max_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 

@@ -60,6 +60,7 @@ struct Bench: ParsableCommand {
             fields.append(perStep ? "\"microseconds_per_step\": \(rounded(m.microsecondsPerStep, 2))"
                                   : "\"samples_per_second\": \(rounded(m.samplesPerSecond, 0))")
             fields.append("\"max_rss_bytes\": \(peakResidentBytes())")
+            fields.append("\"blas_kernel\": \"\(Workloads.blasKernelName)\"")
             printLine("{" + fields.joined(separator: ", ") + "}")
         } else if perStep {
             printLine("\(m.workload): \(rounded(m.microsecondsPerStep, 2)) µs/step (\(m.steps) steps in \(rounded(m.seconds, 3)) s)")
