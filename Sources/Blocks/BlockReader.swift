@@ -148,6 +148,7 @@ public enum BlockReader {
             ctx.hiddenCount = hidden?.count
             if let specs = job?.model.layers {
                 ctx.layerCount = specs.count
+                ctx.layerList = true
                 ctx.hiddenCount = specs.filter { if case .activation = $0 { true } else { false } }.count
             }
             if let model = job?.model {
@@ -187,7 +188,10 @@ public enum BlockReader {
                 // The general form: hidden/activation belong to the shorthand.
                 hidden = []
                 for key in ["hidden", "activation"] {
-                    if let t = f[key], let e = m.entries?.first(where: { $0.key == key }) {
+                    // Inherited from book or chapter defaults, the shorthand gives way to the block's layers;
+                    // written in the block itself beside `layers`, it is a contradiction.
+                    if let t = f[key], let e = m.entries?.first(where: { $0.key == key }),
+                       e.keyLocation.file == fence.file, e.keyLocation.line > fence.line {
                         c.error(e.keyLocation, "'model.\(key)' is the shorthand; with 'model.layers' write the layers there",
                                 hint: key == "hidden" ? "e.g. '- dense: 50' per hidden layer" : "e.g. '- relu' after each dense layer")
                         _ = t

@@ -8,6 +8,8 @@ struct ReportContext {
     /// Linear layers (hidden layers + output); nil when the model is unknown or invalid.
     var layerCount: Int?
     var hiddenCount: Int?
+    /// The model is a layer list: layer numbers are its entries, `hiddenCount` its activation entries.
+    var layerList = false
     /// nil when unknown without reading files.
     var inputWidth: Int?
     var epochs: Int
@@ -64,7 +66,8 @@ extension Checker {
         case "dead-neurons":
             let f = options.flatMap { map($0, "dead-neurons", keys: ["when"]) } ?? [:]
             if ctx.hiddenCount == 0 {
-                error(at, "report 'dead-neurons' needs hidden layers, but 'model.hidden' is empty")
+                error(at, ctx.layerList ? "report 'dead-neurons' counts the units of activation layers, but 'model.layers' has none"
+                                        : "report 'dead-neurons' needs hidden layers, but 'model.hidden' is empty")
                 return nil
             }
             guard let when = moment(f["when"], "dead-neurons.when", default: ctx.epochs == 0 ? .initial : .both, ctx) else { return nil }
@@ -156,7 +159,7 @@ extension Checker {
             guard let i = nonNegativeInt(item, "\(report).layers") else { ok = false; continue }
             if let n = ctx.layerCount, i >= n {
                 error(item.location, "\(report) layer \(i) is out of range: the network has \(n) layers (0–\(n - 1))",
-                      hint: "layers count the hidden layers from 0, then the output layer")
+                      hint: ctx.layerList ? "layers count the entries of 'model.layers' from 0" : "layers count the hidden layers from 0, then the output layer")
                 ok = false
             }
             out.append(i)

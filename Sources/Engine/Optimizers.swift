@@ -126,12 +126,10 @@ extension Optimizer {
                 p[k] -= lr * (nesterov ? g[k] + mu * vk : vk)
             }
         case .adam(_, let b1, let b2, let eps):
-            adam(lr: lr, b1, b2, eps, t: t, p, g, first, second, range)
+            adam(lr: lr, b1, b2, eps, t: t, keep: nil, p, g, first, second, range)
         case .adamw(_, let b1, let b2, let eps, let decay):
-            // torch AdamW: p ← p·(1 − lr·λ), then Adam's step on the loss's gradient.
-            let keep = 1 - lr * decay
-            for k in range { p[k] *= keep }
-            adam(lr: lr, b1, b2, eps, t: t, p, g, first, second, range)
+            // torch AdamW: p ← p·(1 − lr·λ), then Adam's step on the loss's gradient (one pass, the same roundings).
+            adam(lr: lr, b1, b2, eps, t: t, keep: 1 - lr * decay, p, g, first, second, range)
         case .rmsprop(_, let alpha, let eps, let mu, let centered):
             // torch: v ← αv + (1−α)g²; centered: ḡ ← lerp(ḡ, g, 1−α), a = √(v − ḡ²) + ε, else a = √v + ε;
             // momentum: b ← μb + g/a, p ← p − lr·b; else p ← p − lr·g/a.
@@ -168,18 +166,28 @@ extension Optimizer {
 
     /// torch (single-tensor path): m ← lerp(m, g, 1−β1); v ← β2·v + (1−β2)·g²;
     /// p ← p − (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε)   ≡ p − lr·m̂/(√v̂ + ε)
-    @inline(__always) private static func adam(lr: Float, _ b1: Float, _ b2: Float, _ eps: Float, t: Double, _ p: UnsafeMutablePointer<Float>,
+    @inline(__always) private static func adam(lr: Float, _ b1: Float, _ b2: Float, _ eps: Float, t: Double, keep: Float?,
+                                               _ p: UnsafeMutablePointer<Float>,
                                                _ g: UnsafePointer<Float>, _ first: UnsafeMutablePointer<Float>?,
                                                _ second: UnsafeMutablePointer<Float>?, _ range: Range<Int>) {
         guard let m = first, let v = second else { return }
         let stepSize = Float(Double(lr) / (1 - pow(Double(b1), t)))
         let bc2Sqrt = Float((1 - pow(Double(b2), t)).squareRoot())
         let w = 1 - b1, w2 = 1 - b2
+        guard let keep else {
+            for k in range {
+                let gk = g[k]
+                m[k] = m[k] + w * (gk - m[k])                 // torch lerp for weight < 0.5
+                v[k] = v[k] * b2 + w2 * gk * gk
+                p[k] -= stepSize * (m[k] / (v[k].squareRoot() / bc2Sqrt + eps))
+            }
+            return
+        }
         for k in range {
             let gk = g[k]
-            m[k] = m[k] + w * (gk - m[k])                 // torch lerp for weight < 0.5
+            m[k] = m[k] + w * (gk - m[k])
             v[k] = v[k] * b2 + w2 * gk * gk
-            p[k] -= stepSize * (m[k] / (v[k].squareRoot() / bc2Sqrt + eps))
+            p[k] = p[k] * keep - stepSize * (m[k] / (v[k].squareRoot() / bc2Sqrt + eps))
         }
     }
 }

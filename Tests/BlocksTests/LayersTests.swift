@@ -55,6 +55,20 @@ import Testing
                 ["chapters/01-intro.md:17:3: error: 'model.hidden' is the shorthand; with 'model.layers' write the layers there; e.g. '- dense: 50' per hidden layer"])
     }
 
+    @Test func inheritedShorthandGivesWayToTheBlocksLayers() throws {
+        let (spec, d) = read(head + "    - dense: 2\n", chapter: "defaults:\n  model: {hidden: [3, 3], activation: tanh}\n")
+        #expect(d.isEmpty, "\(d)")
+        #expect(spec?.job?.model.layers == [.dense(units: 2, initScheme: nil)])
+    }
+
+    @Test func reportsNumberTheEntries() {
+        #expect(messages(head + "    - dense: 2\nshow: [dead-neurons]\n") ==
+                ["chapters/01-intro.md:17:8: error: report 'dead-neurons' counts the units of activation layers, but 'model.layers' has none"])
+        #expect(messages(head + "    - dense: 8\n    - relu\n    - dense: 2\nshow: [{histogram: {layers: [3]}}]\n") ==
+                ["chapters/01-intro.md:19:30: error: histogram layer 3 is out of range: the network has 3 layers (0–2); layers count the entries of 'model.layers' from 0"])
+        #expect(read(head + "    - dense: 8\n    - relu\n    - dense: 2\nshow: [{histogram: {layers: [1, 2]}}, dead-neurons, gradient-check]\n").1.isEmpty)
+    }
+
     @Test func batchNormWithBatchOneIsRefused() {
         #expect(messages(head + "    - dense: 8\n    - batch-norm\n    - dense: 2\ntrain: {batch: 1}\n") ==
                 ["chapters/01-intro.md:17:7: error: batch-norm needs at least 2 values per channel in training, but 'train.batch' is 1; use a batch of 2 or more, or drop the batch-norm layer"])
