@@ -193,6 +193,10 @@ public enum BlockReader {
                 ctx.layerList = true
                 ctx.hiddenCount = specs.filter { if case .activation = $0 { true } else { false } }.count
             }
+            if let model = job?.model {
+                ctx.layerSpecs = model.layers ?? []
+                ctx.inputDims = model.input
+            }
             ctx.inputWidth = shape?.inputWidth
             built.reports = c.reports(tree["show"], ctx)
             built.data = data
@@ -201,6 +205,8 @@ public enum BlockReader {
                 for r in built.reports {
                     if r == .gradientCheck { j.diagnostics.gradientCheck = true }
                     if r == .predictions(grid: true) { j.diagnostics.predictionGrid = 60 }
+                    if case .filters(let layer, _) = r { j.diagnostics.filters = layer }
+                    if case .featureMaps(let layer, let images) = r { j.diagnostics.featureMaps = FeatureMapsRequest(layer: layer, images: images) }
                 }
                 built.job = j
             }
@@ -266,6 +272,10 @@ public enum BlockReader {
             }
             if let hidden, let activation, let initScheme, let biasInit, let output, layersOK {
                 if let layers {
+                    // Image layers see fashion-mnist/mnist as [1, 28, 28] (written into the model, so it is in the cache key).
+                    if input == nil, layers.layers.contains(where: \.isImageLayer), let data {
+                        input = c.imageInput(data, at: m.location)
+                    }
                     model = ModelConfig(layers: layers.layers, input: input, initScheme: initScheme, biasInit: biasInit, output: output)
                     if let classes, let width = inputWidth ?? data.flatMap({ DataLoader.inputWidth($0) }), let problem = LayerCheck.problem(
                         model: ModelConfig(layers: layers.layers, input: input, initScheme: initScheme, biasInit: biasInit, output: output),

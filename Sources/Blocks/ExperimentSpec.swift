@@ -129,6 +129,10 @@ public enum Report: Sendable, Hashable {
     case gradientCheck
     case predictions(grid: Bool)
     case function(FunctionReport)
+    /// The kernels of a conv layer (an entry of `layers:`) as tiles, at init and/or after training.
+    case filters(layer: Int, when: MomentChoice)
+    /// A layer's activations for the first few test images, as tiles.
+    case featureMaps(layer: Int, images: Int)
 
     /// The name an author writes.
     public var name: String {
@@ -140,6 +144,8 @@ public enum Report: Sendable, Hashable {
         case .gradientCheck: "gradient-check"
         case .predictions: "predictions"
         case .function: "function"
+        case .filters: "filters"
+        case .featureMaps: "feature-maps"
         }
     }
 }

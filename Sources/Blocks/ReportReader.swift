@@ -14,10 +14,14 @@ struct ReportContext {
     var inputWidth: Int?
     var epochs: Int
     var trains: Bool
+    /// The entries of `model.layers` and the input shape they see (nil: the shorthand, or the model is invalid).
+    var layerSpecs: [LayerSpec]?
+    var inputDims: [Int]?
 }
 
 extension Checker {
-    static let reportNames = ["histogram", "curve", "table", "summary", "dead-neurons", "gradient-check", "predictions", "function"]
+    static let reportNames = ["histogram", "curve", "table", "summary", "dead-neurons", "gradient-check", "predictions", "function",
+                              "filters", "feature-maps"]
 
     /// The report's name and its options (nil for a bare name), without validating the options.
     static func reportHead(_ t: YAMLTree) -> (name: String, location: SourceLocation, options: YAMLTree?)? {
@@ -57,6 +61,7 @@ extension Checker {
             }
             return .summaryTable
         case "histogram": return histogram(options, ctx)
+        case "filters", "feature-maps": return convReport(name, options, at: at, ctx)
         case "curve": return curve(options, ctx)
         case "dead-neurons":
             let f = options.flatMap { map($0, "dead-neurons", keys: ["when"]) } ?? [:]
@@ -183,7 +188,7 @@ extension Checker {
         return ok ? .some(out) : nil
     }
 
-    private func moment(_ t: YAMLTree?, _ path: String, default fallback: MomentChoice, _ ctx: ReportContext) -> MomentChoice? {
+    func moment(_ t: YAMLTree?, _ path: String, default fallback: MomentChoice, _ ctx: ReportContext) -> MomentChoice? {
         guard let t else { return fallback }
         guard let n = name(t, kind: "moment", names: MomentChoice.allCases.map(\.rawValue), path: path),
               let m = MomentChoice(rawValue: n) else { return nil }

@@ -13,6 +13,8 @@ public enum Chart {
     public static func heatmap(_ spec: HeatmapSpec) -> String { HeatmapChart.render(spec) }
     /// Horizontal bars, one row per category and one bar per series in it.
     public static func bars(_ spec: BarChartSpec) -> String { BarChart.render(spec) }
+    /// Rows of small heat-map tiles (a conv layer's filters, or feature maps), 0 at white.
+    public static func tiles(_ spec: TileGridSpec) -> String { TileGridChart.render(spec) }
 
     /// CSS for the classes the fragments use, for the site's stylesheet. Text, axes and grid use
     /// `currentColor`, so a dark theme only has to set `color` on the page.

@@ -39,7 +39,14 @@ public enum Budget {
             case .dense(let units, _): width = Double(max(units, 1))
             case .batchNorm: parameters += 2 * width; activations += 2 * width
             case .dropout, .activation: activations += 2 * width
+            case .conv2d, .maxPool2d, .avgPool2d, .flatten, .globalAvgPool: break
             }
+        }
+        // With image layers the flat widths above do not describe the net: count from its planned shapes.
+        var patchBytes = 0.0
+        if job.model.layers?.contains(where: \.isImageLayer) == true,
+           let shape = try? NetworkShape(model: job.model, loss: job.loss, inputWidth: max(inputWidth, 1), classes: max(classes, 2)) {
+            (parameters, activations, patchBytes) = imageNetworkCost(shape, batch: min(max(job.train.batch, 1), max(trainCount, 1)))
         }
         let rows = Double(workspaceRows(batch: max(job.train.batch, 1), trainCount: max(trainCount, 1)))
         let widest = job.model.layers == nil ? Double(hidden.max() ?? 1) : 2 * Double(max(hidden.max() ?? 1, inputWidth))
@@ -51,7 +58,7 @@ public enum Budget {
         case .adagrad: parameterCopies += 1
         }
         if job.train.patience != nil { parameterCopies += 1 }
-        var bytes = 4 * parameters * parameterCopies
+        var bytes = 4 * parameters * parameterCopies + patchBytes
         bytes += 4 * rows * (2 * activations + widest + Double(widths[0]))
         bytes += 8 * Double(trainCount)
         let iterations = Double(job.train.epochs) * (Double(trainCount) / Double(max(job.train.batch, 1))).rounded(.up)
@@ -59,6 +66,17 @@ public enum Budget {
         if job.diagnostics.gradientCheck { bytes += 8 * 3 * parameters + 8 * 16 * 4 * activations }
         let clamp = { (x: Double) in x < Double(Int.max / 2) ? Int(x) : Int.max / 2 }
         return (clamp(parameters), clamp(bytes))
+    }
+
+    /// Parameters, per-row activation floats (every layer's buffers, counted twice for the gradient scratch) and the
+    /// conv layers' im2col bytes of a planned network with image layers.
+    static func imageNetworkCost(_ shape: NetworkShape, batch: Int) -> (parameters: Double, activations: Double, patchBytes: Double) {
+        var activations = 0.0, patches = 0.0
+        for l in shape.layers {
+            activations += 2 * Double(l.fanOut)
+            if case .conv2d(let g) = l.kind { patches += Double(ConvBuffers.bytes(g, keptImages: batch)) }
+        }
+        return (Double(shape.parameterCount), activations, patches)
     }
 
     /// Throws `.invalidConfiguration` for impossible settings and `.overBudget` for jobs beyond the limits.

@@ -235,6 +235,18 @@ public enum LayerSpec: Hashable, Sendable, Codable {
     case dropout(rate: Float)
     /// nn.BatchNorm1d (per feature) or BatchNorm2d (per channel of a [C, H, W] input), affine.
     case batchNorm(momentum: Float, eps: Float)
+    /// nn.Conv2d(in, channels, kernel, stride, padding) with bias, dilation 1, on a [C, H, W] input;
+    /// `initScheme` overrides the model's `init` for this layer.
+    case conv2d(channels: Int, kernel: Int, stride: Int, padding: Int, initScheme: InitScheme?)
+    /// nn.MaxPool2d(kernel, stride) without padding; `drop` lets the windows leave the last rows or columns out
+    /// (torch always does; here it must be asked for).
+    case maxPool2d(kernel: Int, stride: Int, drop: Bool)
+    /// nn.AvgPool2d(kernel, stride) without padding; `drop` as for max-pool2d.
+    case avgPool2d(kernel: Int, stride: Int, drop: Bool)
+    /// nn.Flatten: [C, H, W] → [C·H·W].
+    case flatten
+    /// nn.AdaptiveAvgPool2d(1) + flatten: [C, H, W] → [C], each channel's mean.
+    case globalAvgPool
 
     public var name: String {
         switch self {
@@ -242,6 +254,19 @@ public enum LayerSpec: Hashable, Sendable, Codable {
         case .activation(let a): a.name
         case .dropout: "dropout"
         case .batchNorm: "batch-norm"
+        case .conv2d: "conv2d"
+        case .maxPool2d: "max-pool2d"
+        case .avgPool2d: "avg-pool2d"
+        case .flatten: "flatten"
+        case .globalAvgPool: "global-avg-pool"
+        }
+    }
+
+    /// Whether the layer needs a [C, H, W] input (and conv reports can show it).
+    public var isImageLayer: Bool {
+        switch self {
+        case .conv2d, .maxPool2d, .avgPool2d, .globalAvgPool: true
+        default: false
         }
     }
 }
@@ -312,9 +337,27 @@ public struct Diagnostics: Hashable, Sendable, Codable {
     /// Model predictions on a grid over the 2-D input range (decision surface), resolution × resolution.
     public var predictionGrid: Int?
 
-    public init(gradientCheck: Bool = false, predictionGrid: Int? = nil) {
+    /// The `layers:` entry number of a conv2d layer whose kernels are kept at init and after training (`filters`).
+    public var filters: Int?
+    /// A layer's activations for the first few test images after training (`feature-maps`).
+    public var featureMaps: FeatureMapsRequest?
+
+    public init(gradientCheck: Bool = false, predictionGrid: Int? = nil, filters: Int? = nil, featureMaps: FeatureMapsRequest? = nil) {
         self.gradientCheck = gradientCheck
         self.predictionGrid = predictionGrid
+        self.filters = filters
+        self.featureMaps = featureMaps
+    }
+}
+
+/// `feature-maps: {layer, images}`: the output of entry `layer` (an image-shaped one) for the first `images` examples
+/// of the test split (else validation, else training).
+public struct FeatureMapsRequest: Hashable, Sendable, Codable {
+    public var layer: Int
+    public var images: Int
+    public init(layer: Int, images: Int) {
+        self.layer = layer
+        self.images = images
     }
 }
 

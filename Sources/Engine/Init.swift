@@ -1,13 +1,16 @@
 // Weight initialisation: each scheme's distribution, drawn from the run's "init" stream in row-major order.
 
-/// Fills the fanOut × fanIn weights of one layer (row-major, index k = row·fanIn + column) through `set`.
+/// Fills the fanOut × fanIn weights of one layer (row-major, index k = row·fanIn + column) through `set`;
+/// `count` when the weights are not fanIn × fanOut (a conv kernel: its fans count k·k taps per channel).
 /// Every scheme but `orthogonal` draws one value per weight in order (the v1 schemes draw exactly as v1 did).
-func drawWeights(_ scheme: InitScheme, fanIn: Int, fanOut: Int, rng: inout SeededRandom, _ set: (Int, Float) -> Void) {
+func drawWeights(_ scheme: InitScheme, fanIn: Int, fanOut: Int, count: Int? = nil, rng: inout SeededRandom, _ set: (Int, Float) -> Void) {
+    let n = count ?? fanIn * fanOut
     if scheme == .orthogonal {
-        for (k, v) in orthogonalMatrix(rows: fanOut, columns: fanIn, rng: &rng).enumerated() { set(k, v) }
+        // A conv kernel is the (filters × C·k·k) matrix that torch's orthogonal_ makes orthogonal.
+        for (k, v) in orthogonalMatrix(rows: n / max(fanIn, 1), columns: fanIn, rng: &rng).enumerated() { set(k, v) }
         return
     }
-    for k in 0..<(fanIn * fanOut) {
+    for k in 0..<n {
         set(k, drawWeight(scheme, fanIn: fanIn, fanOut: fanOut, rng: &rng))
     }
 }

@@ -25,6 +25,11 @@ struct PlannedLayer: Sendable, Equatable {
         case activation(Activation)
         case dropout(rate: Float)
         case batchNorm(momentum: Float, eps: Float)
+        case conv2d(ConvGeometry)
+        case maxPool2d(PoolGeometry)
+        case avgPool2d(PoolGeometry)
+        case flatten
+        case globalAvgPool
     }
     var kind: Kind
     /// The layer's number in reports: the entry of `layers:` (a dense with a fused activation: the dense's entry);
@@ -43,7 +48,12 @@ struct PlannedLayer: Sendable, Equatable {
     var fanIn: Int { input.count }
     var fanOut: Int { output.count }
     var weightOffset: Int { parameters.lowerBound }
-    var biasOffset: Int { parameters.lowerBound + fanIn * fanOut }
+    /// Weights before the bias: dense out × in, conv2d filters × channels × k × k.
+    var weightCount: Int { if case .conv2d(let g) = kind { g.weightCount } else { fanIn * fanOut } }
+    var biasOffset: Int { parameters.lowerBound + weightCount }
+    var isConv: Bool { if case .conv2d = kind { true } else { false } }
+    /// Layers with weights and a bias (dense, conv2d): histograms, gradient flow and gradient checks show them.
+    var hasWeights: Bool { isDense || isConv }
     var slopeOffset: Int? {
         switch kind {
         case .dense(.activation(.prelu)): parameters.lowerBound + fanIn * fanOut + fanOut
@@ -76,6 +86,8 @@ struct NetworkShape: Sendable, Equatable {
     let isLayerList: Bool
     /// Indices into `layers` of the dense layers.
     let dense: [Int]
+    /// Indices into `layers` of the layers with weights (dense and conv2d), in order: the per-layer gradient records.
+    var weighted: [Int] { layers.indices.filter { layers[$0].hasWeights } }
 
     var last: PlannedLayer { layers[layers.count - 1] }
     var outputUnits: Int { last.fanOut }
@@ -83,7 +95,15 @@ struct NetworkShape: Sendable, Equatable {
     /// The widest per-example activation anywhere (input included): the stride of the gradient scratch rows.
     var widest: Int { layers.reduce(1) { max($0, $1.fanIn, $1.fanOut) } }
     /// Multiply-adds of one row's forward pass (the weights).
-    var rowWork: Int { dense.reduce(0) { $0 + layers[$1].fanIn * layers[$1].fanOut } }
+    var rowWork: Int {
+        layers.reduce(0) { work, l in
+            switch l.kind {
+            case .dense: work + l.fanIn * l.fanOut
+            case .conv2d(let g): work + g.work
+            default: work
+            }
+        }
+    }
     var hasMixing: Bool { layers.contains(where: \.mixesRows) }
 
     /// Output units: sigmoid → 1 (binary, class-1 probability); softmax → one per class; identity →
@@ -203,7 +223,12 @@ struct NetworkShape: Sendable, Equatable {
                                             initScheme: model.initScheme))
                 offset += 2 * c
                 stateOffset += 2 * c
+            case .conv2d, .maxPool2d, .avgPool2d, .flatten, .globalAvgPool:
+                let layer = try planImageLayer(spec, number: k, input: shape, offset: offset, model: model, planned: planned)
+                planned.append(layer)
+                offset = layer.parameters.upperBound
             }
+            shape = planned[planned.count - 1].output
             k += 1
         }
         self.init(layers: planned, output: model.output, loss: loss, classes: classes, parameterCount: offset,
@@ -266,7 +291,15 @@ func initialParameters(_ shape: NetworkShape, model: ModelConfig, rng: inout See
         case .batchNorm:
             let c = layer.parameters.count / 2
             for k in 0..<c { p[layer.parameters.lowerBound + k] = 1 }
-        case .dropout:
+        case .conv2d(let g):
+            // torch's fans for a conv weight: fan_in = C·k·k, fan_out = filters·k·k
+            let w = layer.weightOffset
+            drawWeights(layer.initScheme, fanIn: g.patch, fanOut: g.filters * g.kernel * g.kernel, count: g.weightCount, rng: &rng) { k, v in p[w + k] = v }
+            if model.biasInit == .torchDefault {
+                let bound = 1 / Float(g.patch).squareRoot()
+                for k in 0..<g.filters { p[layer.biasOffset + k] = rng.uniform(-bound, bound) }
+            }
+        case .dropout, .maxPool2d, .avgPool2d, .flatten, .globalAvgPool:
             break
         }
     }

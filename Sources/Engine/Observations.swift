@@ -28,8 +28,8 @@ extension TrainingSession {
                 ws.backward(x, rows: n)
             }
         }
-        for (k, plan) in shape.layers.enumerated() where plan.isDense {
-            let w = plan.weightOffset, count = plan.fanIn * plan.fanOut
+        for (k, plan) in shape.layers.enumerated() where plan.hasWeights {
+            let w = plan.weightOffset, count = plan.weightCount
             guard let j = layers.firstIndex(where: { $0.layer == plan.number }) else { continue }
             layers[j].weights = strided(UnsafeBufferPointer(rebasing: ws.params[w..<(w + count)]))
             layers[j].gradients = strided(UnsafeBufferPointer(rebasing: ws.grads[w..<(w + count)]))
@@ -76,7 +76,15 @@ extension TrainingSession {
             correct += c
         }
         let dead = watched.enumerated().map { i, w in
-            DeadNeuronRecord(moment: moment, layer: w.1, dead: seen[i].lazy.filter { $0 == 0 }.count, units: shape.layers[w.0].fanOut)
+            // An image-shaped activation (after conv2d) counts channels: a feature map is dead when every one of its
+            // pixels is 0 for every example (a dead pixel at a padded border is not a dead unit).
+            let out = shape.layers[w.0].output
+            guard out.dims.count == 3 else {
+                return DeadNeuronRecord(moment: moment, layer: w.1, dead: seen[i].lazy.filter { $0 == 0 }.count, units: out.count)
+            }
+            let (channels, plane) = out.channelsAndPlane
+            let deadChannels = (0..<channels).filter { c in seen[i][(c * plane)..<((c + 1) * plane)].allSatisfy { $0 == 0 } }.count
+            return DeadNeuronRecord(moment: moment, layer: w.1, dead: deadChannels, units: channels)
         }
         return (dead, sum / Double(train.count), Double(correct) / Double(train.count))
     }

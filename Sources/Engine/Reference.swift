@@ -49,6 +49,9 @@ struct ReferenceNetwork<T: EngineFloat> {
             let keep = 1 / (1 - T(rate))
             let m = x.indices.map { dropoutKeeps(key, index: $0, rate: rate) ? keep : 0 }
             return (m, zip(x, m).map { $0 * $1 })
+        case .conv2d, .maxPool2d, .avgPool2d, .flatten, .globalAvgPool:
+            let a = imageForward(k, input: x, rows: rows)
+            return (a, a)
         case .batchNorm:
             let (mean, inv) = batchNormStatistics(k, x, rows: rows)
             let (c, plane) = layer.input.channelsAndPlane, w = layer.fanOut, g = layer.parameters.lowerBound
@@ -229,6 +232,8 @@ struct ReferenceNetwork<T: EngineFloat> {
             return dx
         case .dropout:
             return zip(dOut, z).map { $0 * $1 }
+        case .conv2d, .maxPool2d, .avgPool2d, .flatten, .globalAvgPool:
+            return imageBackward(k, input: x, dOut: dOut, rows: rows, into: &grad)
         case .batchNorm:
             let (_, inv) = batchNormStatistics(k, x, rows: rows)
             let (c, plane) = layer.input.channelsAndPlane, g = layer.parameters.lowerBound, m = T(rows * plane)
@@ -252,7 +257,8 @@ struct ReferenceNetwork<T: EngineFloat> {
 }
 
 /// Float64 analytic gradient against central differences (in Float80 where the platform has it) of the analytic gradient at the given (initial) parameters, per layer
-/// with parameters, on the first ≤ 16 examples. Layers with more than 5,000 parameters are checked on a fixed-stride sample of 500.
+/// with parameters, on the first ≤ 16 examples. Layers with more than 5,000 parameters are checked on a fixed-stride sample of 500,
+/// conv layers on one of at most 64.
 /// Rows name layers by their report number. Batch-norm runs in training mode (or on `state` in evaluation mode),
 /// dropout with the first step's masks (or off).
 /// `shouldStop` (the run's time limit) is asked before every parameter: a check of a wide network takes minutes,
@@ -272,8 +278,11 @@ func gradientCheck(shape: NetworkShape, parameters: [Float], data: Dataset, drop
     var result: [GradientCheckRow] = []
     for (i, layer) in shape.layers.enumerated() where !layer.parameters.isEmpty {
         let range = layer.parameters
-        let indices: [Int] = range.count <= 5_000 ? Array(range)
-            : (0..<500).map { range.lowerBound + $0 * range.count / 500 }
+        // A conv layer's parameter is in every output pixel, so each difference reruns the whole image stack:
+        // a fixed-stride sample of 64 of them (weights and biases alike) keeps LeNet's check to seconds.
+        let sample = layer.isConv ? min(64, range.count) : range.count <= 5_000 ? range.count : 500
+        let indices: [Int] = sample == range.count ? Array(range)
+            : (0..<sample).map { range.lowerBound + $0 * range.count / sample }
         let input = i == 0 ? x : as_[i - 1]
         var worst = 0.0
         // Layer list: gradients that are zero in exact arithmetic (a dense bias right before batch-norm, which the

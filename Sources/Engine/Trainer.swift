@@ -121,7 +121,8 @@ final class TrainingSession {
         self.initial = initial
         rows = Budget.workspaceRows(batch: job.train.batch, trainCount: data.train.count)
         dropoutSeed = TrainingSession.dropoutSeed(job.seed)
-        ws = Workspace(shape: shape, parameters: initial, capacity: rows, dropoutSeed: dropoutSeed)
+        ws = Workspace(shape: shape, parameters: initial, capacity: rows, dropoutSeed: dropoutSeed,
+                       minibatch: min(job.train.batch, data.train.count))
         batchX = .allocate(capacity: rows * data.train.width)
         batchX.initialize(repeating: 0)
         batchY = .allocate(capacity: rows)
@@ -184,6 +185,7 @@ final class TrainingSession {
     func run(progress: (@Sendable (TrainingProgress) -> Void)?) -> TrainingResult {
         let t = job.train, train = data.train
         var snapshots = [snapshot(.initial)]
+        var filters = job.diagnostics.filters.flatMap { filterSample($0, .initial) }.map { [$0] }
         let initialPass = trainingPass(.initial)
         var dead = initialPass.dead
         let check = job.diagnostics.gradientCheck
@@ -247,6 +249,7 @@ final class TrainingSession {
         // epochs 0 the weights are still the initial ones, so the initial pass serves.
         var finalPass = initialPass
         if t.epochs > 0 {
+            if let f = job.diagnostics.filters.flatMap({ filterSample($0, .trained) }) { filters?.append(f) }
             snapshots.append(snapshot(.trained))
             finalPass = trainingPass(.trained)
             dead += finalPass.dead
@@ -255,9 +258,11 @@ final class TrainingSession {
                                     epochsRun: epochsRun, bestEpoch: bestEpoch, final: finalMetrics(trainLoss: finalPass.loss, trainAccuracy: finalPass.accuracy),
                                     epochs: epochs, iterations: iterations, snapshots: snapshots, deadNeurons: dead,
                                     gradientCheck: check, predictionGrid: predictionGrid(), divergence: divergence)
+        result.filters = filters
+        result.featureMaps = job.diagnostics.featureMaps.map { featureMapSamples($0) }
         if let specs = job.model.layers {
             result.layerKinds = specs.map(\.name)
-            result.gradientLayers = shape.denseNumbers
+            result.gradientLayers = shape.weighted.map { shape.layers[$0].number }
         }
         return result
     }
@@ -295,11 +300,11 @@ final class TrainingSession {
         }
     }
 
-    /// Per dense layer mean |∂L/∂W| and ‖∂L/∂W‖₂ of the gradient now in the workspace (weights only, before clipping).
+    /// Per dense or conv layer mean |∂L/∂W| and ‖∂L/∂W‖₂ of the gradient now in the workspace (weights only, before clipping).
     func iterationRecord(_ iteration: Int, loss: Double) -> IterationRecord {
         var means: [Double] = [], norms: [Double] = []
-        for i in shape.dense {
-            let layer = shape.layers[i], w = layer.weightOffset, count = layer.fanIn * layer.fanOut
+        for i in shape.weighted {
+            let layer = shape.layers[i], w = layer.weightOffset, count = layer.weightCount
             var absSum = 0.0, squares = 0.0
             for k in w..<(w + count) {
                 let g = Double(ws.grads[k])

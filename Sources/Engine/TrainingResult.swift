@@ -25,6 +25,10 @@ public struct TrainingResult: Sendable, Codable, Hashable {
     public var layerKinds: [String]?
     /// The report numbers of the positions of IterationRecord's per-layer arrays (the dense layers); nil: 0, 1, 2, …
     public var gradientLayers: [Int]?
+    /// `filters`: one conv layer's kernels at init and (when it trains) after training; nil unless asked for.
+    public var filters: [FilterSample]?
+    /// `feature-maps`: one layer's activations for a few examples after training; nil unless asked for.
+    public var featureMaps: [FeatureMapSample]?
 
     public init(layerWidths: [Int], parameters: Int, epochsRun: Int, bestEpoch: Int, final: FinalMetrics,
                 epochs: [EpochRecord], iterations: [IterationRecord], snapshots: [Snapshot],
@@ -99,6 +103,27 @@ public struct IterationRecord: Sendable, Codable, Hashable {
         self.meanAbsGradient = meanAbsGradient
         self.gradientNorm = gradientNorm
     }
+}
+
+/// A conv2d layer's kernels: `weights` is filters × channels × kernel × kernel, row-major (torch's layout).
+public struct FilterSample: Sendable, Codable, Hashable {
+    public var moment: Moment
+    public var layer: Int
+    public var filters: Int, channels: Int, kernel: Int
+    public var weights: [Float]
+}
+
+/// One example through the network: its input and the chosen layer's output ([channels, height, width] each).
+public struct FeatureMapSample: Sendable, Codable, Hashable {
+    public var layer: Int
+    /// Which split the example came from ("test", "validation" or "train") and its index and label there.
+    public var split: String
+    public var index: Int
+    public var label: Int
+    public var inputShape: [Int]
+    public var input: [Float]
+    public var shape: [Int]
+    public var values: [Float]
 }
 
 public enum Moment: String, Sendable, Codable, Hashable, CaseIterable {

@@ -1,7 +1,19 @@
 // Named benchmark workloads for `labbook bench`: the jobs; the caller supplies Fashion-MNIST (train split, normalised).
 
 public enum Workloads {
-    public static let names = ["fashion-mlp", "online-mlp", "fashion-mlp-bn-dropout"]
+    public static let names = ["fashion-mlp", "online-mlp", "fashion-mlp-bn-dropout", "fashion-lenet"]
+
+    /// LeNet-5 as most courses teach it: conv 6@5×5 pad 2 – relu – max-pool 2 – conv 16@5×5 – relu – max-pool 2 –
+    /// flatten – 120 – relu – 84 – relu – 10 (61,706 parameters), on [1, 28, 28] images.
+    public static let lenetLayers: [LayerSpec] = [
+        .conv2d(channels: 6, kernel: 5, stride: 1, padding: 2, initScheme: nil), .activation(.relu), .maxPool2d(kernel: 2, stride: 2, drop: false),
+        .conv2d(channels: 16, kernel: 5, stride: 1, padding: 0, initScheme: nil), .activation(.relu), .maxPool2d(kernel: 2, stride: 2, drop: false),
+        .flatten, .dense(units: 120, initScheme: nil), .activation(.relu), .dense(units: 84, initScheme: nil), .activation(.relu),
+        .dense(units: 10, initScheme: nil),
+    ]
+
+    /// Steps timed by default for the workloads timed by steps rather than by one whole epoch.
+    static let defaultSteps = ["online-mlp": 20_000, "fashion-lenet": 200]
 
     /// The job for a named workload (one epoch), or nil for an unknown name.
     /// fashion-mlp: 784-512-256-256-128-10 relu, SGD momentum 0.9, batch 256 (throughput, samples/s); with
@@ -28,6 +40,13 @@ public enum Workloads {
                                   seed: 1)
             job.schedule = ScheduleConfig(.cosine(minLR: 0))
             return job
+        case "fashion-lenet":
+            // 200 steps of 64 by default (12,800 images, as bench/torch_lenet.py and bench/numpy_lenet.py time).
+            return TrainingJob(model: ModelConfig(layers: lenetLayers, input: [1, 28, 28], initScheme: .torchDefault,
+                                                  biasInit: .torchDefault, output: .softmax),
+                               loss: .crossEntropy, optimizer: .sgd(lr: 0.01, momentum: 0.9, nesterov: false),
+                               train: TrainConfig(epochs: 1, batch: 64, shuffle: true, dropLast: false, recordEvery: 100),
+                               seed: 1)
         case "online-mlp":
             return TrainingJob(model: ModelConfig(hidden: [100, 100], activation: .relu, initScheme: .torchDefault,
                                                   biasInit: .torchDefault, output: .softmax),
@@ -60,7 +79,7 @@ public struct BenchMeasurement: Sendable {
 
 extension Workloads {
     /// Times the training loop only (per-epoch shuffle, forward, loss, backward, update) over `train`, after one warm-up step;
-    /// no snapshots, no evaluation passes. fashion-mlp: one full epoch; online-mlp: `steps` steps (default 20,000).
+    /// no snapshots, no evaluation passes. fashion-mlp: one full epoch; online-mlp and fashion-lenet: `steps` steps (default 20,000 and 200).
     public static func measure(named name: String, activation: Activation = .relu, train: Dataset, steps: Int? = nil) throws -> BenchMeasurement {
         guard let job = job(named: name, activation: activation) else {
             throw EngineError.invalidConfiguration("unknown workload '\(name)'; known: \(names.joined(separator: ", "))")
@@ -78,9 +97,9 @@ extension Workloads {
         session.newOrder()
         _ = session.trainEpoch(0, limit: 1, optimizer: &optimizer, iteration: &iteration, iterations: &records)
 
-        // fashion-mlp: exactly one epoch; online-mlp: a step count, reshuffling at each epoch boundary.
-        let online = name == "online-mlp"
-        let stepLimit = online ? max(1, steps ?? 20_000) : Int.max
+        // fashion-mlp: exactly one epoch; online-mlp, fashion-lenet: a step count, reshuffling at each epoch boundary.
+        let online = defaultSteps[name] != nil
+        let stepLimit = defaultSteps[name].map { max(1, steps ?? $0) } ?? Int.max
         var samples = 0, taken = 0, epoch = 1
         let start = monotonicSeconds()
         repeat {

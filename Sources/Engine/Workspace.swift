@@ -16,6 +16,7 @@ final class Workspace {
     let state: UnsafeMutableBufferPointer<Float>
     private(set) var layers: [FastLayer] = []
     private var denseLayers: [DenseLayer] = []
+    private var convLayers: [ConvLayer] = []
     /// Two gradient scratch buffers, alternating by layer: layer k reads ∂L/∂out from gradient[k % 2] and writes
     /// ∂L/∂in into the other; rows at the widest activation's stride (see GradientRows).
     private var gradient: [UnsafeMutablePointer<Float>] = []
@@ -37,7 +38,8 @@ final class Workspace {
         case mixing(Int)
     }
 
-    init(shape: NetworkShape, parameters: [Float], state initial: [Float]? = nil, capacity: Int, dropoutSeed: UInt64 = 0) {
+    /// `minibatch`: the training batch, whose im2col patches conv layers keep for the weight gradient (default: all rows).
+    init(shape: NetworkShape, parameters: [Float], state initial: [Float]? = nil, capacity: Int, dropoutSeed: UInt64 = 0, minibatch: Int? = nil) {
         precondition(parameters.count == shape.parameterCount)
         self.shape = shape
         self.capacity = capacity
@@ -67,6 +69,14 @@ final class Workspace {
             case .activation(let a): layers.append(ActivationLayer(plan, index: k, activation: a, capacity: capacity, allocate: allocate))
             case .dropout(let rate): layers.append(DropoutLayer(plan, rate: rate, capacity: capacity, allocate: allocate))
             case .batchNorm(let m, let e): layers.append(BatchNormLayer(plan, momentum: m, eps: e, capacity: capacity, allocate: allocate))
+            case .conv2d(let g):
+                let c = ConvLayer(plan, geometry: g, capacity: capacity, keptImages: minibatch ?? capacity, allocate: allocate)
+                layers.append(c)
+                convLayers.append(c)
+            case .maxPool2d(let g): layers.append(PoolLayer(plan, geometry: g, isMax: true, capacity: capacity, allocate: allocate))
+            case .avgPool2d(let g): layers.append(PoolLayer(plan, geometry: g, isMax: false, capacity: capacity, allocate: allocate))
+            case .flatten: layers.append(FlattenLayer(plan, capacity: capacity, allocate: allocate))
+            case .globalAvgPool: layers.append(GlobalAvgPoolLayer(plan, capacity: capacity, allocate: allocate))
             }
         }
         gradient = [allocate(capacity * gradientStride), allocate(capacity * gradientStride)]
@@ -280,6 +290,11 @@ final class Workspace {
                     u.apply(p, g, (b + lo)..<(b + hi))
                 }
             }
+        }
+        // conv2d: the row parts' ∂W, ∂b partials (from backward), added in part order.
+        for c in convLayers {
+            c.reduceGradients(self, rowParts: rowPartCount)
+            update?.apply(p, g, c.plan.parameters)
         }
         let count = shape.layers.count
         for (k, plan) in shape.layers.enumerated() {

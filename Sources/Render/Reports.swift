@@ -37,6 +37,8 @@ struct ReportContext {
         case .gradientCheck: return gradientCheck()
         case .predictions: return predictions(chartID: chartID)
         case .function(let f): return function(f, chartID: chartID)
+        case .filters(let layer, let when): return filters(layer: layer, when: when, chartID: chartID)
+        case .featureMaps(let layer, _): return featureMaps(layer: layer, chartID: chartID)
         }
     }
 
