@@ -19,7 +19,7 @@ let package = Package(
     ],
     targets: [
         // System libraries from Debian: libcmark-dev, libopenblas-dev, zlib1g-dev, libssl-dev (SHA-256 only:
-        // swift-crypto's vendored BoringSSL cost most of a fresh release build, docs/performance.md).
+        // swift-crypto's vendored BoringSSL was about half of a fresh release build's CPU time, docs/performance.md).
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
