@@ -14,31 +14,29 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // Local preview server for `labbook watch --serve` (no NIO, no swift-syntax: a small build).
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
-        // System libraries from Debian: libcmark-dev, libopenblas-dev, zlib1g-dev.
+        // System libraries from Debian: libcmark-dev, libopenblas-dev, zlib1g-dev, libssl-dev (SHA-256 only:
+        // swift-crypto's vendored BoringSSL was about half of a fresh release build's CPU time, docs/performance.md).
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
-        .target(name: "LabbookCore"),
+        .target(name: "LabbookCore", dependencies: ["CCrypto"]),
         .target(name: "Parse", dependencies: ["LabbookCore", "CCmark"]),
         .target(name: "Engine", dependencies: ["COpenBLAS"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
-        .target(name: "Datasets", dependencies: ["LabbookCore", "Engine", "CZlib",
-                                                 .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Datasets", dependencies: ["LabbookCore", "Engine", "CZlib"]),
         .target(name: "Blocks", dependencies: ["LabbookCore", "Engine", "Datasets", "Yams"]),
         .target(name: "Charts", dependencies: ["LabbookCore"]),
-        .target(name: "Execute", dependencies: ["LabbookCore", "Blocks", "Engine", "Datasets",
-                                                .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Execute", dependencies: ["LabbookCore", "Blocks", "Engine", "Datasets"]),
         .target(name: "Render", dependencies: ["LabbookCore", "Parse", "Blocks", "Execute", "Charts", "Datasets"]),
         .target(name: "Site", dependencies: ["LabbookCore", "Render", "Charts",
                                              .product(name: "Mustache", package: "swift-mustache")]),
-        .target(name: "LabbookKit", dependencies: ["LabbookCore", "Parse", "Blocks", "Execute", "Render", "Site", "Datasets", "Engine",
-                                                  .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "LabbookKit", dependencies: ["LabbookCore", "Parse", "Blocks", "Execute", "Render", "Site", "Datasets", "Engine"]),
         .target(name: "Preview", dependencies: ["LabbookKit", "LabbookCore", .product(name: "FlyingFox", package: "FlyingFox"),
                                                .product(name: "FlyingSocks", package: "FlyingFox")]),
         .executableTarget(name: "labbook", dependencies: ["LabbookKit", "Preview", "Engine", "Datasets",

@@ -1,5 +1,4 @@
 // `source: csv`: a table in the book becomes train/validation/test examples; its bytes go into the cache key.
-import Crypto
 import Engine
 import Foundation
 import LabbookCore
@@ -102,8 +101,8 @@ public enum CSVData {
             guard let path else { continue }
             let real = try resolve(path, key: key, bookDirectory: bookDirectory, environment: environment)
             let sum = try SharedCaches.digests.value(for: real) {
-                guard let data = FileManager.default.contents(atPath: real) else { throw DataError(file: path, "cannot read the file") }
-                return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+                guard let sum = try? SHA256.hex(ofFileAt: real) else { throw DataError(file: path, "cannot read the file") }
+                return sum
             }
             text += "csv \(key) \(sum)\n"
         }

@@ -1,7 +1,7 @@
 // Turns a DataSpec into train/validation/test splits, and digests data for cache keys.
-import Crypto
 import Engine
 import Foundation
+import LabbookCore
 
 public enum DataLoader {
     /// Debian's dataset-fashion-mnist installs the four gzipped IDX files here.
@@ -53,13 +53,15 @@ public enum DataLoader {
             for name in fileNames {
                 let path = try locate(name, in: dir, source: spec.source)
                 let sum = try SharedCaches.digests.value(for: path) {
-                    let data = try readData(path)
-                    return hex(SHA256.hash(data: data))
+                    try DataFile.requireRegularFile(path)   // a FIFO would block the hash forever
+                    do { return try SHA256.hex(ofFileAt: path) } catch {
+                        throw DataError(file: path, "cannot read the file (\(error.localizedDescription))")
+                    }
                 }
                 text += "\(name) \(sum)\n"
             }
         }
-        return hex(SHA256.hash(data: Data(text.utf8)))
+        return SHA256.hex(text)
     }
 
     /// The input width known without reading files: 784 for (Fashion-)MNIST, `features` for gaussian,
@@ -260,17 +262,5 @@ public enum DataLoader {
                 for j in 0..<w { f[i * w + j] = (f[i * w + j] - mean[j]) / std[j] }
             }
         }
-    }
-
-    private static func readData(_ path: String) throws -> Data {
-        try DataFile.requireRegularFile(path)
-        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw DataError(file: path, "cannot read the file (\(error.localizedDescription))")
-        }
-    }
-
-    private static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        let digits = Array("0123456789abcdef")
-        return String(digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
     }
 }

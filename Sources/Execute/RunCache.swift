@@ -8,7 +8,6 @@
 // differently, so an entry from another kernel is not used (it is recomputed, with a warning), never mixed in.
 // Many processes on many hosts may share one directory (NFS): each entry is written to a temporary file
 // beside it and renamed into place, which is atomic there too; no lock is taken.
-import Crypto
 import Engine
 import Foundation
 import LabbookCore
@@ -26,7 +25,7 @@ public struct RunCache: Sendable {
 
     public static func key(canonicalConfig: String, dataDigest: String, engineVersion: String = EngineInfo.version) -> String {
         let text = "\(formatTag)\n\(engineVersion)\n\(dataDigest)\n\(canonicalConfig)"
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hex(text)
     }
 
     /// Where the entry for `key` lives (whether or not it is there).
@@ -103,7 +102,7 @@ public struct RunCache: Sendable {
         guard let data = try? Data(contentsOf: u) else { return .miss }
         guard data.count > 32 else { return .damaged("cache entry \(u.lastPathComponent) is truncated") }
         let sum = data.prefix(32), payload = data.dropFirst(32)
-        guard Data(SHA256.hash(data: payload)) == sum else {
+        guard Data(SHA256.bytes(Data(payload))) == sum else {
             return .damaged("cache entry \(u.lastPathComponent) is damaged (checksum mismatch)")
         }
         if let stored = try? PropertyListDecoder().decode(Stored.self, from: Data(payload)) {
@@ -126,7 +125,7 @@ public struct RunCache: Sendable {
         let enc = PropertyListEncoder()
         enc.outputFormat = .binary
         let payload = try enc.encode(Stored(outcome, kernel: kernel))
-        var data = Data(SHA256.hash(data: payload))
+        var data = Data(SHA256.bytes(payload))
         data.append(payload)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let marker = directory.appendingPathComponent(".labbook-cache")

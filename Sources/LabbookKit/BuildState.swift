@@ -1,5 +1,4 @@
 // What a build leaves in `.labbook/state.json` so `labbook check` can tell a stale site without running anything.
-import Crypto
 import Engine
 import Foundation
 import LabbookCore
@@ -33,13 +32,13 @@ public struct BuildState: Codable, Sendable, Equatable {
 
     /// SHA-256 over the renderer version and the texts a chapter page depends on (book.yml, the chapter, the template, custom CSS).
     public static func pageDigest(_ parts: [String]) -> String {
-        var h = SHA256()
-        h.update(data: Data("labbook-page-\(rendererVersion)\n".utf8))
+        let h = SHA256()
+        h.update("labbook-page-\(rendererVersion)\n")
         for p in parts {
-            h.update(data: Data("\(p.utf8.count):".utf8))
-            h.update(data: Data(p.utf8))
+            h.update("\(p.utf8.count):")
+            h.update(p)
         }
-        return h.finalize().map { String(format: "%02x", $0) }.joined()
+        return h.finalizeHex()
     }
 
     public func encoded() -> Data {

@@ -3,7 +3,6 @@
 // Idempotent: a key whose valid entry is there is not recomputed. Safe beside other processes on other hosts
 // writing the same directory: entries go through a temporary file and a rename (RunCache.store).
 import Blocks
-import Crypto
 import Engine
 import Execute
 import Foundation
@@ -43,13 +42,7 @@ public enum TaskIdentity {
     }
 
     /// SHA-256 of a file, hex; read in 1 MiB pieces.
-    public static func digest(of url: URL) throws -> String {
-        let h = try FileHandle(forReadingFrom: url)
-        defer { try? h.close() }
-        var sha = SHA256()
-        while let chunk = try h.read(upToCount: 1 << 20), !chunk.isEmpty { sha.update(data: chunk) }
-        return sha.finalize().map { String(format: "%02x", $0) }.joined()
-    }
+    public static func digest(of url: URL) throws -> String { try SHA256.hex(ofFileAt: url.path) }
 
     /// nil when this process may run the planner's tasks; otherwise why not (the task exits with 3).
     public static func mismatch(expectBinary: String?, expectKernel: String?) -> String? {
