@@ -91,10 +91,11 @@ import Testing
         _ = "GET /ind".withCString { send(fd, $0, 8, 0) }   // half a request line, then silence
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let start = ContinuousClock.now
+        // recv gives up after 10 s (-1), before FlyingFox's own 15 s timeout: an orderly close (0) within that
+        // window can only be the 500 ms idle timeout. No wall-clock bound beyond that: a loaded CI machine
+        // made a 5 s bound fail once while the close itself was correct.
         var byte: UInt8 = 0
         let n = recv(fd, &byte, 1, 0)
-        #expect(n == 0, "the server closed the connection")
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(n == 0, "the server closed the connection before the 10 s receive timeout")
     }
 }
