@@ -55,15 +55,13 @@ struct Build: ParsableCommand {
         let live = isatty(STDOUT_FILENO) == 1 ? LiveDisplay() : nil
         defer { live?.stop() }
         do {
-            report = try Builder.build(options, progress: live?.progress) { status in
-                if let live { live.print(status.line) } else { printLine(status.line) }
+            report = try exitingOnUsageErrors {
+                try Builder.build(options, progress: live?.progress) { status in
+                    if let live { live.print(status.line) } else { printLine(status.line) }
+                }
             }
-        } catch let e as UsageError {
-            printError("error: \(e.description)")
-            throw ExitCode(2)
-        } catch let e as SlurmError {
-            printError("error: \(e.description)")
-            throw ExitCode(2)
+        } catch let e as ExitCode {
+            throw e
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)
@@ -76,16 +74,8 @@ struct Build: ParsableCommand {
     /// `--dry-run`: the plan's job script on standard output; nothing is submitted, trained or written.
     func dryRun(_ slurm: SlurmExecutor, options: BuildOptions) throws {
         guard let cache = options.cache else { return }
-        do {
-            var s = slurm
-            s.onMessage = { printLine($0) }
-            try s.dryRun(book: options.book, cache: cache, environment: options.environment)
-        } catch let e as UsageError {
-            printError("error: \(e.description)")
-            throw ExitCode(2)
-        } catch let e as SlurmError {
-            printError("error: \(e.description)")
-            throw ExitCode(2)
-        }
+        var s = slurm
+        s.onMessage = { printLine($0) }
+        try exitingOnUsageErrors { try s.dryRun(book: options.book, cache: cache, environment: options.environment) }
     }
 }

@@ -68,3 +68,17 @@ func printLine(_ s: String) {
 func printError(_ s: String) {
     FileHandle.standardError.write(Data((s + "\n").utf8))
 }
+
+/// Runs `body`; a mistake in how labbook was called (a usage error, a Slurm submission that cannot be made)
+/// is printed and ends the command with exit code 2, as the contract says. Other errors pass through.
+func exitingOnUsageErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let e as UsageError {
+        printError("error: \(e.description)")
+        throw ExitCode(2)
+    } catch let e as SlurmError {
+        printError("error: \(e.description)")
+        throw ExitCode(2)
+    }
+}
