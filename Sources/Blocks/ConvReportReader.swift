@@ -1,6 +1,6 @@
 // The conv reports in `show`: `filters: {layer, when}` and `feature-maps: {layer, images}`, checked against the layers.
-import Engine
 import LabbookCore
+import Vocabulary
 
 extension Checker {
     /// Most examples `feature-maps` draws (rows of tiles in one figure).

@@ -1,6 +1,6 @@
 // The `show` list: report names and options, checked against the block's network and data.
-import Engine
 import LabbookCore
+import Vocabulary
 
 /// What a report needs to know about the run it describes.
 struct ReportContext {

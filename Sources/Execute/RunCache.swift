@@ -11,6 +11,8 @@
 import Engine
 import Foundation
 import LabbookCore
+import Outcomes
+import Vocabulary
 
 public struct RunCache: Sendable {
     public let directory: URL
@@ -50,7 +52,7 @@ public struct RunCache: Sendable {
             var gradients: Data
         }
         struct Moment: Codable {
-            var moment: Engine.Moment
+            var moment: Vocabulary.Moment
             var layers: [Layer]
         }
         var outcome: VariantOutcome

@@ -1,5 +1,6 @@
 // Reads a book from disk and validates every block of every chapter in one pass; runs nothing.
 import Blocks
+import Execute
 import Foundation
 import LabbookCore
 import Parse
@@ -162,7 +163,7 @@ public enum BookLoader {
         var blocks: [LoadedBlock] = []
         for (yaml, location) in chapter.experiments {
             let (spec, ds) = BlockReader.read(yaml: yaml, at: location, bookDefaults: bookDefaults, chapterDefaults: meta.defaults,
-                                              dataRoot: dataRoot)
+                                              dataRoot: dataRoot, feasibility: EngineFeasibility())
             blocks.append(LoadedBlock(location: location, spec: ds.contains { $0.severity == .error } ? nil : spec,
                                       diagnostics: ds, id: spec?.id ?? rawID(yaml)))
         }

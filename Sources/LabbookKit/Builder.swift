@@ -4,6 +4,7 @@ import Engine
 import Execute
 import Foundation
 import LabbookCore
+import Outcomes
 import Render
 import Site
 
@@ -178,7 +179,7 @@ public enum Builder {
                 let id = b.id ?? "block-\(b.location.line)"
                 let run = runFor["\(ci)/\(bi)"]
                 var input = BlockInput(chapterSlug: ch.slug, location: b.location, id: id, spec: b.spec,
-                                       diagnostics: b.diagnostics, run: run?.0)
+                                       diagnostics: b.diagnostics, run: run?.0, engineVersion: EngineInfo.version)
                 input.number = words.numbered(words.figure, "\(ci + 1).\(bi + 1)")
                 input.numberSeparator = words.captionSeparator
                 input.dataWord = words.data

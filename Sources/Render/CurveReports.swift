@@ -3,9 +3,10 @@ import Blocks
 import Charts
 import Datasets
 import Engine
-import Execute
 import Foundation
 import LabbookCore
+import Outcomes
+import Vocabulary
 
 extension ReportContext {
     func curve(_ c: CurveReport, chartID: String) -> RenderedReport {
@@ -202,7 +203,7 @@ extension ReportContext {
         if data.source == .xor {
             return [(0.0, 0.0, 0.0), (0, 1, 1), (1, 0, 1), (1, 1, 0)].map { HeatmapPoint(x: $0.0, y: $0.1, value: $0.2) }
         }
-        guard data.source.isPlane, data.normalize == .none, DataLoader.classCount(data) == 2,
+        guard data.source.isPlane, data.normalize == .none, data.classCount == 2,
               let splits = try? DataLoader.load(data, seed: variant?.seed ?? 0, bookDirectory: "/", environment: [:]) else { return [] }
         let d = splits.train
         let step = max(1, d.count / 200)

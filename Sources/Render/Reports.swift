@@ -1,10 +1,10 @@
 // Each `show` entry → HTML (tables here, charts through the Charts module) plus the numbers for JSON.
 import Blocks
 import Charts
-import Engine
-import Execute
 import Foundation
 import LabbookCore
+import Outcomes
+import Vocabulary
 
 struct RenderedReport {
     var html: String

@@ -1,8 +1,7 @@
 // Defaults, merging with book and chapter defaults, parameters, reports and the book/front-matter readers.
-import Datasets
-import Engine
 import LabbookCore
 import Testing
+import Vocabulary
 @testable import Blocks
 
 @Suite struct ConfigTests {
