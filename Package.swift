@@ -39,8 +39,7 @@ let package = Package(
         .target(name: "Blocks", dependencies: ["LabbookCore", "Vocabulary", "Yams"]),
         .target(name: "Charts", dependencies: ["LabbookCore"]),
         .target(name: "Execute", dependencies: ["LabbookCore", "Vocabulary", "Outcomes", "Blocks", "Engine", "Datasets"]),
-        // Engine and Datasets only for CurveReports' function plots and training points, until Execute computes them.
-        .target(name: "Render", dependencies: ["LabbookCore", "Parse", "Blocks", "Charts", "Vocabulary", "Outcomes", "Engine", "Datasets"]),
+        .target(name: "Render", dependencies: ["LabbookCore", "Parse", "Blocks", "Charts", "Vocabulary", "Outcomes"]),
         .target(name: "Site", dependencies: ["LabbookCore", "Render", "Charts",
                                              .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "LabbookKit", dependencies: ["LabbookCore", "Parse", "Vocabulary", "Outcomes", "Blocks", "Execute", "Render", "Site",

@@ -70,6 +70,8 @@ public struct RunCache: Sendable {
                 })
             }
             stripped.training?.snapshots = []
+            // Computed when the block is assembled, from the spec: entries keep the format they always had.
+            stripped.trainingPoints = nil
             outcome = stripped
         }
 

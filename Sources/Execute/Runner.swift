@@ -141,7 +141,7 @@ public enum Runner {
     /// `expect: divergence` fails it when no variant diverged; `expect: error` turns a failure into the
     /// expected one, and fails the block when nothing failed.
     public static func assemble(_ spec: ExperimentSpec, _ runs: [VariantRun]) -> BlockRun {
-        let outcome = BlockOutcome(variants: runs.map(\.outcome))
+        let outcome = outcome(spec, runs.map(\.outcome))
         var failure = runs.compactMap(\.failure).first
         var expected: Diagnostic?
         switch spec.expect {
@@ -163,6 +163,19 @@ public enum Runner {
         }
         return BlockRun(outcome: outcome, failure: failure, fromCache: !runs.contains { $0.trained }, keys: runs.map(\.key),
                         warnings: runs.flatMap(\.warnings), trained: runs.filter(\.trained).count, expectedFailure: expected)
+    }
+
+    /// The block's outcome from its variants' outcomes, with the numbers a page shows that need no run: the
+    /// `function:` plots, and the training points drawn over each variant's decision surface.
+    public static func outcome(_ spec: ExperimentSpec, _ variants: [VariantOutcome]) -> BlockOutcome {
+        let variants = variants.map { v in
+            var o = v
+            if o.training?.predictionGrid != nil {
+                o.trainingPoints = PageNumbers.trainingPoints(spec.variants.first { $0.label == o.label } ?? spec.variants.first)
+            }
+            return o
+        }
+        return BlockOutcome(engineVersion: EngineInfo.version, variants: variants, functionPlots: PageNumbers.functionPlots(spec))
     }
 
     /// The error box text for a block stopped by its wall-clock limit.

@@ -6,6 +6,9 @@ public struct VariantOutcome: Sendable, Codable, Hashable {
     public var label: String
     public var training: TrainingResult?
     public var recurrent: RecurrentProbeResult?
+    /// The training points a decision surface draws (XOR's corners, or up to 200 points of a two-class 2-D set);
+    /// set when the block is assembled, for variants with a prediction grid. Not part of a cache entry.
+    public var trainingPoints: [PlanePoint]?
 
     public init(label: String, training: TrainingResult? = nil, recurrent: RecurrentProbeResult? = nil) {
         self.label = label
@@ -19,10 +22,13 @@ public struct BlockOutcome: Sendable, Codable, Hashable {
     /// The engine that computed the variants (part of every cache key).
     public var engineVersion: String
     public var variants: [VariantOutcome]
+    /// The block's `function:` reports, in `show:` order.
+    public var functionPlots: [FunctionPlot]
 
-    public init(engineVersion: String, variants: [VariantOutcome]) {
+    public init(engineVersion: String, variants: [VariantOutcome], functionPlots: [FunctionPlot] = []) {
         self.engineVersion = engineVersion
         self.variants = variants
+        self.functionPlots = functionPlots
     }
 }
 

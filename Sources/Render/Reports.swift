@@ -36,7 +36,7 @@ struct ReportContext {
         case .deadNeurons(let when): return deadNeurons(when)
         case .gradientCheck: return gradientCheck()
         case .predictions: return predictions(chartID: chartID)
-        case .function(let f): return function(f, chartID: chartID)
+        case .function(let f): return function(f, index: index, chartID: chartID)
         case .filters(let layer, let when): return filters(layer: layer, when: when, chartID: chartID)
         case .featureMaps(let layer, _): return featureMaps(layer: layer, chartID: chartID)
         }

@@ -31,7 +31,7 @@ import Vocabulary
         let (parsed, ds) = BlockReader.read(yaml: yaml, at: SourceLocation(file: "chapters/01.md", line: 1), bookDefaults: nil, chapterDefaults: nil,
                                             feasibility: EngineFeasibility())
         let spec = try #require(parsed, "\(ds)")
-        let outcome = BlockOutcome(variants: zip(spec.variants, results).map { VariantOutcome(label: $0.label, training: $1) })
+        let outcome = Runner.outcome(spec, zip(spec.variants, results).map { VariantOutcome(label: $0.label, training: $1) })
         return ReportContext(spec: spec, outcome: outcome, idPrefix: spec.id)
     }
 
@@ -50,7 +50,7 @@ import Vocabulary
         let html = ctx.predictions(chartID: "s-0").html
         #expect(html.contains("Predicted probability of class 1 — ReLU net") && html.contains("Predicted probability of class 1 — tanh net"))
         #expect(html.components(separatedBy: "<svg").count == 3)
-        // The moons training points are drawn on top (regenerated from the variant's seed): 40 of them per surface.
+        // The moons training points are drawn on top (Execute regenerates them from the variant's seed): 40 per surface.
         #expect(html.components(separatedBy: "<circle").count + html.components(separatedBy: "<rect").count > 80)
     }
 
