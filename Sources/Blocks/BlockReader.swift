@@ -172,10 +172,10 @@ public enum BlockReader {
         var built = Built(seed: seed, reports: [])
         switch kind {
         case .functions:
-            built.reports = c.reports(tree["show"], ReportContext(isRecurrent: false, epochs: 0, trains: false))
+            built.reports = c.reports(tree["show"], ReportedRun(isRecurrent: false, epochs: 0, trains: false))
         case .recurrent:
             built.recurrent = tree["recurrent"].flatMap { c.recurrent($0) }
-            built.reports = c.reports(tree["show"], ReportContext(isRecurrent: true, epochs: 0, trains: false))
+            built.reports = c.reports(tree["show"], ReportedRun(isRecurrent: true, epochs: 0, trains: false))
         case .training:
             let data: DataSpec?
             if let d = tree["data"] { data = c.data(d) } else {
@@ -186,7 +186,7 @@ public enum BlockReader {
             let job = trainingJob(tree, data: data, classes: shape?.classes, inputWidth: shape?.inputWidth, seed: seed, fence: fence, c)
             let hidden = job?.model.hidden ?? tree["model"]?["hidden"].flatMap { Checker().hidden($0) }
             // A CSV table that could not be read has been reported; its width is not a second problem.
-            var ctx = ReportContext(isRecurrent: false, epochs: job?.train.epochs ?? 1, trains: data == nil || shape != nil)
+            var ctx = ReportedRun(isRecurrent: false, epochs: job?.train.epochs ?? 1, trains: data == nil || shape != nil)
             ctx.layerCount = hidden.map { $0.count + 1 }
             ctx.hiddenCount = hidden?.count
             if let specs = job?.model.layers {

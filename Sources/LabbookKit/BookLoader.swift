@@ -156,7 +156,7 @@ public enum BookLoader {
         var chapterDiagnostics = chapter.diagnostics
         var meta = ChapterMeta()
         if let fm = chapter.frontMatter {
-            let (m, ds) = FrontMatter.read(yaml: fm.yaml, at: fm.location)
+            let (m, ds) = BookReader.readFrontMatter(yaml: fm.yaml, at: fm.location)
             meta = m
             chapterDiagnostics += ds
         }

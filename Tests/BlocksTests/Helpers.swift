@@ -10,7 +10,7 @@ let fence = SourceLocation(file: chapterFile, line: 10)
 func read(_ yaml: String, book: String? = nil, chapter: String? = nil) -> (ExperimentSpec?, [Diagnostic]) {
     let bookDefaults = book.flatMap { BookReader.readBookConfig(yaml: $0, file: "book.yml").0.defaults }
     // Front matter starting on line 2 of the chapter (after the opening ---).
-    let chapterDefaults = chapter.flatMap { FrontMatter.read(yaml: $0, at: SourceLocation(file: chapterFile, line: 2)).0.defaults }
+    let chapterDefaults = chapter.flatMap { BookReader.readFrontMatter(yaml: $0, at: SourceLocation(file: chapterFile, line: 2)).0.defaults }
     return BlockReader.read(yaml: yaml, at: fence, bookDefaults: bookDefaults, chapterDefaults: chapterDefaults,
                             feasibility: EngineFeasibility())
 }
