@@ -1,5 +1,6 @@
 // A process-wide, thread-safe cache of values derived from files (decoded IDX data, digests).
 import Foundation
+import LabbookCore
 
 /// Values computed from a file, keyed by its path and invalidated when its size or modification
 /// time changes (so `labbook watch` sees a replaced file). Each path is computed at most once at a
@@ -21,22 +22,15 @@ final class FileCache<Value: Sendable>: @unchecked Sendable {
             entries[path] = e
             return e
         }
-        let stamp = FileCache.stamp(path)
+        let stamp = FileFingerprint.of(path)
         entry.lock.lock()
         defer { entry.lock.unlock() }
-        if let v = entry.value, entry.stamp == stamp { return v }
+        // A file that cannot be examined (nil stamp) is never reused.
+        if let v = entry.value, let stamp, entry.stamp == stamp { return v }
         let v = try compute()
         entry.value = v
         entry.stamp = stamp
         return v
-    }
-
-    /// Size and modification time; nil when the file cannot be examined (then nothing is reused).
-    static func stamp(_ path: String) -> String? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = attributes[.size] as? NSNumber,
-              let date = attributes[.modificationDate] as? Date else { return nil }
-        return "\(size.int64Value)@\(date.timeIntervalSince1970)"
     }
 }
 

@@ -6,7 +6,7 @@ import Vocabulary
 func planImageLayer(_ spec: LayerSpec, number k: Int, input: TensorShape, offset: Int, model: ModelConfig,
                     planned: [PlannedLayer]) throws -> PlannedLayer {
     func problem(_ message: String) -> LayerProblem {
-        LayerProblem(layer: k, "\(spec.name): \(message); shapes: \(shapeTrail(planned, input: model.input))")
+        LayerProblem(layer: k, "\(spec.name): \(message); shapes: \(shapeTrail(planned, model: model))")
     }
     func image() throws -> (c: Int, h: Int, w: Int) {
         guard input.dims.count == 3 else {
@@ -58,29 +58,14 @@ func planImageLayer(_ spec: LayerSpec, number k: Int, input: TensorShape, offset
 }
 
 /// "[1, 28, 28] → 0 conv2d [6, 28, 28] → 1 max-pool2d [6, 14, 14]": the input and every layer planned so far.
-private func shapeTrail(_ planned: [PlannedLayer], input: [Int]?) -> String {
-    guard let first = planned.first else { return "input \(TensorShape(input ?? []))" }
+/// Layers are named by their `layers:` entry (a layer's `number`), in the author's words (`LayerSpec.name`).
+private func shapeTrail(_ planned: [PlannedLayer], model: ModelConfig) -> String {
+    guard let first = planned.first else { return "input \(TensorShape(model.input ?? []))" }
+    let specs = model.layers ?? []
     var parts = ["input \(first.input)"]
     for l in planned {
-        parts.append("\(l.number) \(l.kindName) \(l.output)")
+        parts.append("\(l.number) \(specs.indices.contains(l.number) ? specs[l.number].name : "layer") \(l.output)")
         if let f = l.fusedNumber, let a = l.activation { parts.append("\(f) \(a.name) \(l.output)") }
     }
     return parts.joined(separator: " → ")
-}
-
-extension PlannedLayer {
-    /// The name an author writes for this layer's entry.
-    var kindName: String {
-        switch kind {
-        case .dense: "dense"
-        case .activation(let a): a.name
-        case .dropout: "dropout"
-        case .batchNorm: "batch-norm"
-        case .conv2d: "conv2d"
-        case .maxPool2d: "max-pool2d"
-        case .avgPool2d: "avg-pool2d"
-        case .flatten: "flatten"
-        case .globalAvgPool: "global-avg-pool"
-        }
-    }
 }

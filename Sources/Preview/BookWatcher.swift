@@ -1,5 +1,6 @@
 // Watches a book's sources by polling their size and modification time; reports a change once edits settle.
 import Foundation
+import LabbookCore
 
 public final class BookWatcher: @unchecked Sendable {
     public let book: URL
@@ -23,11 +24,7 @@ public final class BookWatcher: @unchecked Sendable {
         let fm = FileManager.default
         var out: [String: String] = [:]
         func add(_ rel: String) {
-            let path = book.appendingPathComponent(rel).path
-            if let a = try? fm.attributesOfItem(atPath: path) {
-                let m = (a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-                out[rel] = "\(a[.size] ?? 0)@\(m)"
-            }
+            if let stamp = FileFingerprint.of(book.appendingPathComponent(rel).path) { out[rel] = stamp }
         }
         add("book.yml")
         for dir in ["chapters", "templates", "assets"] {
