@@ -31,11 +31,34 @@ func golden(_ name: String) throws {
     }
 }
 
-@Test func renderingIsDeterministic() {
-    for (name, html) in Fixtures.all {
-        let again = Fixtures.all.first { $0.name == name }?.html
-        #expect(html == again, "\(name) changed between two renderings")
+/// Every chart rendered in this process and in another one, which has its own hash seed: an order taken from a
+/// Set or a Dictionary, or anything else that differs between runs, shows up as a difference. The other process
+/// is this test bundle again, running only this test, told by LABBOOK_CHARTS_DUMP to write what it rendered.
+@Test func renderingIsDeterministic() throws {
+    let mine = Fixtures.all.map { "\($0.name)\n\($0.html)" }.joined(separator: "\u{0}")
+    var environment = ProcessInfo.processInfo.environment
+    if let path = environment["LABBOOK_CHARTS_DUMP"] {
+        try Data(mine.utf8).write(to: URL(fileURLWithPath: path))
+        return
     }
+    let dump = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-charts-\(getpid())-\(UInt32.random(in: 0 ... .max))")
+    defer { try? FileManager.default.removeItem(at: dump) }
+    environment["LABBOOK_CHARTS_DUMP"] = dump.path
+    environment["SWIFT_DETERMINISTIC_HASHING"] = nil
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    p.arguments = ["--testing-library", "swift-testing", "--filter", "renderingIsDeterministic"]
+    p.environment = environment
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+    let theirs = try String(contentsOf: dump, encoding: .utf8)
+    for (a, b) in zip(mine.components(separatedBy: "\u{0}"), theirs.components(separatedBy: "\u{0}")) where a != b {
+        Issue.record("\(a.prefix { $0 != "\n" }) differs between two processes")
+    }
+    #expect(theirs == mine)
 }
 
 /// Every chart panel is an accessible, scalable SVG: role, a <title> first, a viewBox, no fixed size,

@@ -96,13 +96,24 @@ func sigmoidGradientsVanishWithDepth(_ scheme: InitScheme) throws {
     #expect(small.bytes > 4 * small.parameters * 4 && small.bytes < 50 << 20)
 }
 
+/// Inputs in [0, 1)⁵ (all positive) and zero biases: relu unit j is dead exactly when w_j·x ≤ 0 for every training x
+/// (for instance when all five of its weights are negative, 1 unit in 32). The test counts them itself, in Float64,
+/// from the initial weights the run reports, and the case is not vacuous: some units are dead.
 @Test func deadReluUnitsAreCounted() throws {
-    // Relu with biases pushed far negative by a huge-negative init is not available; instead: all-negative inputs and
-    // weights U(0, …) would need a custom init. Use identity vs relu on positive data with large uniform init:
-    let data = gaussianData(count: 300, width: 5, classes: 2, seed: 8)
+    let count = 300, width = 5
+    var rng = SeededRandom(seed: 8)
+    let features = (0..<(count * width)).map { _ in rng.uniform(0, 1) }
+    let data = Dataset(features: features, count: count, width: width, labels: (0..<count).map { Int32($0 % 2) }, classes: 2)
     let r = try Trainer.run(job(hidden: [200], activation: .relu, initScheme: .uniform(limit: 1), epochs: 0), data: DataSplits(train: data))
+    let w = try #require(r.snapshots.first { $0.moment == .initial }?.layers.first { $0.layer == 0 }?.weights)
+    try #require(w.count == 200 * width)
+    let expected = (0..<200).filter { j in
+        (0..<count).allSatisfy { i in (0..<width).reduce(0.0) { $0 + Double(w[j * width + $1]) * Double(features[i * width + $1]) } <= 0 }
+    }.count
+    let recorded = try #require(r.deadNeurons.first { $0.moment == .initial && $0.layer == 0 })
+    #expect(expected > 0, "the data and seed must give dead units")
+    #expect(recorded.dead == expected && recorded.units == 200)
+    // swish is never exactly 0 for a finite input: no unit is dead.
     let swish = try Trainer.run(job(hidden: [200], activation: .swish, initScheme: .uniform(limit: 1), epochs: 0), data: DataSplits(train: data))
     #expect(swish.deadNeurons.first?.dead == 0)
-    // With 5 inputs and no bias, a relu unit is dead only if w·x ≤ 0 for all 300 gaussian x: essentially never.
-    #expect(r.deadNeurons.first?.dead == 0 && r.deadNeurons.first?.units == 200)
 }

@@ -75,16 +75,34 @@ struct CatalogueBuild: Sendable {
             let page = Fixtures.read(build.output, "\(ch.slug).html")
             #expect(page.contains("</html>"), "\(ch.slug).html is complete")
             for status in build.report.blocks where status.location.file == ch.file && status.state == .failed {
-                let box = "<span class=\"where\">\(status.location.file):\(status.location.line):"
-                #expect(page.contains("<div class=\"experiment-error\""), "\(ch.slug): no error box")
-                #expect(page.contains(box) || page.contains("\(status.location.file):\(status.location.line + 1):")
-                        || page.contains("<span class=\"where\">\(status.location.file):"),
-                        "\(ch.slug): the box must name the block's line \(status.location.line)")
+                // The block's lines (its opening fence, its YAML, its closing fence), or for a problem in the
+                // defaults it inherits, the front matter's.
+                func count(_ yaml: String) -> Int { yaml.split(separator: "\n", omittingEmptySubsequences: false).count }
+                let yaml = ch.chapter.experiments.first { $0.location.line == status.location.line }?.yaml ?? ""
+                let block = status.location.line...(status.location.line + count(yaml) + 1)
+                let front = ch.chapter.frontMatter.map { $0.location.line...($0.location.line + count($0.yaml)) }
+                let named = Self.errorBoxLines(in: page, figure: status.id, file: ch.file)
+                #expect(!named.isEmpty, "\(ch.slug): no error box in the figure of \(status.id)")
+                #expect(named.contains { block.contains($0) || front?.contains($0) == true },
+                        "\(ch.slug): the box of \(status.id) must name a line of the block (\(block)), names \(named)")
             }
         }
         // Nothing from the chapters became markup.
         let script = Fixtures.read(build.output, "13-id-script.html")
         #expect(!script.contains("<script>alert"))
+    }
+
+    /// The lines `FILE:LINE:` named by the error boxes of the figures with this id (a duplicate id has two figures).
+    static func errorBoxLines(in page: String, figure id: String, file: String) -> [Int] {
+        var lines: [Int] = []
+        for part in page.components(separatedBy: "<figure class=\"experiment\" id=\"\(Escape.html(id))\">").dropFirst() {
+            let figure = part.components(separatedBy: "</figure>").first ?? ""
+            guard let box = figure.range(of: "<div class=\"experiment-error\"") else { continue }
+            for piece in figure[box.lowerBound...].components(separatedBy: "<span class=\"where\">\(file):").dropFirst() {
+                if let n = Int(piece.prefix { $0.isNumber }) { lines.append(n) }
+            }
+        }
+        return lines
     }
 
     @Test func aDivergedBlockShowsItsCurveUpToTheDivergenceAndAHint() throws {

@@ -101,6 +101,34 @@ import Testing
         #expect(events.withLock { $0 } == ["waiting for \(getpid())", "released", "acquired"])
     }
 
+    /// Builder.build takes the lock before it writes: while the test holds it, a build waits (naming this
+    /// process), writes nothing, and finishes once the lock is released. Without the lock it would not wait.
+    @Test func aBuildWaitsForAHeldLockAndWritesNothingMeanwhile() throws {
+        let book = try Fixtures.book("held", ["chapters/01.md": BookShapeTests.good])
+        let out = Fixtures.tempDir("held-out")
+        var options = Fixtures.options(book, output: out, jobs: 1)
+        defer { for d in [book, out, options.stateDirectory] { try? FileManager.default.removeItem(at: d) } }
+        let waited = Mutex<[Int32?]>([])
+        options.onWaitForLock = { pid in waited.withLock { $0.append(pid) } }
+        var held: BuildLock? = try BuildLock.acquire(options.stateDirectory)
+        let code = Mutex<Int32?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let shared = options
+        Thread.detachNewThread {
+            let c = (try? Builder.build(shared).exitCode) ?? -1
+            code.withLock { $0 = c }
+            done.signal()
+        }
+        #expect(done.wait(timeout: .now() + 2) == .timedOut, "the build must wait while the lock is held")
+        #expect(waited.withLock { $0 } == [getpid()])
+        #expect(Fixtures.snapshot(out).isEmpty, "nothing is written before the lock is taken")
+        held = nil
+        _ = held
+        #expect(done.wait(timeout: .now() + 120) == .success)
+        #expect(code.withLock { $0 } == 0)
+        #expect(Fixtures.snapshot(out).keys.contains("01.html"))
+    }
+
     @Test func twoBuildsOfOneBookAtOnceGiveTheSameSiteAsOne() throws {
         let book = try Fixtures.book("twice", ["chapters/01.md": BookShapeTests.good, "chapters/02.md": BookShapeTests.good])
         let out = Fixtures.tempDir("twice-out"), alone = Fixtures.tempDir("alone-out")
