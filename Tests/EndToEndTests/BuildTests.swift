@@ -33,6 +33,9 @@ enum Fixture {
         #expect(r1.summaryLine == "4 blocks: 3 run, 1 cached, 0 failed")   // the function plot trains nothing
         let r2 = try Builder.build(Fixture.options("tiny", output: out2, cache: cache, jobs: 3))
         #expect(r2.summaryLine == "4 blocks: 0 run, 4 cached, 0 failed")
+        // Counted with the cached ones, but its own line does not claim a cache hit: it had nothing to train.
+        for r in [r1, r2] { #expect(r.blocks.first { $0.id == "shapes" }?.line == "chapters/01-xor.md:42 shapes: nothing to train") }
+        #expect(Set(r2.blocks.filter { $0.line.hasSuffix(": cached") }.map(\.id)) == ["xor", "deep-sigmoid", "rnn"])
         let r3 = try Builder.build(Fixture.options("tiny", output: out3, cache: nil, jobs: 2))
         #expect(r3.exitCode == 0)
         let a = Fixture.snapshot(out1)

@@ -54,7 +54,7 @@ enum Binary {
         let runCache = RunCache(directory: cache)
         for (path, _) in Fixtures.snapshot(cache) where path.hasSuffix(".run") {
             let key = String((path as NSString).lastPathComponent.dropLast(4))
-            if case .hit = runCache.load(key) {} else { out.append("cache entry \(path) is not valid") }
+            if case .hit = runCache.load(key) {} else { out.append("cache entry \(path) is not valid: \(runCache.load(key))") }
         }
         return out
     }
