@@ -11,8 +11,6 @@ public enum Chart {
     public static func histogram(_ spec: HistogramSpec) -> String { HistogramChart.render(spec) }
     /// A value on a regular 2-D grid in a diverging colour scale, with points on top and a colour bar.
     public static func heatmap(_ spec: HeatmapSpec) -> String { HeatmapChart.render(spec) }
-    /// Horizontal bars, one row per category and one bar per series in it.
-    public static func bars(_ spec: BarChartSpec) -> String { BarChart.render(spec) }
     /// Rows of small heat-map tiles (a conv layer's filters, or feature maps), 0 at white.
     public static func tiles(_ spec: TileGridSpec) -> String { TileGridChart.render(spec) }
 

@@ -95,12 +95,4 @@ private func firstSeriesPath(_ html: String) -> String? {
         #expect(render([[.nan, 0.5], [1]]).contains("#808080"))
         #expect(render([[2]], range: 1...1).contains("<g class=\"cells\" shape-rendering=\"crispEdges\">\n<path d=\"M"))
     }
-
-    @Test func bars() {
-        #expect(Chart.bars(BarChartSpec(id: "b", title: "B", valueLabel: "v", categories: [], values: [])).contains("no data"))
-        let html = Chart.bars(BarChartSpec(id: "b", title: "B", valueLabel: "v", categories: ["a", "b", "c"],
-                                           values: [.nan, -2, 5]))
-        #expect(html.contains("n/a"))
-        #expect(html.contains("−2.0"))
-    }
 }
