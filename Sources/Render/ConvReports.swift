@@ -31,7 +31,7 @@ extension ReportContext {
             let who = multi ? " — \(variantName(label))" : ""
             let title = "Layer \(layer) filters: \(first.filters) kernels of \(first.kernel)×\(first.kernel)"
                 + (first.channels > 1 ? " over \(first.channels) channels" : "") + who
-            html += chartSection(Chart.tiles(TileGridSpec(id: "\(chartID)-v\(v)", title: title, rows: rows, columns: 8, valueLabel: "weight"))
+            html += chartSection(Chart.tiles(TileGridSpec(id: "\(chartID)-v\(v)", title: title, rows: rows, columns: 8, valueLabel: "weight")).string
                                  + (truncated ? note("The first \(Self.maxTiles) kernels of each row are drawn.") : ""))
         }
         if html.isEmpty { html = section("Filters", note("No conv layer kernels were recorded for this block.")) }
@@ -60,7 +60,7 @@ extension ReportContext {
             let kind = r.layerKinds.flatMap { layer < $0.count ? $0[layer] : nil } ?? "layer"
             let who = multi ? " — \(variantName(label))" : ""
             let title = "Layer \(layer) (\(kind)) feature maps: \(c) channels of \(h)×\(w), trained" + who
-            html += chartSection(Chart.tiles(TileGridSpec(id: "\(chartID)-v\(v)", title: title, rows: rows, columns: 8, valueLabel: "activation"))
+            html += chartSection(Chart.tiles(TileGridSpec(id: "\(chartID)-v\(v)", title: title, rows: rows, columns: 8, valueLabel: "activation")).string
                                  + (c > Self.maxTiles ? note("The first \(Self.maxTiles) channels are drawn.") : ""))
         }
         if html.isEmpty { html = section("Feature maps", note("No feature maps were recorded for this block.")) }

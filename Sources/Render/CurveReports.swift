@@ -17,7 +17,7 @@ extension ReportContext {
             let spec = LineChartSpec(id: chartID, title: "Gradient norm reaching each time step",
                                      xLabel: "time step t (the loss is at the last step)", yLabel: "‖∂L/∂hₜ‖", yScale: .log10,
                                      panels: [LinePanel(series: series)])
-            return RenderedReport(html: chartSection(Chart.line(spec)))
+            return RenderedReport(html: chartSection(Chart.line(spec).string))
         }
         let runs = trained
         guard !runs.isEmpty else { return RenderedReport(html: section("Curve", note("No training run in this block."))) }
@@ -40,7 +40,7 @@ extension ReportContext {
             let spec = LineChartSpec(id: chartID, title: title, xLabel: "layer (0 reads the input)",
                                      yLabel: isMean ? "mean |∂L/∂W|" : "‖∂L/∂W‖", yScale: .log10, panels: [LinePanel(series: series)],
                                      markers: true)
-            return RenderedReport(html: chartSection(Chart.line(spec)))
+            return RenderedReport(html: chartSection(Chart.line(spec).string))
 
         case .lr:
             // The rate each epoch trained with; without a schedule, the optimizer's throughout.
@@ -54,7 +54,7 @@ extension ReportContext {
             }
             let chart = LineChartSpec(id: chartID, title: "Learning rate per epoch", xLabel: "epoch", yLabel: "learning rate",
                                       yScale: .linear, panels: [LinePanel(series: series)])
-            return RenderedReport(html: chartSection(Chart.line(chart)))
+            return RenderedReport(html: chartSection(Chart.line(chart).string))
 
         case .meanAbsGradient, .gradientNorm:
             let isMean = c.of == .meanAbsGradient
@@ -77,7 +77,7 @@ extension ReportContext {
             let title = isMean ? "Mean |gradient| per layer" : "Gradient norm per layer"
             let spec = LineChartSpec(id: chartID, title: title, xLabel: "iteration",
                                      yLabel: isMean ? "mean |∂L/∂W|" : "‖∂L/∂W‖", yScale: .log10, panels: panels)
-            return RenderedReport(html: chartSection(Chart.line(spec)))
+            return RenderedReport(html: chartSection(Chart.line(spec).string))
         }
     }
 
@@ -97,7 +97,7 @@ extension ReportContext {
             let title = onlyGradients ? "Gradients of the losses" : "Losses and their gradients"
             let spec = LineChartSpec(id: chartID, title: title, xLabel: "residual r = ŷ − y",
                                      yLabel: onlyGradients ? "∂loss/∂ŷ" : "value", panels: panels, sharedY: false)
-            return RenderedReport(html: chartSection(Chart.line(spec)))
+            return RenderedReport(html: chartSection(Chart.line(spec).string))
         }
         let derivative = f.of == .derivatives
         let series = zip(f.names, f.activations).map { name, a in
@@ -106,7 +106,7 @@ extension ReportContext {
         let title = derivative ? "Derivatives of the activation functions" : "Activation functions"
         let spec = LineChartSpec(id: chartID, title: title, xLabel: "x", yLabel: derivative ? "f′(x)" : "f(x)",
                                  panels: [LinePanel(series: series)])
-        return RenderedReport(html: chartSection(Chart.line(spec)))
+        return RenderedReport(html: chartSection(Chart.line(spec).string))
     }
 
     // MARK: Dead neurons, gradient check, decision surface
@@ -185,7 +185,7 @@ extension ReportContext {
             let title = multi ? "Predicted probability of class 1 — \(variantName(label))" : "Predicted probability of class 1"
             let hm = HeatmapSpec(id: runs.count > 1 ? "\(chartID)-v\(k)" : chartID, title: title, xLabel: "x₁", yLabel: "x₂",
                                  xRange: grid.xRange, yRange: grid.yRange, values: values, points: trainingPoints(variant))
-            html += runs.count > 1 ? Chart.heatmap(hm) : chartSection(Chart.heatmap(hm))
+            html += runs.count > 1 ? Chart.heatmap(hm).string : chartSection(Chart.heatmap(hm).string)
         }
         // A sweep's surfaces side by side (two a line from about 900 px), so the boundaries can be compared.
         if runs.count > 1 {

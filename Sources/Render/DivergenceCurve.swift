@@ -34,7 +34,7 @@ extension ReportContext {
         }
         let spec = LineChartSpec(id: chartID, title: "Loss up to the divergence", xLabel: perIteration ? "iteration" : "epoch",
                                  yLabel: "loss", yScale: withSurvivors ? .log10 : .linear, panels: [LinePanel(series: series)])
-        var html = "<div class=\"report divergence\">\n" + Chart.line(spec)
+        var html = "<div class=\"report divergence\">\n" + Chart.line(spec).string
         let recorded = diverged[0].result.iterations
         if perIteration, recorded.count >= 2 {
             notes.append("Recorded every \(recorded[1].iteration - recorded[0].iteration) iterations (train.record-every).")

@@ -148,12 +148,12 @@ struct ReportContext {
                                          rows: mine.map { rows[$0].replacingOccurrences(of: "\(label) · ", with: "").capitalizedFirst },
                                          columns: columns, values: mine.map { values[$0] }, bins: h.bins, sharedAxes: h.sharedAxes,
                                          range: shared, percent: true)
-                html += chartSection(Chart.histogram(spec))
+                html += chartSection(Chart.histogram(spec).string)
             }
         } else {
             let spec = HistogramSpec(id: chartID, title: title, xLabel: xLabel, yLabel: "% of values", rows: rows, columns: columns,
                                      values: values, bins: h.bins, sharedAxes: h.sharedAxes, range: shared, percent: true)
-            html = chartSection(Chart.histogram(spec))
+            html = chartSection(Chart.histogram(spec).string)
         }
         var data: [ReportData] = []
         for (ri, row) in values.enumerated() {

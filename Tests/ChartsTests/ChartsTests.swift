@@ -140,12 +140,12 @@ import LabbookCore
             Chart.line(LineChartSpec(id: "\"><script>", title: evil, xLabel: evil, yLabel: evil,
                                      panels: [LinePanel(title: evil, series: [Series(label: evil, values: [1, 2]),
                                                                               Series(label: "b", values: [2, 1])]),
-                                              LinePanel(title: "p2", series: [])])),
+                                              LinePanel(title: "p2", series: [])])).string,
             Chart.histogram(HistogramSpec(id: evil, title: evil, xLabel: evil, yLabel: evil, rows: [evil, "r"],
-                                          columns: [evil], values: [[[1, 2]], [[3]]])),
+                                          columns: [evil], values: [[[1, 2]], [[3]]])).string,
             Chart.heatmap(HeatmapSpec(id: evil, title: evil, xLabel: evil, yLabel: evil, xRange: 0...1, yRange: 0...1,
                                       values: [[0.5]], valueLabel: evil, points: [HeatmapPoint(x: 0.5, y: 0.5, value: 1)],
-                                      lowPointLabel: evil, highPointLabel: evil)),
+                                      lowPointLabel: evil, highPointLabel: evil)).string,
         ]
         for html in outputs {
             #expect(!html.contains("<script"))

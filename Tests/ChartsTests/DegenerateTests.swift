@@ -3,7 +3,7 @@ import Testing
 @testable import Charts
 
 private func line(_ series: [Series], yScale: Scale = .linear, xScale: Scale = .linear) -> String {
-    Chart.line(LineChartSpec(id: "t", title: "T", xLabel: "x", yLabel: "y", xScale: xScale, yScale: yScale, series: series))
+    Chart.line(LineChartSpec(id: "t", title: "T", xLabel: "x", yLabel: "y", xScale: xScale, yScale: yScale, series: series)).string
 }
 
 /// The `d` attribute of the first series path in `html`.
@@ -15,7 +15,7 @@ private func firstSeriesPath(_ html: String) -> String? {
 
 @Suite struct DegenerateLineTests {
     @Test func noPanelsNoSeriesEmptySeries() {
-        #expect(Chart.line(LineChartSpec(id: "e", title: "E", xLabel: "", yLabel: "", panels: [])).contains("no data"))
+        #expect(Chart.line(LineChartSpec(id: "e", title: "E", xLabel: "", yLabel: "", panels: [])).string.contains("no data"))
         #expect(line([]).contains("no data"))
         #expect(line([Series(label: "a", points: [])]).contains("no data"))
     }
@@ -62,7 +62,7 @@ private func firstSeriesPath(_ html: String) -> String? {
                                  panels: [LinePanel(title: "a", series: [Series(label: "s", values: [0.5, 2])]),
                                           LinePanel(title: "b", series: [])],
                                  yRange: 0...1)
-        let html = Chart.line(spec)
+        let html = Chart.line(spec).string
         #expect(html.contains("small-multiples"))
         #expect(html.contains("no data"))
         #expect(html.components(separatedBy: "<svg ").count == 3)
@@ -73,7 +73,7 @@ private func firstSeriesPath(_ html: String) -> String? {
     @Test func histogram() {
         func render(_ values: [[[Double]]], shared: Bool = true) -> String {
             Chart.histogram(HistogramSpec(id: "h", title: "H", xLabel: "v", rows: ["r"], columns: ["a", "b"],
-                                          values: values, sharedAxes: shared))
+                                          values: values, sharedAxes: shared)).string
         }
         #expect(render([]).contains("no data"))
         #expect(render([[[], []]]).contains("no data"))
@@ -81,14 +81,14 @@ private func firstSeriesPath(_ html: String) -> String? {
         let logZero = render([[[-.infinity, -.infinity, -3], [.nan]]])
         #expect(logZero.contains("2 non-finite not shown"))
         #expect(logZero.contains("no data"))
-        #expect(Chart.histogram(HistogramSpec(id: "z", title: "Z", xLabel: "", rows: [], columns: [], values: [[[1]]], bins: 0))
+        #expect(Chart.histogram(HistogramSpec(id: "z", title: "Z", xLabel: "", rows: [], columns: [], values: [[[1]]], bins: 0)).string
                     .contains("<svg"))
     }
 
     @Test func heatmap() {
         func render(_ values: [[Double]], range: ClosedRange<Double> = 0...1) -> String {
             Chart.heatmap(HeatmapSpec(id: "m", title: "M", xLabel: "x", yLabel: "y", xRange: 0...1, yRange: 0...0,
-                                      values: values, valueRange: range, points: [HeatmapPoint(x: .nan, y: 0, value: 1)]))
+                                      values: values, valueRange: range, points: [HeatmapPoint(x: .nan, y: 0, value: 1)])).string
         }
         #expect(render([]).contains("no data"))
         #expect(render([[], []]).contains("no data"))

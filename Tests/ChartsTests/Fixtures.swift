@@ -109,11 +109,11 @@ enum Fixtures {
     }
 
     static var all: [(name: String, html: String)] {
-        [("line-legend", Chart.line(lineWithLegend)),
-         ("line-multiples-log", Chart.line(lineMultiplesLog)),
-         ("histogram-grid", Chart.histogram(histogramGrid)),
-         ("histogram-wide", Chart.histogram(histogramWide)),
-         ("function-plot", Chart.line(functionPlot)),
-         ("heatmap", Chart.heatmap(heatmap))]
+        [("line-legend", Chart.line(lineWithLegend).string),
+         ("line-multiples-log", Chart.line(lineMultiplesLog).string),
+         ("histogram-grid", Chart.histogram(histogramGrid).string),
+         ("histogram-wide", Chart.histogram(histogramWide).string),
+         ("function-plot", Chart.line(functionPlot).string),
+         ("heatmap", Chart.heatmap(heatmap).string)]
     }
 }

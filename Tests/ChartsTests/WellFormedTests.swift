@@ -36,13 +36,13 @@ func chartSVGIsWellFormedXML(_ name: String) throws {
 @Test func chartsDescribeTheirDataAndHoverTargetsNameThePoints() throws {
     let line = Chart.line(LineChartSpec(id: "d", title: "Loss", xLabel: "epoch", yLabel: "loss",
                                         series: [Series(label: "relu", values: [0.9, 0.5, 0.25]),
-                                                 Series(label: "tanh", values: [1.2, 0.8, 0.6])]))
+                                                 Series(label: "tanh", values: [1.2, 0.8, 0.6])])).string
     #expect(line.contains("aria-describedby=\"chart-d-p0-desc\""))
     #expect(line.contains("<desc id=\"chart-d-p0-desc\">Line chart of loss against epoch from 1 to 3, 2 series: relu, tanh. Lowest: relu 0.25 at epoch 3. Highest: tanh 1.2 at epoch 1.</desc>"))
     #expect(line.contains("<title>relu: epoch 2, 0.5</title>"))
     #expect(line.contains("<title>tanh: epoch 3, 0.6</title>"))
     let hist = Chart.histogram(HistogramSpec(id: "h", title: "Weights", xLabel: "weight", rows: [""], columns: [""],
-                                             values: [[[0, 0.1, 0.2, 0.9]]], bins: 2, range: 0...1))
+                                             values: [[[0, 0.1, 0.2, 0.9]]], bins: 2, range: 0...1)).string
     #expect(hist.contains("Histogram of weight: 4 values in 2 bins from 0 to 1; the fullest bin, [0, 0.5), holds 75 %."))
     #expect(hist.contains("<title>[0, 0.5): 3 values, 75 %</title>"))
     #expect(hist.contains("<title>[0.5, 1): 1 value, 25 %</title>"))
