@@ -14,8 +14,11 @@ public enum XML {
 }
 
 /// A coordinate rounded to 2 decimals and printed without locale or trailing zeros: "12.5", "-3", "0".
+/// Coordinates are finite by construction (`Axis.position` answers nil for anything else, and a chart
+/// whose ranges are not finite is `Unplottable`); should one slip through, it is written as "NaN",
+/// which the chart tests look for, rather than as a plausible 0.
 func num(_ x: Double) -> String {
-    guard x.isFinite else { return "0" }
+    guard x.isFinite else { return "NaN" }
     return NumberFormat.compact((x * 100).rounded() / 100, significant: 12)
 }
 

@@ -58,6 +58,9 @@ public struct HeatmapSpec: Sendable, Hashable {
 enum HeatmapChart {
 
     static func render(_ spec: HeatmapSpec) -> Markup {
+        let problems = [Unplottable.range("x", spec.xRange), Unplottable.range("y", spec.yRange),
+                        Unplottable.range("colour", spec.valueRange)].compactMap { $0 }
+        if !problems.isEmpty { return Unplottable.placeholder(id: spec.id, title: spec.title, problems: problems) }
         var style = PanelStyle.single
         let xd = AxisDomain(scale: .linear, extent: nil, target: 5, fixed: spec.xRange)
         let yd = AxisDomain(scale: .linear, extent: nil, target: 5, fixed: spec.yRange)

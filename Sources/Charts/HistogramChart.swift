@@ -14,7 +14,9 @@ public enum Histogram {
         guard lo.isFinite, hi.isFinite else { return counts }
         for v in values where v.isFinite && v >= lo && v <= hi {
             if hi == lo { counts[bins / 2] += 1; continue }
-            let i = Int(((v - lo) / (hi - lo) * Double(bins)).rounded(.down))
+            // Halves when hi − lo overflows (−1e308 … 1e308): exact scaling, the same bin.
+            let t = (hi - lo).isFinite ? (v - lo) / (hi - lo) : (v / 2 - lo / 2) / (hi / 2 - lo / 2)
+            let i = Int((t * Double(bins)).rounded(.down))
             counts[min(max(i, 0), bins - 1)] += 1
         }
         return counts
@@ -92,6 +94,11 @@ enum HistogramChart {
         func label(_ list: [String], _ i: Int) -> String { i < list.count ? list[i] : "" }
 
         let sharedRange = spec.range ?? Histogram.range(of: cells.flatMap { values($0.row, $0.col) })
+        // A fixed range is checked as given; otherwise every panel's own range lies inside the shared one.
+        let binned = spec.range ?? Histogram.range(of: cells.flatMap { values($0.row, $0.col) })
+        if let problem = Unplottable.range("x", binned) {
+            return Unplottable.placeholder(id: spec.id, title: spec.title, problems: [problem])
+        }
         let ranges = cells.map { spec.sharedAxes ? sharedRange : (spec.range ?? Histogram.range(of: values($0.row, $0.col))) }
         let counts: [[Double]] = zip(cells, ranges).map { cell, range in
             guard let range else { return [] }

@@ -118,6 +118,9 @@ enum LineChart {
             extent(p.series.flatMap { $0.points.filter { spec.xScale.accepts($0.x) }.map(\.y) }, scale: spec.yScale)
         }
         let xAll = xExtents.reduce(nil, union), yAll = yExtents.reduce(nil, union)
+        let problems = [Unplottable.range("x", spec.xRange), Unplottable.range("y", spec.yRange),
+                        Unplottable.span("x", xAll), Unplottable.span("y", yAll)].compactMap { $0 }
+        if !problems.isEmpty { return Unplottable.placeholder(id: spec.id, title: spec.title, problems: problems) }
         let maxPoints = panels.flatMap(\.series).map(\.points.count).max() ?? 0
         let markers = spec.markers ?? (maxPoints <= 20)
         let cid = Fragment.chartID(spec.id)

@@ -133,7 +133,9 @@ struct Axis {
             let (a, b) = (Foundation.log10(domain.lo), Foundation.log10(domain.hi))
             t = a == b ? 0.5 : (Foundation.log10(v) - a) / (b - a)
         }
-        return start + t * (end - start)
+        // A position that overflowed is no more drawable than a NaN value; never let it reach the SVG as 0.
+        let p = start + t * (end - start)
+        return p.isFinite ? p : nil
     }
 
     /// Like `position` but pinned to the axis ends, for bars and areas that start at a baseline.

@@ -51,6 +51,8 @@ enum TileGridChart {
     static let levels = 33
 
     static func render(_ spec: TileGridSpec) -> Markup {
+        let problems = spec.rows.flatMap { row in row.tiles.compactMap { Unplottable.range("colour", $0.range).map { "\(row.label): \($0)" } } }
+        if !problems.isEmpty { return Unplottable.placeholder(id: spec.id, title: spec.title, problems: problems) }
         let style = PanelStyle.single
         let margin = 8.0, gap = 6.0, labelFont = 11.0
         let widest = max(1, spec.rows.map { min($0.tiles.count, spec.columns) }.max() ?? 1)

@@ -96,3 +96,43 @@ private func firstSeriesPath(_ html: String) -> String? {
         #expect(render([[2]], range: 1...1).contains("<g class=\"cells\" shape-rendering=\"crispEdges\">\n<path d=\"M"))
     }
 }
+
+/// A chart whose axes cannot exist says so where the figure would be; it is never drawn with its marks
+/// collapsed at 0 or at an edge (the old coordinate writer turned every non-finite number into "0").
+@Suite struct UnplottableChartTests {
+    static func isPlaceholder(_ html: String, _ reason: String) -> Bool {
+        html.contains("<div class=\"chart chart-unplottable\"") && html.contains("role=\"alert\"")
+            && html.contains("This chart cannot be drawn: ") && html.contains(reason) && !html.contains("<svg")
+    }
+
+    @Test func dataSpanningMoreThanADoubleIsReported() {
+        let html = line([Series(label: "a", values: [1e308, -1e308, 1])])
+        #expect(Self.isPlaceholder(html, "the y values span −1e+308 … 1e+308, more than a double can hold"), "\(html)")
+        let hist = Chart.histogram(HistogramSpec(id: "h", title: "H", xLabel: "v", rows: ["r"], columns: ["a"],
+                                                 values: [[[1e308, -1e308, 0]]])).string
+        #expect(Self.isPlaceholder(hist, "the x values span"), "\(hist)")
+    }
+
+    @Test func aNonFiniteRangeIsReported() {
+        let heat = Chart.heatmap(HeatmapSpec(id: "m", title: "M", xLabel: "x", yLabel: "y", xRange: 0...Double.infinity,
+                                             yRange: 0...1, values: [[0.5, 0.2]], points: [HeatmapPoint(x: 1, y: 0.5, value: 1)])).string
+        #expect(Self.isPlaceholder(heat, "the x range 0.00 … ∞ is not finite"), "\(heat)")
+        let curve = Chart.line(LineChartSpec(id: "c", title: "C", xLabel: "x", yLabel: "y",
+                                             series: [Series(label: "a", values: [1, 2])], yRange: -Double.infinity...1)).string
+        #expect(Self.isPlaceholder(curve, "the y range −∞ … 1.00 is not finite"), "\(curve)")
+        let hist = Chart.histogram(HistogramSpec(id: "h", title: "H", xLabel: "v", rows: ["r"], columns: ["a"],
+                                                 values: [[[1, 2]]], range: 0...Double.infinity)).string
+        #expect(Self.isPlaceholder(hist, "the x range"), "\(hist)")
+        let tiles = Chart.tiles(TileGridSpec(id: "t", title: "T", rows: [TileRow(label: "filters", tiles: [
+            Tile(label: "k", width: 1, values: [1], range: 0...Double.infinity)])], valueLabel: "weight")).string
+        #expect(Self.isPlaceholder(tiles, "filters: the colour range"), "\(tiles)")
+    }
+
+    /// Ordinary charts keep drawing, and a value that overflows on the axis is skipped like a NaN, not put at 0.
+    @Test func finiteChartsAreUnaffectedAndNoCoordinateIsNaN() {
+        let html = line([Series(label: "a", values: [1e300, -1e300, 1e-300])])
+        #expect(html.contains("<svg") && !html.contains("chart-unplottable"))
+        #expect(!html.contains("\"NaN\"") && !html.contains("NaN "))
+        #expect(Histogram.bin([1e308, -1e308, 0], range: -1e308...1e308, bins: 4) == [1, 0, 1, 1])
+    }
+}
