@@ -194,3 +194,7 @@ struct ReportContext {
         }
     }
 }
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
