@@ -16,7 +16,7 @@ extension ReportContext {
             let spec = LineChartSpec(id: chartID, title: "Gradient norm reaching each time step",
                                      xLabel: "time step t (the loss is at the last step)", yLabel: "‖∂L/∂hₜ‖", yScale: .log10,
                                      panels: [LinePanel(series: series)])
-            return RenderedReport(html: chartSection(Chart.line(spec).string))
+            return RenderedReport(html: chartSection(Chart.line(spec)))
         }
         let runs = trained
         guard !runs.isEmpty else { return RenderedReport(html: section("Curve", note("No training run in this block."))) }
@@ -39,7 +39,7 @@ extension ReportContext {
             let spec = LineChartSpec(id: chartID, title: title, xLabel: "layer (0 reads the input)",
                                      yLabel: isMean ? "mean |∂L/∂W|" : "‖∂L/∂W‖", yScale: .log10, panels: [LinePanel(series: series)],
                                      markers: true)
-            return RenderedReport(html: chartSection(Chart.line(spec).string))
+            return RenderedReport(html: chartSection(Chart.line(spec)))
 
         case .lr:
             // The rate each epoch trained with; without a schedule, the optimizer's throughout.
@@ -53,7 +53,7 @@ extension ReportContext {
             }
             let chart = LineChartSpec(id: chartID, title: "Learning rate per epoch", xLabel: "epoch", yLabel: "learning rate",
                                       yScale: .linear, panels: [LinePanel(series: series)])
-            return RenderedReport(html: chartSection(Chart.line(chart).string))
+            return RenderedReport(html: chartSection(Chart.line(chart)))
 
         case .meanAbsGradient, .gradientNorm:
             let isMean = c.of == .meanAbsGradient
@@ -76,7 +76,7 @@ extension ReportContext {
             let title = isMean ? "Mean |gradient| per layer" : "Gradient norm per layer"
             let spec = LineChartSpec(id: chartID, title: title, xLabel: "iteration",
                                      yLabel: isMean ? "mean |∂L/∂W|" : "‖∂L/∂W‖", yScale: .log10, panels: panels)
-            return RenderedReport(html: chartSection(Chart.line(spec).string))
+            return RenderedReport(html: chartSection(Chart.line(spec)))
         }
     }
 }

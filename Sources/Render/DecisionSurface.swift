@@ -11,7 +11,7 @@ extension ReportContext {
         guard !runs.isEmpty else {
             return RenderedReport(html: section("Decision surface", note("Predictions need a trained model with 2-D inputs.")))
         }
-        var html = ""
+        var html = Markup()
         for (k, (label, r)) in runs.enumerated() {
             guard let grid = r.predictionGrid else { continue }
             let n = grid.resolution
@@ -20,12 +20,16 @@ extension ReportContext {
             let title = multi ? "Predicted probability of class 1 — \(variantName(label))" : "Predicted probability of class 1"
             let hm = HeatmapSpec(id: runs.count > 1 ? "\(chartID)-v\(k)" : chartID, title: title, xLabel: "x₁", yLabel: "x₂",
                                  xRange: grid.xRange, yRange: grid.yRange, values: values, points: trainingPoints(variant))
-            html += runs.count > 1 ? Chart.heatmap(hm).string : chartSection(Chart.heatmap(hm).string)
+            html += runs.count > 1 ? Chart.heatmap(hm) : chartSection(Chart.heatmap(hm))
         }
         // A sweep's surfaces side by side (two a line from about 900 px), so the boundaries can be compared.
         if runs.count > 1 {
-            html = "<div class=\"report variants\" style=\"display:grid;gap:0 1.5rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,400px),1fr))\">\n"
-                + html + "</div>\n"
+            let surfaces = html
+            html = Markup.build { w in
+                w.element("div", [("class", "report variants"),
+                                  ("style", "display:grid;gap:0 1.5rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,400px),1fr))")],
+                          breaks: .around) { w in w.append(surfaces) }
+            }
         }
         return RenderedReport(html: html)
     }

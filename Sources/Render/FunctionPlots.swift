@@ -19,7 +19,7 @@ extension ReportContext {
             let title = onlyGradients ? "Gradients of the losses" : "Losses and their gradients"
             let spec = LineChartSpec(id: chartID, title: title, xLabel: "residual r = ŷ − y",
                                      yLabel: onlyGradients ? "∂loss/∂ŷ" : "value", panels: panels, sharedY: false)
-            return RenderedReport(html: chartSection(Chart.line(spec).string))
+            return RenderedReport(html: chartSection(Chart.line(spec)))
         }
         let derivative = f.of == .derivatives
         let series = zip(f.names, f.activations).map { name, a in
@@ -28,6 +28,6 @@ extension ReportContext {
         let title = derivative ? "Derivatives of the activation functions" : "Activation functions"
         let spec = LineChartSpec(id: chartID, title: title, xLabel: "x", yLabel: derivative ? "f′(x)" : "f(x)",
                                  panels: [LinePanel(series: series)])
-        return RenderedReport(html: chartSection(Chart.line(spec).string))
+        return RenderedReport(html: chartSection(Chart.line(spec)))
     }
 }

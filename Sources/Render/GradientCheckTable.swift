@@ -9,18 +9,16 @@ extension ReportContext {
         guard !runs.isEmpty else {
             return RenderedReport(html: section("Gradient check", note("No gradient check was computed.")))
         }
-        var body = ""
+        var body = Markup()
+        let head: [TableCell] = [.name("layer"), .num("parameters"), .num("max relative difference"), .name("below 10⁻⁷")]
         for (label, r) in runs {
             guard let rows = r.gradientCheck else { continue }
-            var tbody = ""
-            for row in rows {
-                let ok = row.maxRelativeDifference < 1e-7
-                tbody += "<tr><td>layer \(row.layer)</td>" + num(NumberFormat.grouped(row.parameters))
-                tbody += num(String(format: "%.2e", row.maxRelativeDifference)) + "<td>\(ok ? "yes" : "no")</td></tr>\n"
+            let cells = rows.map { row -> [TableCell] in
+                [.name("layer \(row.layer)"), .num(NumberFormat.grouped(row.parameters)),
+                 .num(String(format: "%.2e", row.maxRelativeDifference)), .name(row.maxRelativeDifference < 1e-7 ? "yes" : "no")]
             }
-            let head = "<tr><th>layer</th><th class=\"num\">parameters</th><th class=\"num\">max relative difference</th><th>below 10⁻⁷</th></tr>\n"
-            if multi { body += "<p class=\"report-note variant-name\">\(Escape.html(variantName(label)))</p>\n" }
-            body += "<div class=\"table-wrap\"><table>\n<thead>\(head)</thead>\n<tbody>\n\(tbody)</tbody>\n</table></div>\n"
+            if multi { body.element("p", [("class", "report-note variant-name")], text: variantName(label), breaks: .after) }
+            body += table(head, cells)
         }
         body += note("Backpropagation against central differences, both in Float64: |a − n| / max(|a| + |n|, 10⁻¹²).")
         return RenderedReport(html: section("Gradient check", body))

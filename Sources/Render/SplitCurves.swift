@@ -19,7 +19,7 @@ extension ReportContext {
             }
             let spec = LineChartSpec(id: chartID, title: "Training loss per iteration (minibatch)", xLabel: "iteration",
                                      yLabel: "loss", yScale: yScale, panels: [LinePanel(series: series)])
-            return RenderedReport(html: chartSection(Chart.line(spec).string))
+            return RenderedReport(html: chartSection(Chart.line(spec)))
         }
         func values(_ r: TrainingResult, _ split: CurveSplit) -> [Double]? {
             switch split {
@@ -47,7 +47,7 @@ extension ReportContext {
         let title = names.isEmpty ? quantity.capitalizedFirst + " per epoch" : "\(which.capitalizedFirst) \(quantity) per epoch"
         let spec = LineChartSpec(id: chartID, title: title, xLabel: "epoch", yLabel: isLoss ? "loss" : "accuracy (%)", yScale: yScale,
                                  panels: panels)
-        var html = Chart.line(spec).string
+        var html = Chart.line(spec)
         let missing = (c.splits ?? []).filter { !drawn.contains($0) }
         if !missing.isEmpty {
             html += note("No \(missing.map(splitName).joined(separator: " or ")) \(quantity) was recorded (the data has no such split).")
