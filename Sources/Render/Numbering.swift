@@ -155,7 +155,7 @@ struct Numbering {
             // Into the table just before the caption line.
             if let t = out[..<r.lowerBound].range(of: "<table>", options: .backwards) {
                 out.removeSubrange(r)
-                out.replaceSubrange(t, with: "<table>" + caption("caption", []))
+                out.insert(contentsOf: caption("caption", []), at: t.upperBound)
             } else {
                 out.replaceSubrange(r, with: caption("p", [("class", "table-caption")]))
             }
