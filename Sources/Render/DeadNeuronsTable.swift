@@ -35,7 +35,7 @@ extension ReportContext {
     func cells(_ d: DeadNeuronRecord?) -> [TableCell] {
         guard let d else { return [.num("–"), .num("–")] }
         let pct = d.units > 0 ? Double(d.dead) / Double(d.units) : 0
-        return [.num(NumberFormat.grouped(d.dead)), .num(NumberFormat.fixed(pct * 100, 1) + " %")]
+        return [.num(NumberFormat.grouped(d.dead)), .num(NumberFormat.percent(pct, 1))]
     }
 
     /// One table per variant, each under the variant's name when the block is a sweep.

@@ -15,7 +15,7 @@ extension ReportContext {
             guard let rows = r.gradientCheck else { continue }
             let cells = rows.map { row -> [TableCell] in
                 [.name("layer \(row.layer)"), .num(NumberFormat.grouped(row.parameters)),
-                 .num(String(format: "%.2e", row.maxRelativeDifference)), .name(row.maxRelativeDifference < 1e-7 ? "yes" : "no")]
+                 .num(NumberFormat.exponential(row.maxRelativeDifference, 2)), .name(row.maxRelativeDifference < 1e-7 ? "yes" : "no")]
             }
             if multi { body.element("p", [("class", "report-note variant-name")], text: variantName(label), breaks: .after) }
             body += table(head, cells)

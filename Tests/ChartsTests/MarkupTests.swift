@@ -74,3 +74,18 @@ import LabbookCore
         #expect(Escape.html("a\u{7}b") == "a b")
     }
 }
+
+/// The one number formatter: percent, scientific for prose, C-style exponential for tables and messages.
+@Suite struct NumberFormatTests {
+    @Test func percentAndExponential() {
+        #expect(NumberFormat.percent(0.8869) == "88.69 %")
+        #expect(NumberFormat.percent(0.125, 1) == "12.5 %")
+        #expect(NumberFormat.exponential(3e-6, 2) == "3.00e-06")
+        #expect(NumberFormat.exponential(2.04e14, 1, shortExponent: true) == "2.0e14")
+        #expect(NumberFormat.exponential(1.5e-5, 1, shortExponent: true) == "1.5e-5")
+        #expect(NumberFormat.exponential(9.96e14, 1, shortExponent: true) == "1.0e15")
+        #expect(NumberFormat.exponential(0, 1, shortExponent: true) == "0.0e0")
+        #expect(NumberFormat.superscript(-12) == "⁻¹²")
+        #expect(NumberFormat.scientific(-0.000314) == "−3.1 × 10⁻⁴")
+    }
+}
