@@ -11,7 +11,15 @@ func chartSVGIsWellFormedXML(_ name: String) throws {
     let html = try #require(Fixtures.all.first { $0.name == name }).html
     #expect(!MarkupCheck.svgIslands(html).isEmpty)
     #expect(MarkupCheck.svgProblems(html) == [], "\(name)")
-    #expect(MarkupCheck.htmlProblem(html) == nil, "\(name): \(MarkupCheck.htmlProblem(html) ?? "")")
+}
+
+/// Every fixture chart and golden file, parsed by html5lib as the content of a <div>, as a page holds it.
+@Test func chartFragmentsParseAsHTML5() throws {
+    var fragments = Fixtures.all.map { ($0.name, $0.html) }
+    for name in try FileManager.default.contentsOfDirectory(atPath: goldenDirectory.path).sorted() where name.hasSuffix(".svg.html") {
+        fragments.append(("Golden/" + name, try String(contentsOf: goldenDirectory.appendingPathComponent(name), encoding: .utf8)))
+    }
+    #expect(try HTML5Check.problems(fragments, fragment: true) == [])
 }
 
 @Test func goldenFilesAreWellFormed() throws {
@@ -20,16 +28,20 @@ func chartSVGIsWellFormedXML(_ name: String) throws {
     for name in names.sorted() {
         let html = try String(contentsOf: goldenDirectory.appendingPathComponent(name), encoding: .utf8)
         #expect(MarkupCheck.svgProblems(html) == [], "Golden/\(name)")
-        #expect(MarkupCheck.htmlProblem(html) == nil, "Golden/\(name): \(MarkupCheck.htmlProblem(html) ?? "")")
     }
 }
 
-/// The checker itself catches the defect it exists for: one `</g>` too many.
-@Test func theCheckerRejectsAnExtraClosingTag() {
+/// The checkers themselves catch the defects they exist for: one `</g>` too many, a stray or missing end tag.
+@Test func theCheckersRejectBrokenMarkup() throws {
     let bad = "<svg xmlns=\"http://www.w3.org/2000/svg\"><g><rect/></g></g></svg>"
     #expect(MarkupCheck.svgProblems(bad).count == 1)
-    #expect(MarkupCheck.htmlProblem("<div><p>a</p></span></div>") != nil)
-    #expect(MarkupCheck.htmlProblem("<div><p>a<br></p><img src=\"x\"></div>") == nil)
+    let page = "<!DOCTYPE html>\n<html lang=\"en\"><head><title>t</title></head><body>BODY</body></html>\n"
+    func problems(_ body: String) throws -> [String] { try HTML5Check.problems([("p.html", page.replacingOccurrences(of: "BODY", with: body))]) }
+    #expect(try problems("<div><p>a<br></p><img src=\"x\" alt=\"\"><svg><g><rect/></g></svg></div>") == [])
+    #expect(try problems("<div><p>a</p></span></div>").contains { $0.contains("unexpected-end-tag") })
+    #expect(try problems("<main><div><p>a</p></main>").count >= 1)
+    #expect(try problems("<p>a \u{1} b</p>").contains { $0.contains("invalid-codepoint") })
+    #expect(try HTML5Check.problems([("f", "<div><b>x</div>")], fragment: true).count >= 1)
 }
 
 /// Each chart says what it shows in words from its data, and its points and bars name themselves on hover.
