@@ -32,13 +32,7 @@ public struct Series: Sendable, Hashable {
     /// `f` sampled at `count` evenly spaced x in `range` (both ends included), for function plots.
     public static func sampling(label: String, over range: ClosedRange<Double>, count: Int = 201,
                                 _ f: (Double) -> Double) -> Series {
-        let n = max(2, count)
-        let (a, b) = (range.lowerBound, range.upperBound)
-        let points = (0..<n).map { i -> Point in
-            let x = i == n - 1 ? b : a + (b - a) * Double(i) / Double(n - 1)
-            return Point(x, f(x))
-        }
-        return Series(label: label, points: points)
+        Series(label: label, points: Sampling.evenly(range, count: count).map { Point($0, f($0)) })
     }
 }
 

@@ -1,10 +1,10 @@
 // `curve` reports: training curves, gradient traces, RNN gradient norms and the learning rate, as line charts.
 import Blocks
 import Charts
-import Engine
-import Execute
 import Foundation
 import LabbookCore
+import Outcomes
+import Vocabulary
 
 extension ReportContext {
     func curve(_ c: CurveReport, chartID: String) -> RenderedReport {

@@ -1,7 +1,8 @@
 // `dead-neurons` reports: per hidden layer, how many units output exactly 0 for every training example.
 import Blocks
-import Engine
 import LabbookCore
+import Outcomes
+import Vocabulary
 
 extension ReportContext {
     func deadNeurons(_ when: MomentChoice) -> RenderedReport {

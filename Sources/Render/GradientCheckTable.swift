@@ -1,7 +1,7 @@
 // `gradient-check` reports: backpropagation against central differences, one table per variant.
-import Engine
 import Foundation
 import LabbookCore
+import Outcomes
 
 extension ReportContext {
     func gradientCheck() -> RenderedReport {

@@ -2,6 +2,7 @@
 import Engine
 import Execute
 import LabbookCore
+import Outcomes
 import Testing
 @testable import Render
 
