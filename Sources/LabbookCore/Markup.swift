@@ -22,15 +22,13 @@ public struct Markup: Sendable, Hashable, CustomStringConvertible {
         public static let around = Breaks(afterOpen: true, afterClose: true)
     }
 
-    /// Markup that was not built by a writer, by where it comes from. Each case is code the book's
-    /// author or a trusted library produced and that is spliced as is.
+    /// Markup that was not built by a writer, by where it comes from; each case is spliced as is.
+    /// (Math is typeset by KaTeX in the reader's browser, and the page template is a Mustache file
+    /// rendered by swift-mustache, so neither passes through here.)
     public enum RawSource: Sendable {
-        /// cmark's HTML renderer (a chapter's Markdown, with raw HTML only where the book allows it).
+        /// cmark's HTML of the author's Markdown (raw HTML in it only where the book allows it), or a
+        /// piece that Labbook's passes cut out of that HTML (a heading's content, a formula's escaped TeX).
         case commonMark
-        /// A page template file of the book's theme (a Mustache template is data, not a hand-built string).
-        case template
-        /// Labbook's own stylesheet or script text inside a `<style>` or `<script>` element.
-        case asset
     }
 
     /// The HTML elements that have no closing tag; only these may be written without one.
