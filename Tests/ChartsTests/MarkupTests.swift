@@ -72,6 +72,10 @@ import LabbookCore
     @Test func escapingLeavesOrdinaryTextAlone() {
         #expect(Escape.html("plain ünïcode 10⁻⁶\tand\nlines") == "plain ünïcode 10⁻⁶\tand\nlines")
         #expect(Escape.html("a\u{7}b") == "a b")
+        // Each special character alone, so the one-scan fast path is tested and not only the slow one.
+        for (c, e) in [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\"", "&quot;"), ("'", "&#39;"), ("\r", " ")] {
+            #expect(Escape.html("a\(c)b") == "a\(e)b", "\(c)")
+        }
     }
 }
 
