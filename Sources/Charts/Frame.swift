@@ -85,22 +85,22 @@ enum Frame {
 
         if hasTitle, let title {
             w.element("text", [("class", "panel-title"), ("x", num(style.width / 2)), ("y", num(style.titleFont + 4)),
-                            ("text-anchor", "middle"), ("font-size", num(style.titleFont)), ("font-weight", "600"),
-                            ("fill", "currentColor")], text:
-                   truncate(title, toWidth: style.width - 8, fontSize: style.titleFont * 0.92))
+                               ("text-anchor", "middle"), ("font-size", num(style.titleFont)), ("font-weight", "600"),
+                               ("fill", "currentColor")],
+                   text: truncate(title, toWidth: style.width - 8, fontSize: style.titleFont * 0.92))
         }
         grid(&w, frame)
         axes(&w, frame, style: style)
         if !xLabel.isEmpty {
             w.element("text", [("class", "axis-label"), ("x", num(frame.centerX)), ("y", num(style.height - reserveBottom - 6)),
-                            ("text-anchor", "middle"), ("fill", "currentColor")], text:
-                   truncate(xLabel, toWidth: style.width - 8, fontSize: f))
+                               ("text-anchor", "middle"), ("fill", "currentColor")],
+                   text: truncate(xLabel, toWidth: style.width - 8, fontSize: f))
         }
         if !yLabel.isEmpty {
             let x = f + 2
             w.element("text", [("class", "axis-label"), ("x", num(x)), ("y", num(frame.centerY)), ("text-anchor", "middle"),
-                            ("transform", "rotate(-90 \(num(x)) \(num(frame.centerY)))"), ("fill", "currentColor")], text:
-                   truncate(yLabel, toWidth: bottom - top + 20, fontSize: f))
+                               ("transform", "rotate(-90 \(num(x)) \(num(frame.centerY)))"), ("fill", "currentColor")],
+                   text: truncate(yLabel, toWidth: bottom - top + 20, fontSize: f))
         }
         return frame
     }
@@ -167,6 +167,6 @@ enum Frame {
     /// "no data" in the middle of an empty plot, so an empty panel is not mistaken for a rendering bug.
     static func noData(_ w: inout Markup, _ p: PanelFrame) {
         w.element("text", [("class", "no-data"), ("x", num(p.centerX)), ("y", num(p.centerY)), ("dy", "0.35em"),
-                        ("text-anchor", "middle"), ("fill", "currentColor"), ("fill-opacity", "0.7")], text: "no data")
+                           ("text-anchor", "middle"), ("fill", "currentColor"), ("fill-opacity", "0.7")], text: "no data")
     }
 }

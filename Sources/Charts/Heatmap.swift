@@ -177,9 +177,9 @@ enum HeatmapChart {
         for (i, t) in vd.ticks.enumerated() {
             guard let x = axis.position(t) else { continue }
             w.element("text", [("x", num(x)), ("y", num(top + 18 + style.font)), ("text-anchor", "middle"),
-                            ("fill", "currentColor")], text: vd.labels[i])
+                               ("fill", "currentColor")], text: vd.labels[i])
         }
         w.element("text", [("class", "axis-label"), ("x", num((left + right) / 2)), ("y", num(top + 24 + 2 * style.font)),
-                        ("text-anchor", "middle"), ("fill", "currentColor")], text: spec.valueLabel)
+                           ("text-anchor", "middle"), ("fill", "currentColor")], text: spec.valueLabel)
     }
 }

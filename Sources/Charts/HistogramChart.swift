@@ -140,8 +140,8 @@ enum HistogramChart {
                 if skipped > 0 {
                     // log10|gradient| turns exact zeros into −∞: say how many values the bars leave out.
                     w.element("text", [("class", "note"), ("x", num(frame.right - 4)), ("y", num(frame.top + 14)),
-                                    ("text-anchor", "end"), ("font-size", "12"), ("fill", "currentColor")], text:
-                           "\(NumberFormat.grouped(skipped)) non-finite not shown")
+                                       ("text-anchor", "end"), ("font-size", "12"), ("fill", "currentColor")],
+                           text: "\(NumberFormat.grouped(skipped)) non-finite not shown")
                 }
             })
         }

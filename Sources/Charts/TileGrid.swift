@@ -65,8 +65,8 @@ enum TileGridChart {
         var paths = [String](repeating: "", count: levels + 1)
         for row in spec.rows {
             let scale = rowRange(row)
-            body.element("text", [("x", num(margin)), ("y", num(y + style.font)), ("fill", "currentColor")], text:
-                      row.label + " (" + rangeText(scale) + ")")
+            body.element("text", [("x", num(margin)), ("y", num(y + style.font)), ("fill", "currentColor")],
+                      text: row.label + " (" + rangeText(scale) + ")")
             y += rowLabel
             for (k, t) in row.tiles.enumerated() {
                 let column = k % spec.columns
@@ -76,8 +76,8 @@ enum TileGridChart {
                 body.empty("rect", [("x", num(x)), ("y", num(y)), ("width", num(tile)), ("height", num(tile)),
                                     ("fill", "none"), ("stroke", "currentColor"), ("stroke-width", "0.5")])
                 body.element("text", [("x", num(x + tile / 2)), ("y", num(y + tile + labelFont + 1)), ("text-anchor", "middle"),
-                                   ("font-size", num(labelFont)), ("fill", "currentColor")], text:
-                          truncate(t.label, toWidth: tile + gap, fontSize: labelFont))
+                                      ("font-size", num(labelFont)), ("fill", "currentColor")],
+                          text: truncate(t.label, toWidth: tile + gap, fontSize: labelFont))
             }
             y += (row.tiles.isEmpty ? 0 : tile + tileLabel) + gap + 4
         }
@@ -86,8 +86,8 @@ enum TileGridChart {
         let panel = Frame.panel(id: pid, width: style.width, height: height, title: spec.title, style: style) { w in
             if !spec.title.isEmpty {
                 w.element("text", [("class", "chart-title"), ("x", num(style.width / 2)), ("y", num(margin + style.titleFont)),
-                                ("text-anchor", "middle"), ("font-size", num(style.titleFont)), ("font-weight", "600"),
-                                ("fill", "currentColor")], text: spec.title)
+                                   ("text-anchor", "middle"), ("font-size", num(style.titleFont)), ("font-weight", "600"),
+                                   ("fill", "currentColor")], text: spec.title)
             }
             w.element("g", [("class", "cells"), ("shape-rendering", "crispEdges")]) { w in
                 for (i, d) in paths.enumerated() where !d.isEmpty { w.empty("path", [("d", d), ("fill", color(level: i))]) }
