@@ -1,4 +1,5 @@
 // Public entry points: each chart kind rendered to an HTML fragment (SVG panels plus an HTML legend).
+import LabbookCore
 
 /// Renders charts to HTML fragments for inline use in a page. Every fragment is a
 /// `<div class="chart" id="chart-ID">`; small multiples put their panels, one `<svg>` each, in a
@@ -6,15 +7,13 @@
 /// The output depends only on the spec: the same spec gives the same bytes.
 public enum Chart {
     /// Line chart, one or more panels (small multiples) with one line per series and a shared legend.
-    public static func line(_ spec: LineChartSpec) -> String { LineChart.render(spec) }
+    public static func line(_ spec: LineChartSpec) -> Markup { LineChart.render(spec) }
     /// Histograms in a grid of rows (e.g. init / trained) × columns (e.g. layers), one panel each.
-    public static func histogram(_ spec: HistogramSpec) -> String { HistogramChart.render(spec) }
+    public static func histogram(_ spec: HistogramSpec) -> Markup { HistogramChart.render(spec) }
     /// A value on a regular 2-D grid in a diverging colour scale, with points on top and a colour bar.
-    public static func heatmap(_ spec: HeatmapSpec) -> String { HeatmapChart.render(spec) }
-    /// Horizontal bars, one row per category and one bar per series in it.
-    public static func bars(_ spec: BarChartSpec) -> String { BarChart.render(spec) }
+    public static func heatmap(_ spec: HeatmapSpec) -> Markup { HeatmapChart.render(spec) }
     /// Rows of small heat-map tiles (a conv layer's filters, or feature maps), 0 at white.
-    public static func tiles(_ spec: TileGridSpec) -> String { TileGridChart.render(spec) }
+    public static func tiles(_ spec: TileGridSpec) -> Markup { TileGridChart.render(spec) }
 
     /// CSS for the classes the fragments use, for the site's stylesheet. Text, axes and grid use
     /// `currentColor`, so a dark theme only has to set `color` on the page.
@@ -58,55 +57,56 @@ enum Fragment {
     /// they stack, it is read first rather than eight screens down.
     /// `columns`: lay the panels out as rows of exactly this many (a histogram's moments × layers grid),
     /// so a row never wraps into the next on a wide page; narrow pages drop to two and then one column.
-    static func wrap(id: String, title: String, panels: [String], legend: [LegendItem], columns: Int? = nil) -> String {
+    static func wrap(id: String, title: String, panels: [Markup], legend: [LegendItem], columns: Int? = nil) -> Markup {
         let cid = chartID(id)
-        var w = SVGWriter()
-        w.open("div", [("class", "chart"), ("id", cid)])
-        if panels.count == 1 {
-            w.raw(panels[0])
-            w.raw(legendList(legend))
-        } else {
-            w.text("p", [("class", "chart-title"), ("id", "\(cid)-heading")], title)
-            w.raw(legendList(legend))
-            if let columns, columns > 1, panels.count > columns {
-                w.open("div", [("role", "group"), ("aria-labelledby", "\(cid)-heading")])
-                for start in stride(from: 0, to: panels.count, by: columns) {
-                    w.open("div", [("class", "small-multiples fixed"), ("style", "--cols:\(columns)")])
-                    for p in panels[start..<min(panels.count, start + columns)] { w.raw(p) }
-                    w.close("div")
+        return Markup.build(breaks: .around) { w in
+            w.element("div", [("class", "chart"), ("id", cid)]) { w in
+                if panels.count == 1 {
+                    w.append(panels[0])
+                    legendList(&w, legend)
+                    return
                 }
-                w.close("div")
-            } else {
-                w.open("div", [("class", "small-multiples"), ("role", "group"), ("aria-labelledby", "\(cid)-heading")])
-                for p in panels { w.raw(p) }
-                w.close("div")
+                w.element("p", [("class", "chart-title"), ("id", "\(cid)-heading")], text: title)
+                legendList(&w, legend)
+                if let columns, columns > 1, panels.count > columns {
+                    w.element("div", [("role", "group"), ("aria-labelledby", "\(cid)-heading")]) { w in
+                        for start in stride(from: 0, to: panels.count, by: columns) {
+                            w.element("div", [("class", "small-multiples fixed"), ("style", "--cols:\(columns)")]) { w in
+                                w.append(contentsOf: panels[start..<min(panels.count, start + columns)])
+                            }
+                        }
+                    }
+                } else {
+                    w.element("div", [("class", "small-multiples"), ("role", "group"), ("aria-labelledby", "\(cid)-heading")]) { w in
+                        w.append(contentsOf: panels)
+                    }
+                }
             }
         }
-        w.close("div")
-        return w.out
     }
 
     /// An HTML list with a coloured swatch per entry; it wraps like text, so it stays readable at
     /// 320 px. Swatch geometry is inline so the legend works even before the page stylesheet has it.
-    static func legendList(_ items: [LegendItem]) -> String {
-        guard !items.isEmpty else { return "" }
-        var w = SVGWriter()
-        w.open("ul", [("class", "chart-legend")])
-        for item in items {
-            let base = "display:inline-block;vertical-align:middle;margin-right:0.4em;"
-            let style: String
-            switch item.swatch {
-            case .line(let i):
-                style = base + "width:1.8em;border-top:3px \(Palette.borderStyle(i)) \(Palette.color(i))"
-            case .box(let color):
-                style = base + "width:0.9em;height:0.9em;background:\(color)"
-            case .marker(let square, let fill):
-                style = base + "width:0.7em;height:0.7em;background:\(fill);border:2px solid #fff;outline:1px solid #000"
-                    + (square ? "" : ";border-radius:50%")
+    static func legendList(_ w: inout Markup, _ items: [LegendItem]) {
+        guard !items.isEmpty else { return }
+        w.element("ul", [("class", "chart-legend")]) { w in
+            for item in items {
+                let base = "display:inline-block;vertical-align:middle;margin-right:0.4em;"
+                let style: String
+                switch item.swatch {
+                case .line(let i):
+                    style = base + "width:1.8em;border-top:3px \(Palette.borderStyle(i)) \(Palette.color(i))"
+                case .box(let color):
+                    style = base + "width:0.9em;height:0.9em;background:\(color)"
+                case .marker(let square, let fill):
+                    style = base + "width:0.7em;height:0.7em;background:\(fill);border:2px solid #fff;outline:1px solid #000"
+                        + (square ? "" : ";border-radius:50%")
+                }
+                w.element("li", breaks: .after) { w in
+                    w.element("span", [("class", "swatch"), ("aria-hidden", "true"), ("style", style)], text: "", breaks: Markup.Breaks.none)
+                    w.text(item.label)
+                }
             }
-            w.raw("<li><span class=\"swatch\" aria-hidden=\"true\" style=\"\(XML.escape(style))\"></span>\(XML.escape(item.label))</li>\n")
         }
-        w.close("ul")
-        return w.out
     }
 }

@@ -38,40 +38,47 @@ enum Describe {
     }
 
     /// One transparent circle per point (at most `limit` per series, evenly spread) whose title names it.
-    static func pointTargets(_ w: inout SVGWriter, _ series: [Series], frame: PanelFrame, xLabel: String, limit: Int = 40) {
-        var any = false
+    static func pointTargets(_ w: inout Markup, _ series: [Series], frame: PanelFrame, xLabel: String, limit: Int = 40) {
+        var targets: [(x: Double, y: Double, title: String)] = []
         for s in series {
             let pts = s.points.filter { $0.x.isFinite && $0.y.isFinite }
             guard !pts.isEmpty else { continue }
             let step = max(1, (pts.count + limit - 1) / limit)
             for (k, p) in pts.enumerated() where k % step == 0 || k == pts.count - 1 {
                 guard let x = frame.x.position(p.x), let y = frame.y.position(p.y) else { continue }
-                if !any { w.open("g", [("class", "hover-targets"), ("fill", "transparent")]); any = true }
-                w.open("circle", [("cx", num(x)), ("cy", num(y)), ("r", "6")])
                 let name = s.label.isEmpty ? "" : "\(s.label): "
-                w.text("title", [], "\(name)\(xLabel.isEmpty ? "x" : xLabel) \(n(p.x)), \(n(p.y))")
-                w.close("circle")
+                targets.append((x, y, "\(name)\(xLabel.isEmpty ? "x" : xLabel) \(n(p.x)), \(n(p.y))"))
             }
         }
-        if any { w.close("g") }
+        guard !targets.isEmpty else { return }
+        w.element("g", [("class", "hover-targets"), ("fill", "transparent")]) { w in
+            for t in targets {
+                w.element("circle", [("cx", num(t.x)), ("cy", num(t.y)), ("r", "6")]) { w in
+                    w.element("title", text: t.title)
+                }
+            }
+        }
     }
 
     /// One transparent rectangle per bar at least 2 px tall: its range and the share of the panel's values in it.
-    static func barTargets(_ w: inout SVGWriter, counts: [Double], edges: [Double], total: Int, percent: Bool, frame: PanelFrame) {
+    static func barTargets(_ w: inout Markup, counts: [Double], edges: [Double], total: Int, percent: Bool, frame: PanelFrame) {
         guard let base = frame.y.clampedPosition(0), edges.count == counts.count + 1 else { return }
-        var any = false
+        var targets: [(box: Attributes, title: String)] = []
         for (i, c) in counts.enumerated() where c > 0 {
             guard let x0 = frame.x.position(edges[i]), let x1 = frame.x.position(edges[i + 1]),
                   let y = frame.y.clampedPosition(c) else { continue }
             let share = percent ? c : (total > 0 ? c / Double(total) * 100 : 0)
             // A bar under 2 px is too thin to point at; its target would only weigh on the page.
             guard abs(base - y) >= 2 else { continue }
-            if !any { w.open("g", [("class", "hover-targets"), ("fill", "transparent")]); any = true }
-            w.open("rect", [("x", num(min(x0, x1))), ("y", num(min(y, base))), ("width", num(abs(x1 - x0))), ("height", num(abs(base - y)))])
             let count = percent ? "" : (c == 1 ? "1 value, " : "\(NumberFormat.grouped(Int(c))) values, ")
-            w.text("title", [], "[\(n(edges[i])), \(n(edges[i + 1]))): \(count)\(n(share)) %")
-            w.close("rect")
+            targets.append(([("x", num(min(x0, x1))), ("y", num(min(y, base))), ("width", num(abs(x1 - x0))), ("height", num(abs(base - y)))],
+                            "[\(n(edges[i])), \(n(edges[i + 1]))): \(count)\(n(share)) %"))
         }
-        if any { w.close("g") }
+        guard !targets.isEmpty else { return }
+        w.element("g", [("class", "hover-targets"), ("fill", "transparent")]) { w in
+            for t in targets {
+                w.element("rect", t.box) { w in w.element("title", text: t.title) }
+            }
+        }
     }
 }

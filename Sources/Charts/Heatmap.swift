@@ -1,4 +1,5 @@
 // Heatmaps: a decision surface on a regular grid in a diverging colour scale, points on top, colour bar.
+import LabbookCore
 
 /// A point drawn over a heatmap, filled with the colour of `value` (e.g. a training example's target);
 /// values below the middle of the colour range are circles, the others squares, so the two classes
@@ -56,7 +57,10 @@ public struct HeatmapSpec: Sendable, Hashable {
 
 enum HeatmapChart {
 
-    static func render(_ spec: HeatmapSpec) -> String {
+    static func render(_ spec: HeatmapSpec) -> Markup {
+        let problems = [Unplottable.range("x", spec.xRange), Unplottable.range("y", spec.yRange),
+                        Unplottable.range("colour", spec.valueRange)].compactMap { $0 }
+        if !problems.isEmpty { return Unplottable.placeholder(id: spec.id, title: spec.title, problems: problems) }
         var style = PanelStyle.single
         let xd = AxisDomain(scale: .linear, extent: nil, target: 5, fixed: spec.xRange)
         let yd = AxisDomain(scale: .linear, extent: nil, target: 5, fixed: spec.yRange)
@@ -69,22 +73,20 @@ enum HeatmapChart {
 
         let cid = Fragment.chartID(spec.id)
         let pid = "\(cid)-p0"
-        var w = SVGWriter()
-        Frame.open(&w, id: pid, width: style.width, height: style.height, title: spec.title, style: style,
-                   description: Describe.heatmap(spec))
-        let frame = Frame.draw(&w, id: pid, style: style, title: spec.title, x: xd, y: yd,
-                               xLabel: spec.xLabel, yLabel: spec.yLabel, reserveBottom: reserve)
         let (vlo, vhi) = (spec.valueRange.lowerBound, spec.valueRange.upperBound)
         func unit(_ v: Double) -> Double { vhi == vlo ? 0.5 : (v - vlo) / (vhi - vlo) }
-
-        if spec.values.isEmpty || spec.values.allSatisfy(\.isEmpty) {
-            Frame.noData(&w, frame)
-        } else {
-            drawCells(&w, spec.values, frame: frame, spec: spec, unit: unit)
+        let panel = Frame.panel(id: pid, width: style.width, height: style.height, title: spec.title, style: style,
+                                description: Describe.heatmap(spec)) { w in
+            let frame = Frame.draw(&w, id: pid, style: style, title: spec.title, x: xd, y: yd,
+                                   xLabel: spec.xLabel, yLabel: spec.yLabel, reserveBottom: reserve)
+            if spec.values.isEmpty || spec.values.allSatisfy(\.isEmpty) {
+                Frame.noData(&w, frame)
+            } else {
+                drawCells(&w, spec.values, frame: frame, spec: spec, unit: unit)
+            }
+            drawPoints(&w, spec.points, frame: frame, unit: unit)
+            colorBar(&w, frame: frame, top: style.height - reserve + 4, style: style, spec: spec)
         }
-        drawPoints(&w, spec.points, frame: frame, unit: unit)
-        colorBar(&w, frame: frame, top: style.height - reserve + 4, style: style, spec: spec)
-        Frame.close(&w)
 
         var legend: [LegendItem] = []
         if spec.points.contains(where: { unit($0.value) < 0.5 }) {
@@ -93,13 +95,13 @@ enum HeatmapChart {
         if spec.points.contains(where: { unit($0.value) >= 0.5 }) {
             legend.append(LegendItem(label: spec.highPointLabel, swatch: .marker(square: true, fill: Palette.divergingColor(1))))
         }
-        return Fragment.wrap(id: spec.id, title: spec.title, panels: [w.out], legend: legend)
+        return Fragment.wrap(id: spec.id, title: spec.title, panels: [panel], legend: legend)
     }
 
     /// Colours are quantised to `levels` steps of the scale (invisible on a smooth surface) and all
     /// cells of one colour form one path of row runs: a 100 × 100 grid stays tens of kilobytes, not
     /// the half megabyte of one <rect> per cell. Crisp edges keep neighbouring cells free of seams.
-    static func drawCells(_ w: inout SVGWriter, _ values: [[Double]], frame: PanelFrame, spec: HeatmapSpec,
+    static func drawCells(_ w: inout Markup, _ values: [[Double]], frame: PanelFrame, spec: HeatmapSpec,
                           unit: (Double) -> Double) {
         let rows = values.count
         let (x0, x1) = (spec.xRange.lowerBound, spec.xRange.upperBound)
@@ -126,11 +128,11 @@ enum HeatmapChart {
                 c = end
             }
         }
-        w.open("g", [("class", "cells"), ("shape-rendering", "crispEdges")])
-        for (i, d) in paths.enumerated() where !d.isEmpty {
-            w.empty("path", [("d", d), ("fill", color(level: i))])
+        w.element("g", [("class", "cells"), ("shape-rendering", "crispEdges")]) { w in
+            for (i, d) in paths.enumerated() where !d.isEmpty {
+                w.empty("path", [("d", d), ("fill", color(level: i))])
+            }
         }
-        w.close("g")
     }
 
     static let levels = 64
@@ -140,33 +142,33 @@ enum HeatmapChart {
     }
 
     /// Markers with a black and a white outline, visible on every colour of the scale.
-    static func drawPoints(_ w: inout SVGWriter, _ points: [HeatmapPoint], frame: PanelFrame, unit: (Double) -> Double) {
+    static func drawPoints(_ w: inout Markup, _ points: [HeatmapPoint], frame: PanelFrame, unit: (Double) -> Double) {
         guard !points.isEmpty else { return }
-        w.open("g", [("class", "points"), ("clip-path", "url(#\(frame.clipID))")])
-        for p in points {
-            guard let x = frame.x.position(p.x), let y = frame.y.position(p.y) else { continue }
-            let t = unit(p.value)
-            let fill = Palette.divergingColor(t.isFinite ? (t < 0.5 ? 0 : 1) : .nan)
-            let shape: (String, [(String, String)]) = t < 0.5
-                ? ("circle", [("cx", num(x)), ("cy", num(y)), ("r", "6")])
-                : ("rect", [("x", num(x - 5.5)), ("y", num(y - 5.5)), ("width", "11"), ("height", "11")])
-            w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#000"), ("stroke-width", "4")])
-            w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#fff"), ("stroke-width", "1.5")])
+        w.element("g", [("class", "points"), ("clip-path", "url(#\(frame.clipID))")]) { w in
+            for p in points {
+                guard let x = frame.x.position(p.x), let y = frame.y.position(p.y) else { continue }
+                let t = unit(p.value)
+                let fill = Palette.divergingColor(t.isFinite ? (t < 0.5 ? 0 : 1) : .nan)
+                let shape: (String, Attributes) = t < 0.5
+                    ? ("circle", [("cx", num(x)), ("cy", num(y)), ("r", "6")])
+                    : ("rect", [("x", num(x - 5.5)), ("y", num(y - 5.5)), ("width", "11"), ("height", "11")])
+                w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#000"), ("stroke-width", "4")])
+                w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#fff"), ("stroke-width", "1.5")])
+            }
         }
-        w.close("g")
     }
 
     /// A horizontal colour bar as wide as the plot, with ticks at nice values of the colour range.
-    static func colorBar(_ w: inout SVGWriter, frame: PanelFrame, top: Double, style: PanelStyle, spec: HeatmapSpec) {
+    static func colorBar(_ w: inout Markup, frame: PanelFrame, top: Double, style: PanelStyle, spec: HeatmapSpec) {
         let (left, right) = (frame.left, frame.right)
         let step = (right - left) / Double(levels)
-        w.open("g", [("shape-rendering", "crispEdges")])
-        for i in 0..<levels {
-            let x = left + Double(i) * step
-            w.empty("rect", [("x", num(x)), ("y", num(top)), ("width", num(step + 0.5)), ("height", "12"),
-                             ("fill", color(level: i))])
+        w.element("g", [("shape-rendering", "crispEdges")]) { w in
+            for i in 0..<levels {
+                let x = left + Double(i) * step
+                w.empty("rect", [("x", num(x)), ("y", num(top)), ("width", num(step + 0.5)), ("height", "12"),
+                                 ("fill", color(level: i))])
+            }
         }
-        w.close("g")
         let vd = AxisDomain(scale: .linear, extent: nil, target: 4, fixed: spec.valueRange)
         let axis = Axis(domain: vd, start: left, end: right)
         var marks = ""
@@ -174,10 +176,10 @@ enum HeatmapChart {
         w.empty("path", [("d", marks), ("stroke", "currentColor")])
         for (i, t) in vd.ticks.enumerated() {
             guard let x = axis.position(t) else { continue }
-            w.text("text", [("x", num(x)), ("y", num(top + 18 + style.font)), ("text-anchor", "middle"),
-                            ("fill", "currentColor")], vd.labels[i])
+            w.element("text", [("x", num(x)), ("y", num(top + 18 + style.font)), ("text-anchor", "middle"),
+                               ("fill", "currentColor")], text: vd.labels[i])
         }
-        w.text("text", [("class", "axis-label"), ("x", num((left + right) / 2)), ("y", num(top + 24 + 2 * style.font)),
-                        ("text-anchor", "middle"), ("fill", "currentColor")], spec.valueLabel)
+        w.element("text", [("class", "axis-label"), ("x", num((left + right) / 2)), ("y", num(top + 24 + 2 * style.font)),
+                           ("text-anchor", "middle"), ("fill", "currentColor")], text: spec.valueLabel)
     }
 }

@@ -14,7 +14,9 @@ public enum Histogram {
         guard lo.isFinite, hi.isFinite else { return counts }
         for v in values where v.isFinite && v >= lo && v <= hi {
             if hi == lo { counts[bins / 2] += 1; continue }
-            let i = Int(((v - lo) / (hi - lo) * Double(bins)).rounded(.down))
+            // Halves when hi − lo overflows (−1e308 … 1e308): exact scaling, the same bin.
+            let t = (hi - lo).isFinite ? (v - lo) / (hi - lo) : (v / 2 - lo / 2) / (hi / 2 - lo / 2)
+            let i = Int((t * Double(bins)).rounded(.down))
             counts[min(max(i, 0), bins - 1)] += 1
         }
         return counts
@@ -74,7 +76,7 @@ public struct HistogramSpec: Sendable, Hashable {
 }
 
 enum HistogramChart {
-    static func render(_ spec: HistogramSpec) -> String {
+    static func render(_ spec: HistogramSpec) -> Markup {
         let rowCount = max(spec.rows.count, spec.values.count)
         let colCount = max(spec.columns.count, spec.values.map(\.count).max() ?? 0)
         // More than five layers side by side would shrink every panel below legibility at 1200 px: then the
@@ -92,6 +94,11 @@ enum HistogramChart {
         func label(_ list: [String], _ i: Int) -> String { i < list.count ? list[i] : "" }
 
         let sharedRange = spec.range ?? Histogram.range(of: cells.flatMap { values($0.row, $0.col) })
+        // A fixed range is checked as given; otherwise every panel's own range lies inside the shared one.
+        let binned = spec.range ?? Histogram.range(of: cells.flatMap { values($0.row, $0.col) })
+        if let problem = Unplottable.range("x", binned) {
+            return Unplottable.placeholder(id: spec.id, title: spec.title, problems: [problem])
+        }
         let ranges = cells.map { spec.sharedAxes ? sharedRange : (spec.range ?? Histogram.range(of: values($0.row, $0.col))) }
         let counts: [[Double]] = zip(cells, ranges).map { cell, range in
             guard let range else { return [] }
@@ -104,7 +111,7 @@ enum HistogramChart {
         let sharedMax = counts.flatMap { $0 }.max() ?? 0
         let cid = Fragment.chartID(spec.id)
 
-        var svgs: [String] = []
+        var svgs: [Markup] = []
         for (i, cell) in cells.enumerated() {
             let (rowLabel, colLabel) = (label(spec.rows, cell.row), label(spec.columns, cell.col))
             let panelTitle = [colLabel, rowCount > 1 ? rowLabel : ""].filter { !$0.isEmpty }.joined(separator: " · ")
@@ -114,37 +121,36 @@ enum HistogramChart {
             let xd = AxisDomain(scale: .linear, extent: range.map { ($0.lowerBound, $0.upperBound) }, target: multiple ? 4 : 6)
             let yd = AxisDomain(scale: .linear, extent: maxCount > 0 ? (0, maxCount) : nil, target: multiple ? 4 : 5)
             let pid = "\(cid)-p\(i)"
-            var w = SVGWriter()
             let raw = values(cell.row, cell.col)
             let finiteCount = raw.filter(\.isFinite).count
             let edges = range.map { Histogram.edges(range: $0, bins: bins) } ?? []
-            Frame.open(&w, id: pid, width: style.width, height: style.height, title: a11y, style: style,
-                       description: Describe.histogram(counts: counts[i], edges: edges, total: finiteCount, percent: spec.percent,
-                                                       xLabel: spec.xLabel))
-            let frame = Frame.draw(&w, id: pid, style: style, title: multiple ? panelTitle : spec.title,
-                                   x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
-            let skipped = raw.count - finiteCount
-            if range != nil, counts[i].contains(where: { $0 > 0 }) {
-                drawBars(&w, counts[i], edges: edges, frame: frame, color: Palette.color(cell.row), label: panelTitle)
-                Describe.barTargets(&w, counts: counts[i], edges: edges, total: finiteCount, percent: spec.percent, frame: frame)
-            } else {
-                Frame.noData(&w, frame)
-            }
-            if skipped > 0 {
-                // log10|gradient| turns exact zeros into −∞: say how many values the bars leave out.
-                w.text("text", [("class", "note"), ("x", num(frame.right - 4)), ("y", num(frame.top + 14)),
-                                ("text-anchor", "end"), ("font-size", "12"), ("fill", "currentColor")],
-                       "\(NumberFormat.grouped(skipped)) non-finite not shown")
-            }
-            Frame.close(&w)
-            svgs.append(w.out)
+            let description = Describe.histogram(counts: counts[i], edges: edges, total: finiteCount, percent: spec.percent,
+                                                 xLabel: spec.xLabel)
+            svgs.append(Frame.panel(id: pid, width: style.width, height: style.height, title: a11y, style: style,
+                                    description: description) { w in
+                let frame = Frame.draw(&w, id: pid, style: style, title: multiple ? panelTitle : spec.title,
+                                       x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
+                let skipped = raw.count - finiteCount
+                if range != nil, counts[i].contains(where: { $0 > 0 }) {
+                    drawBars(&w, counts[i], edges: edges, frame: frame, color: Palette.color(cell.row), label: panelTitle)
+                    Describe.barTargets(&w, counts: counts[i], edges: edges, total: finiteCount, percent: spec.percent, frame: frame)
+                } else {
+                    Frame.noData(&w, frame)
+                }
+                if skipped > 0 {
+                    // log10|gradient| turns exact zeros into −∞: say how many values the bars leave out.
+                    w.element("text", [("class", "note"), ("x", num(frame.right - 4)), ("y", num(frame.top + 14)),
+                                       ("text-anchor", "end"), ("font-size", "12"), ("fill", "currentColor")],
+                           text: "\(NumberFormat.grouped(skipped)) non-finite not shown")
+                }
+            })
         }
         let legend = rowCount > 1 ? (0..<rowCount).map { LegendItem(label: label(spec.rows, $0), swatch: .box(Palette.color($0))) } : []
         return Fragment.wrap(id: spec.id, title: spec.title, panels: svgs, legend: legend, columns: wide ? rowCount * max(1, 4 / rowCount) : (rowCount > 1 ? colCount : nil))
     }
 
     /// All bars of a panel as one path of rectangles from the zero line up to each count.
-    static func drawBars(_ w: inout SVGWriter, _ counts: [Double], edges: [Double], frame: PanelFrame, color: String, label: String) {
+    static func drawBars(_ w: inout Markup, _ counts: [Double], edges: [Double], frame: PanelFrame, color: String, label: String) {
         guard let base = frame.y.clampedPosition(0) else { return }
         var d = ""
         for (i, c) in counts.enumerated() where c > 0 {
@@ -152,9 +158,9 @@ enum HistogramChart {
                   let y = frame.y.clampedPosition(c) else { continue }
             d += "M\(num(x0)) \(num(base))V\(num(y))H\(num(x1))V\(num(base))Z"
         }
-        w.open("g", [("class", "bars")])
-        if !label.isEmpty { w.text("title", [], label) }
-        w.empty("path", [("d", d), ("fill", color), ("fill-opacity", "0.85")])
-        w.close("g")
+        w.element("g", [("class", "bars")]) { w in
+            if !label.isEmpty { w.element("title", text: label) }
+            w.empty("path", [("d", d), ("fill", color), ("fill-opacity", "0.85")])
+        }
     }
 }

@@ -93,7 +93,7 @@ public struct LineChartSpec: Sendable, Hashable {
 }
 
 enum LineChart {
-    static func render(_ spec: LineChartSpec) -> String {
+    static func render(_ spec: LineChartSpec) -> Markup {
         let panels = spec.panels.isEmpty ? [LinePanel(series: [])] : spec.panels
         let multiple = panels.count > 1
         let style = multiple ? PanelStyle.multiple : PanelStyle.single
@@ -112,11 +112,14 @@ enum LineChart {
             extent(p.series.flatMap { $0.points.filter { spec.xScale.accepts($0.x) }.map(\.y) }, scale: spec.yScale)
         }
         let xAll = xExtents.reduce(nil, union), yAll = yExtents.reduce(nil, union)
+        let problems = [Unplottable.range("x", spec.xRange), Unplottable.range("y", spec.yRange),
+                        Unplottable.span("x", xAll), Unplottable.span("y", yAll)].compactMap { $0 }
+        if !problems.isEmpty { return Unplottable.placeholder(id: spec.id, title: spec.title, problems: problems) }
         let maxPoints = panels.flatMap(\.series).map(\.points.count).max() ?? 0
         let markers = spec.markers ?? (maxPoints <= 20)
         let cid = Fragment.chartID(spec.id)
 
-        var svgs: [String] = []
+        var svgs: [Markup] = []
         // Layers and epochs are whole numbers: keep the x ticks on them.
         let integerX = spec.xScale == .linear && panels.allSatisfy { $0.series.allSatisfy { $0.points.allSatisfy { $0.x == $0.x.rounded() } } }
         for (i, panel) in panels.enumerated() {
@@ -125,19 +128,17 @@ enum LineChart {
             let yd = AxisDomain(scale: spec.yScale, extent: spec.sharedY ? yAll : yExtents[i], target: target, fixed: spec.yRange)
             let pid = "\(cid)-p\(i)"
             let a11y = multiple && !panel.title.isEmpty ? "\(spec.title) — \(panel.title)" : spec.title
-            var w = SVGWriter()
-            Frame.open(&w, id: pid, width: style.width, height: style.height, title: a11y, style: style,
-                       description: Describe.line(panel.series, xLabel: spec.xLabel, yLabel: spec.yLabel))
-            let frame = Frame.draw(&w, id: pid, style: style, title: multiple ? panel.title : spec.title,
-                                   x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
-            var drewSomething = false
-            for s in panel.series {
-                drewSomething = drawSeries(&w, s, color: colorIndex[s.label] ?? 0, frame: frame, markers: markers) || drewSomething
-            }
-            Describe.pointTargets(&w, panel.series, frame: frame, xLabel: spec.xLabel)
-            if !drewSomething { Frame.noData(&w, frame) }
-            Frame.close(&w)
-            svgs.append(w.out)
+            svgs.append(Frame.panel(id: pid, width: style.width, height: style.height, title: a11y, style: style,
+                                    description: Describe.line(panel.series, xLabel: spec.xLabel, yLabel: spec.yLabel)) { w in
+                let frame = Frame.draw(&w, id: pid, style: style, title: multiple ? panel.title : spec.title,
+                                       x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
+                var drewSomething = false
+                for s in panel.series {
+                    drewSomething = drawSeries(&w, s, color: colorIndex[s.label] ?? 0, frame: frame, markers: markers) || drewSomething
+                }
+                Describe.pointTargets(&w, panel.series, frame: frame, xLabel: spec.xLabel)
+                if !drewSomething { Frame.noData(&w, frame) }
+            })
         }
         let legend = labels.count > 1 ? labels.map { LegendItem(label: $0, swatch: .line(colorIndex[$0] ?? 0)) } : []
         return Fragment.wrap(id: spec.id, title: spec.title, panels: svgs, legend: legend)
@@ -145,7 +146,7 @@ enum LineChart {
 
     /// Draws one series as a path broken at unplottable points, plus dots where asked and wherever a
     /// run has a single point (it would otherwise be invisible). Returns whether anything was drawn.
-    static func drawSeries(_ w: inout SVGWriter, _ s: Series, color i: Int, frame: PanelFrame, markers: Bool) -> Bool {
+    static func drawSeries(_ w: inout Markup, _ s: Series, color i: Int, frame: PanelFrame, markers: Bool) -> Bool {
         var runs: [[(Double, Double)]] = [[]]
         for p in s.points {
             guard let x = frame.x.position(p.x), let y = frame.y.position(p.y) else {
@@ -167,22 +168,22 @@ enum LineChart {
         var dots = runs.filter { $0.count == 1 }.map { $0[0] }
         if markers { dots = runs.flatMap { $0 } }
 
-        w.open("g", [("class", "series"), ("clip-path", "url(#\(frame.clipID))")])
-        w.text("title", [], s.label)
-        if !d.isEmpty {
-            var attrs: [(String, String)] = [("d", d), ("fill", "none"), ("stroke", color), ("stroke-width", "2"),
-                                             ("stroke-linejoin", "round"), ("stroke-linecap", "round")]
-            let dash = Palette.dash(i)
-            if !dash.isEmpty { attrs.append(("stroke-dasharray", dash)) }
-            w.empty("path", attrs)
+        w.element("g", [("class", "series"), ("clip-path", "url(#\(frame.clipID))")]) { w in
+            w.element("title", text: s.label)
+            if !d.isEmpty {
+                var attrs: Attributes = [("d", d), ("fill", "none"), ("stroke", color), ("stroke-width", "2"),
+                                         ("stroke-linejoin", "round"), ("stroke-linecap", "round")]
+                let dash = Palette.dash(i)
+                if !dash.isEmpty { attrs.append("stroke-dasharray", dash) }
+                w.empty("path", attrs)
+            }
+            if !dots.isEmpty {
+                // Circles as a path of two arcs each: one element for all dots keeps the file small.
+                let r = 3.0
+                let path = dots.map { "M\(num($0.0 - r)) \(num($0.1))a\(num(r)) \(num(r)) 0 1 0 \(num(2 * r)) 0a\(num(r)) \(num(r)) 0 1 0 \(num(-2 * r)) 0" }.joined()
+                w.empty("path", [("d", path), ("fill", color)])
+            }
         }
-        if !dots.isEmpty {
-            // Circles as a path of two arcs each: one element for all dots keeps the file small.
-            let r = 3.0
-            let path = dots.map { "M\(num($0.0 - r)) \(num($0.1))a\(num(r)) \(num(r)) 0 1 0 \(num(2 * r)) 0a\(num(r)) \(num(r)) 0 1 0 \(num(-2 * r)) 0" }.joined()
-            w.empty("path", [("d", path), ("fill", color)])
-        }
-        w.close("g")
         return true
     }
 }

@@ -37,16 +37,6 @@ struct AxisDomain {
     var ticks: [Double]
     var labels: [String]
 
-    /// Categories 0..<count (category i centred on count − i − 0.5, so the first is on top), with no
-    /// ticks; `labels` only reserve room for the category names that the chart writes itself.
-    init(categories count: Int, labels: [String]) {
-        scale = .linear
-        lo = 0
-        hi = Double(max(1, count))
-        ticks = []
-        self.labels = labels
-    }
-
     /// The domain for data spanning `extent` (nil: no data): nice ticks that cover it, or exactly
     /// `fixed` when the author asked for a range (then only ticks inside it are kept).
     /// `integers`: the data are whole numbers (layers, epochs), so no tick falls between two of them.
@@ -143,7 +133,9 @@ struct Axis {
             let (a, b) = (Foundation.log10(domain.lo), Foundation.log10(domain.hi))
             t = a == b ? 0.5 : (Foundation.log10(v) - a) / (b - a)
         }
-        return start + t * (end - start)
+        // A position that overflowed is no more drawable than a NaN value; never let it reach the SVG as 0.
+        let p = start + t * (end - start)
+        return p.isFinite ? p : nil
     }
 
     /// Like `position` but pinned to the axis ends, for bars and areas that start at a baseline.

@@ -81,11 +81,7 @@ public enum Ticks {
         "10" + superscript(Int((log10(v)).rounded()))
     }
 
-    static func superscript(_ n: Int) -> String {
-        let digits: [Character: Character] = ["0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴",
-                                              "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹", "-": "⁻"]
-        return String(String(n).map { digits[$0] ?? $0 })
-    }
+    static func superscript(_ n: Int) -> String { NumberFormat.superscript(n) }
 
     /// Typographic minus sign (U+2212), which is as wide as a digit and reads better than a hyphen.
     static func minus(_ s: String) -> String {

@@ -50,7 +50,9 @@ enum TileGridChart {
     // Odd, so that 0 falls exactly on the middle level: white.
     static let levels = 33
 
-    static func render(_ spec: TileGridSpec) -> String {
+    static func render(_ spec: TileGridSpec) -> Markup {
+        let problems = spec.rows.flatMap { row in row.tiles.compactMap { Unplottable.range("colour", $0.range).map { "\(row.label): \($0)" } } }
+        if !problems.isEmpty { return Unplottable.placeholder(id: spec.id, title: spec.title, problems: problems) }
         let style = PanelStyle.single
         let margin = 8.0, gap = 6.0, labelFont = 11.0
         let widest = max(1, spec.rows.map { min($0.tiles.count, spec.columns) }.max() ?? 1)
@@ -58,12 +60,13 @@ enum TileGridChart {
         let tile = min(64, (style.width - 2 * margin - Double(widest - 1) * gap) / Double(widest))
         let rowLabel = style.font + 8, tileLabel = labelFont + 4
         var y = margin + (spec.title.isEmpty ? 0 : style.titleFont + 10)
-        var body = SVGWriter()
+        // The labels and outlines, drawn over the cells, which need the whole layout first.
+        var body = Markup(breaks: .around)
         var paths = [String](repeating: "", count: levels + 1)
         for row in spec.rows {
             let scale = rowRange(row)
-            body.text("text", [("x", num(margin)), ("y", num(y + style.font)), ("fill", "currentColor")],
-                      row.label + " (" + rangeText(scale) + ")")
+            body.element("text", [("x", num(margin)), ("y", num(y + style.font)), ("fill", "currentColor")],
+                      text: row.label + " (" + rangeText(scale) + ")")
             y += rowLabel
             for (k, t) in row.tiles.enumerated() {
                 let column = k % spec.columns
@@ -72,30 +75,29 @@ enum TileGridChart {
                 cells(t, range: t.range ?? scale, x: x, y: y, size: tile, into: &paths)
                 body.empty("rect", [("x", num(x)), ("y", num(y)), ("width", num(tile)), ("height", num(tile)),
                                     ("fill", "none"), ("stroke", "currentColor"), ("stroke-width", "0.5")])
-                body.text("text", [("x", num(x + tile / 2)), ("y", num(y + tile + labelFont + 1)), ("text-anchor", "middle"),
-                                   ("font-size", num(labelFont)), ("fill", "currentColor")],
-                          truncate(t.label, toWidth: tile + gap, fontSize: labelFont))
+                body.element("text", [("x", num(x + tile / 2)), ("y", num(y + tile + labelFont + 1)), ("text-anchor", "middle"),
+                                      ("font-size", num(labelFont)), ("fill", "currentColor")],
+                          text: truncate(t.label, toWidth: tile + gap, fontSize: labelFont))
             }
             y += (row.tiles.isEmpty ? 0 : tile + tileLabel) + gap + 4
         }
         let height = max(y + margin, 60)
         let pid = "\(Fragment.chartID(spec.id))-p0"
-        var w = SVGWriter()
-        Frame.open(&w, id: pid, width: style.width, height: height, title: spec.title, style: style)
-        if !spec.title.isEmpty {
-            w.text("text", [("class", "chart-title"), ("x", num(style.width / 2)), ("y", num(margin + style.titleFont)),
-                            ("text-anchor", "middle"), ("font-size", num(style.titleFont)), ("font-weight", "600"),
-                            ("fill", "currentColor")], spec.title)
+        let panel = Frame.panel(id: pid, width: style.width, height: height, title: spec.title, style: style) { w in
+            if !spec.title.isEmpty {
+                w.element("text", [("class", "chart-title"), ("x", num(style.width / 2)), ("y", num(margin + style.titleFont)),
+                                   ("text-anchor", "middle"), ("font-size", num(style.titleFont)), ("font-weight", "600"),
+                                   ("fill", "currentColor")], text: spec.title)
+            }
+            w.element("g", [("class", "cells"), ("shape-rendering", "crispEdges")]) { w in
+                for (i, d) in paths.enumerated() where !d.isEmpty { w.empty("path", [("d", d), ("fill", color(level: i))]) }
+            }
+            w.append(body)
         }
-        w.open("g", [("class", "cells"), ("shape-rendering", "crispEdges")])
-        for (i, d) in paths.enumerated() where !d.isEmpty { w.empty("path", [("d", d), ("fill", color(level: i))]) }
-        w.close("g")
-        w.raw(body.out)
-        Frame.close(&w)
         let legend = [LegendItem(label: "negative \(spec.valueLabel)", swatch: .box(Palette.divergingColor(0))),
                       LegendItem(label: "0", swatch: .box(Palette.divergingColor(0.5))),
                       LegendItem(label: "positive \(spec.valueLabel)", swatch: .box(Palette.divergingColor(1)))]
-        return Fragment.wrap(id: spec.id, title: spec.title, panels: [w.out], legend: legend)
+        return Fragment.wrap(id: spec.id, title: spec.title, panels: [panel], legend: legend)
     }
 
     /// Symmetric ±m when the row has a negative value, else 0…max; a row of zeros gets 0…1.

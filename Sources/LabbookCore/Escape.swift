@@ -4,7 +4,19 @@ public enum Escape {
     /// Escapes & < > " ' so the text is safe in element content and in quoted attributes, in HTML and in SVG.
     public static func html(_ s: String) -> String {
         var out = ""
-        out.reserveCapacity(s.utf8.count)
+        append(s, to: &out)
+        return out
+    }
+
+    /// `html(s)` appended to `out`. Text and attribute values share it: escaping all five characters
+    /// makes one routine right in both places, and the pages' bytes do not depend on which one it was.
+    public static func append(_ s: String, to out: inout String) {
+        // Most strings (numbers, class names, ids) need nothing: one scan, one append.
+        if !s.utf8.contains(where: needsEscape) {
+            out += s
+            return
+        }
+        out.reserveCapacity(out.utf8.count + s.utf8.count + 16)
         for ch in s.unicodeScalars {
             switch ch {
             case "&": out += "&amp;"
@@ -17,6 +29,13 @@ public enum Escape {
                 if ch.value < 0x20 && ch != "\t" && ch != "\n" { out += " " } else { out.unicodeScalars.append(ch) }
             }
         }
-        return out
+    }
+
+    private static func needsEscape(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"): true
+        case UInt8(ascii: "\t"), UInt8(ascii: "\n"): false
+        default: b < 0x20
+        }
     }
 }

@@ -39,6 +39,44 @@ public enum NumberFormat {
         fixed(fraction * 100, decimals) + " %"
     }
 
+    /// Two significant digits for prose; powers of ten beyond ±3 written as `3.1 × 10⁻⁴`, with a real minus.
+    public static func scientific(_ x: Double) -> String {
+        guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
+        if x == 0 { return "0" }
+        let e = Int(floor(log10(abs(x))))
+        if (-3...3).contains(e) {
+            let decimals = max(0, 1 - e)
+            return fixed(x, decimals).replacingOccurrences(of: "-", with: "−")
+        }
+        let m = x / pow(10, Double(e))
+        var mant = fixed(m, 1)
+        var exp = e
+        if mant == "10.0" || mant == "-10.0" { mant = m < 0 ? "-1.0" : "1.0"; exp += 1 }
+        return mant.replacingOccurrences(of: "-", with: "−") + " × 10" + superscript(exp)
+    }
+
+    /// C's `%e` with `decimals` mantissa decimals, for tables of tiny differences: "3.00e-06". With
+    /// `shortExponent` the exponent drops its "+" and leading zeros, for messages: "2.0e14", "1.5e-5".
+    public static func exponential(_ x: Double, _ decimals: Int, shortExponent: Bool = false) -> String {
+        guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "inf" : "-inf") }
+        let s = String(format: "%.\(decimals)e", x)
+        guard shortExponent, let e = s.firstIndex(of: "e") else { return s }
+        var exponent = s[s.index(after: e)...]
+        let negative = exponent.first == "-"
+        if exponent.first == "+" || negative { exponent = exponent.dropFirst() }
+        while exponent.count > 1, exponent.first == "0" { exponent = exponent.dropFirst() }
+        return s[..<e] + "e" + (negative ? "-" : "") + exponent
+    }
+
+    /// An integer in superscript digits, for exponents: -4 → "⁻⁴".
+    public static func superscript(_ n: Int) -> String {
+        String(String(n).map { superscriptDigits[$0] ?? $0 })
+    }
+
+    private static let superscriptDigits: [Character: Character] = [
+        "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹", "-": "⁻",
+    ]
+
     /// Integers with thin grouping for tables: 535818 → "535,818".
     public static func grouped(_ n: Int) -> String {
         let digits = String(n.magnitude)

@@ -21,8 +21,22 @@ enum ChapterText {
                                       hint: "chapters/ should hold only Markdown text"))
         }
         var text = String(decoding: bytes, as: UTF8.self)
-        if text.contains("\u{0}") { text = text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") }
+        // NUL and the other control characters (C0 but tab, LF, CR, FF; DEL; C1) are parse errors in an HTML5
+        // page, which cmark would copy there: they are shown as U+FFFD, one character for one, so columns hold.
+        if text.unicodeScalars.contains(where: isControl) {
+            var scalars = String.UnicodeScalarView()
+            for c in text.unicodeScalars { scalars.append(isControl(c) ? "\u{FFFD}" : c) }
+            text = String(scalars)
+        }
         return (text, diagnostics)
+    }
+
+    static func isControl(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x09, 0x0A, 0x0C, 0x0D: false
+        case 0x00...0x1F, 0x7F...0x9F: true
+        default: false
+        }
     }
 
     /// Offset of the first byte that does not start or continue a valid UTF-8 sequence (overlongs, surrogates

@@ -45,18 +45,22 @@ public struct BlockFigure: Sendable {
 
 public enum BlockRenderer {
     public static func render(_ input: BlockInput) -> BlockFigure {
-        let id = Escape.html(input.id)
-        var html = "<figure class=\"experiment\" id=\"\(id)\">\n"
         let title = input.spec?.title ?? input.id
-        let number = input.number.map { "<span class=\"figure-number\">\(Escape.html($0))\(Escape.html(input.numberSeparator))</span>" } ?? ""
-        html += "<figcaption>\(number)\(Escape.html(title))<span class=\"block-id\"><a href=\"#\(id)\">#\(id)</a></span></figcaption>\n"
+        var html = Markup()
+        html.element("figcaption", breaks: .after) { w in
+            if let number = input.number {
+                w.element("span", [("class", "figure-number")], text: number + input.numberSeparator)
+            }
+            w.text(title)
+            w.element("span", [("class", "block-id")]) { w in w.element("a", [("href", "#\(input.id)")], text: "#\(input.id)") }
+        }
 
         var problems = input.diagnostics.filter { $0.severity == .error }
         if let failure = input.run?.failure { problems.append(failure) }
-        if !problems.isEmpty { html += errorBox(problems) }
+        if !problems.isEmpty { errorBox(&html, problems) }
         if let spec = input.spec, spec.expect == .error {
             let expected = spec.expectedErrors.isEmpty ? (input.run?.expectedFailure.map { [$0] } ?? []) : spec.expectedErrors
-            if !expected.isEmpty { html += expectedErrorBox(expected) }
+            if !expected.isEmpty { expectedErrorBox(&html, expected) }
         }
 
         var export = BlockExport(engine: input.engineVersion, chapter: input.chapterSlug, id: input.id,
@@ -65,11 +69,11 @@ public enum BlockRenderer {
             let ctx = ReportContext(spec: spec, outcome: run.outcome, idPrefix: input.id)
             // A diverged run: its loss curve up to the divergence, right under the error box.
             if run.failure != nil || spec.expect == .divergence {
-                html += ctx.divergenceCurve(chartID: "\(input.id)-divergence", withSurvivors: spec.expect == .divergence)
+                html.append(ctx.divergenceCurve(chartID: "\(input.id)-divergence", withSurvivors: spec.expect == .divergence))
             }
             for (i, report) in spec.show.enumerated() {
                 let r = ctx.render(report, index: i)
-                html += r.html
+                html.append(r.html)
                 export.reports.append(contentsOf: r.data)
             }
             export.variants = zip(spec.variants, run.outcome.variants).map { variant, outcome in
@@ -78,46 +82,79 @@ public enum BlockRenderer {
             }
         }
         if let spec = input.spec, spec.echo {
-            html += "<details class=\"echo\"><summary>Block source</summary><pre><code class=\"language-yaml\">\(Escape.html(spec.yaml))</code></pre></details>\n"
+            html.element("details", [("class", "echo")], breaks: .after) { w in
+                w.element("summary", text: "Block source")
+                w.element("pre") { w in w.element("code", [("class", "language-yaml")], text: spec.yaml) }
+            }
         }
         let json: Data? = input.run == nil ? nil : encodeJSON(export)
-        let tables = json == nil ? [] : CurveCSV.tables(inHTML: html)
+        let tables = json == nil ? [] : CurveCSV.tables(inHTML: html.string)
         let csv = input.run.flatMap { CurveCSV.csv($0.outcome) }
         if json != nil {
-            let base = "data/\(Escape.html(input.chapterSlug))/\(id)"
-            html += "<p class=\"figure-data\">\(Escape.html(input.dataWord)): <a href=\"\(base).json\" download>JSON</a>"
-            if csv != nil { html += " · <a href=\"\(base).csv\" download>CSV</a>" }
-            for k in tables.indices { html += " · <a href=\"\(base)-table-\(k + 1).csv\" download>CSV (table \(k + 1))</a>" }
-            html += "</p>\n"
+            let base = "data/\(input.chapterSlug)/\(input.id)"
+            func download(_ href: String, _ label: String, _ w: inout Markup) {
+                var attrs: Attributes = [("href", href)]
+                attrs.flag("download")
+                w.element("a", attrs, text: label)
+            }
+            html.element("p", [("class", "figure-data")], breaks: .after) { w in
+                w.text(input.dataWord + ": ")
+                download("\(base).json", "JSON", &w)
+                if csv != nil {
+                    w.text(" · ")
+                    download("\(base).csv", "CSV", &w)
+                }
+                for k in tables.indices {
+                    w.text(" · ")
+                    download("\(base)-table-\(k + 1).csv", "CSV (table \(k + 1))", &w)
+                }
+            }
         }
-        html += "</figure>"
-        var figure = BlockFigure(html: html, json: json, csv: csv)
+        let figureHTML = Markup.build { w in
+            w.element("figure", [("class", "experiment"), ("id", input.id)], breaks: .inside) { w in w.append(html) }
+        }
+        var figure = BlockFigure(html: figureHTML.string, json: json, csv: csv)
         figure.tables = json == nil ? [] : tables
         return figure
     }
 
     /// The contract's `<div class="experiment-error">` naming `chapter.md:LINE` and the cause.
-    static func errorBox(_ problems: [Diagnostic]) -> String {
-        var html = "<div class=\"experiment-error\" role=\"alert\">\n"
-        if problems.count == 1, let p = problems.first {
-            html += "<p><strong>This block did not run.</strong> <span class=\"where\">\(Escape.html(p.location.description))</span>: \(Escape.html(p.text))</p>\n"
-        } else {
-            html += "<p><strong>This block did not run.</strong> \(problems.count) problems:</p>\n<ul>\n"
-            for p in problems {
-                html += "<li><span class=\"where\">\(Escape.html(p.location.description))</span>: \(Escape.html(p.text))</li>\n"
+    static func errorBox(_ w: inout Markup, _ problems: [Diagnostic]) {
+        w.element("div", [("class", "experiment-error"), ("role", "alert")], breaks: .around) { w in
+            if problems.count == 1, let p = problems.first {
+                w.element("p", breaks: .after) { w in
+                    w.element("strong", text: "This block did not run.")
+                    w.text(" ")
+                    located(&w, p)
+                }
+            } else {
+                w.element("p", breaks: .after) { w in
+                    w.element("strong", text: "This block did not run.")
+                    w.text(" \(problems.count) problems:")
+                }
+                problemList(&w, problems)
             }
-            html += "</ul>\n"
         }
-        return html + "</div>\n"
     }
 
     /// `expect: error`: the failure is the lesson, shown as a note rather than an alert.
-    static func expectedErrorBox(_ problems: [Diagnostic]) -> String {
-        var html = "<div class=\"experiment-expected-error\" role=\"note\">\n<p><strong>This block fails, as intended.</strong></p>\n<ul>\n"
-        for p in problems {
-            html += "<li><span class=\"where\">\(Escape.html(p.location.description))</span>: \(Escape.html(p.text))</li>\n"
+    static func expectedErrorBox(_ w: inout Markup, _ problems: [Diagnostic]) {
+        w.element("div", [("class", "experiment-expected-error"), ("role", "note")], breaks: .around) { w in
+            w.element("p", breaks: .after) { w in w.element("strong", text: "This block fails, as intended.") }
+            problemList(&w, problems)
         }
-        return html + "</ul>\n</div>\n"
+    }
+
+    /// `<span class="where">chapter.md:LINE:COL</span>: message`
+    static func located(_ w: inout Markup, _ p: Diagnostic) {
+        w.element("span", [("class", "where")], text: p.location.description)
+        w.text(": " + p.text)
+    }
+
+    static func problemList(_ w: inout Markup, _ problems: [Diagnostic]) {
+        w.element("ul", breaks: .around) { w in
+            for p in problems { w.element("li", breaks: .after) { w in located(&w, p) } }
+        }
     }
 
     static func encodeJSON<T: Encodable>(_ value: T) -> Data? {

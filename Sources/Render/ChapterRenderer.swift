@@ -93,7 +93,7 @@ public enum ChapterRenderer {
             titleHTML = Escape.html(slug)
         }
         if frontMatterTitle != nil, firstH1 == nil {
-            html = "<h1>\(titleHTML)</h1>\n" + html
+            html = Markup.build { w in w.element("h1", breaks: .after) { w in w.raw(titleHTML, from: .commonMark) } }.string + html
         }
         var page = RenderedChapter(slug: slug, title: plainText(ofHTML: titleHTML), titleHTML: titleHTML, html: html,
                                    sections: sections.filter { $0.level == 2 || $0.level == 3 },
@@ -122,15 +122,19 @@ public enum ChapterRenderer {
             guard let ref = ResultReference.parse(decodeEntities(text)) else {
                 diagnostics.append(.error(at: location, "malformed inline result '{=\(decodeEntities(text))}'",
                                           hint: "write {=BLOCK.QUANTITY}, {=BLOCK[VARIANT].QUANTITY} or {=CHAPTER/BLOCK.QUANTITY:ARG}"))
-                out += "<span class=\"result-error\">{=\(text)}</span>"
+                out += Markup.build { w in
+                    w.element("span", [("class", "result-error")]) { w in w.raw("{=\(text)}", from: .commonMark) }
+                }.string
                 continue
             }
             switch resolve(ref) {
             case .success(let value):
-                out += "<span class=\"result\">\(Escape.html(value))</span>"
+                out += Markup.build { w in w.element("span", [("class", "result")], text: value) }.string
             case .failure(let e):
                 diagnostics.append(.error(at: location, "inline result '{=\(decodeEntities(text))}': \(e.message)", hint: e.hint))
-                out += "<span class=\"result-error\" title=\"\(Escape.html(e.message))\">{=\(text)}</span>"
+                out += Markup.build { w in
+                    w.element("span", [("class", "result-error"), ("title", e.message)]) { w in w.raw("{=\(text)}", from: .commonMark) }
+                }.string
             }
         }
         return out + rest
@@ -189,8 +193,12 @@ public enum ChapterRenderer {
             used.insert(id)
             sections.append(Section(level: level, id: id, titleHTML: inner))
             out += rest[..<open.lowerBound]
-            let anchor = level == 1 ? "" : "<a class=\"anchor\" href=\"#\(id)\" aria-label=\"Link to this section\">#</a>"
-            out += "<h\(level) id=\"\(id)\">\(inner)\(anchor)</h\(level)>"
+            out += Markup.build { w in
+                w.element("h\(level)", [("id", id)]) { w in
+                    w.raw(inner, from: .commonMark)
+                    if level > 1 { w.element("a", [("class", "anchor"), ("href", "#\(id)"), ("aria-label", "Link to this section")], text: "#") }
+                }
+            }.string
             rest = after[end.upperBound...]
         }
         out += rest

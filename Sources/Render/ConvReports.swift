@@ -9,7 +9,7 @@ extension ReportContext {
 
     /// One figure per trained variant: a row of kernels at init and/or after training, one tile per (filter, channel).
     func filters(layer: Int, when: MomentChoice, chartID: String) -> RenderedReport {
-        var html = ""
+        var html = Markup()
         for (v, (label, r)) in trained.enumerated() {
             let samples = (r.filters ?? []).filter { $0.layer == layer && when.moments.contains($0.moment) }
             guard let first = samples.first else { continue }
@@ -31,7 +31,7 @@ extension ReportContext {
             let title = "Layer \(layer) filters: \(first.filters) kernels of \(first.kernel)×\(first.kernel)"
                 + (first.channels > 1 ? " over \(first.channels) channels" : "") + who
             html += chartSection(Chart.tiles(TileGridSpec(id: "\(chartID)-v\(v)", title: title, rows: rows, columns: 8, valueLabel: "weight"))
-                                 + (truncated ? note("The first \(Self.maxTiles) kernels of each row are drawn.") : ""))
+                                 + (truncated ? note("The first \(Self.maxTiles) kernels of each row are drawn.") : Markup()))
         }
         if html.isEmpty { html = section("Filters", note("No conv layer kernels were recorded for this block.")) }
         return RenderedReport(html: html)
@@ -39,7 +39,7 @@ extension ReportContext {
 
     /// One figure per trained variant: per example, its input image then the layer's channels, after training.
     func featureMaps(layer: Int, chartID: String) -> RenderedReport {
-        var html = ""
+        var html = Markup()
         for (v, (label, r)) in trained.enumerated() {
             let samples = (r.featureMaps ?? []).filter { $0.layer == layer }
             guard let first = samples.first, first.shape.count == 3 else { continue }
@@ -60,7 +60,7 @@ extension ReportContext {
             let who = multi ? " — \(variantName(label))" : ""
             let title = "Layer \(layer) (\(kind)) feature maps: \(c) channels of \(h)×\(w), trained" + who
             html += chartSection(Chart.tiles(TileGridSpec(id: "\(chartID)-v\(v)", title: title, rows: rows, columns: 8, valueLabel: "activation"))
-                                 + (c > Self.maxTiles ? note("The first \(Self.maxTiles) channels are drawn.") : ""))
+                                 + (c > Self.maxTiles ? note("The first \(Self.maxTiles) channels are drawn.") : Markup()))
         }
         if html.isEmpty { html = section("Feature maps", note("No feature maps were recorded for this block.")) }
         return RenderedReport(html: html)

@@ -229,7 +229,9 @@ struct Pass {
             return crossReference(kind, String(key.dropFirst(kind.rawValue.count + 1)))
         }
         guard let entry = entry(key) else { return "@" + Escape.html(key) }
-        return "<a class=\"citation\" href=\"#ref-\(Escape.html(entry.key))\">\(Escape.html(References.authors(entry, strings))) (\(Escape.html(entry.year)))</a>"
+        return Markup.build { w in
+            w.element("a", [("class", "citation"), ("href", "#ref-\(entry.key)")], text: "\(References.authors(entry, strings)) (\(entry.year))")
+        }.string
     }
 
     mutating func crossReference(_ kind: Label.Kind, _ target: String) -> String {
@@ -243,19 +245,23 @@ struct Pass {
         guard let other = catalog.pages[slug] else {
             diagnostics.append(.error(at: locate(written), "reference '\(written)': no chapter '\(slug)'",
                                       hint: hint(for: slug, in: catalog.pages.keys.sorted())))
-            return "<span class=\"xref-error\">\(Escape.html(written))</span>"
+            return Self.xrefError(written)
         }
         guard let label = other.labels["\(kind.rawValue):\(name)"] else {
             let known = other.labels.values.filter { $0.kind == kind }.map(\.name).sorted()
             let what = ["fig": "figure (experiment block)", "tbl": "table labelled {#tbl:…}", "eq": "equation labelled {#eq:…}"][kind.rawValue] ?? ""
             diagnostics.append(.error(at: locate(written), "reference '\(written)': no \(what) '\(name)' in \(slug == page.slug ? "this chapter" : slug)",
                                       hint: hint(for: name, in: known)))
-            return "<span class=\"xref-error\">\(Escape.html(written))</span>"
+            return Self.xrefError(written)
         }
         let word = kind == .fig ? strings.figure : kind == .tbl ? strings.table : strings.equation
         let number = kind == .eq ? "(\(label.number))" : label.number
         let href = (slug == page.slug ? "" : "\(slug).html") + "#\(label.anchor)"
-        return "<a class=\"xref\" href=\"\(Escape.html(href))\">\(Escape.html(strings.numbered(word, number)))</a>"
+        return Markup.build { w in w.element("a", [("class", "xref"), ("href", href)], text: strings.numbered(word, number)) }.string
+    }
+
+    static func xrefError(_ written: String) -> String {
+        Markup.build { w in w.element("span", [("class", "xref-error")], text: written) }.string
     }
 
     mutating func entry(_ key: String) -> BibEntry? {
@@ -286,15 +292,20 @@ struct Pass {
             }
         }
         guard !keys.isEmpty, i < c.count, c[i] == "]" else { return nil }
-        var parts: [String] = []
-        for key in keys {
-            if let e = entry(key) {
-                parts.append("<a class=\"citation\" href=\"#ref-\(Escape.html(e.key))\">\(Escape.html(References.authors(e, strings))), \(Escape.html(e.year))</a>")
-            } else {
-                parts.append("<span class=\"citation-error\">@\(Escape.html(key))</span>")
+        let entries = keys.map { ($0, entry($0)) }
+        let html = Markup.build { w in
+            w.text("(")
+            for (k, (key, e)) in entries.enumerated() {
+                if k > 0 { w.text("; ") }
+                if let e {
+                    w.element("a", [("class", "citation"), ("href", "#ref-\(e.key)")], text: "\(References.authors(e, strings)), \(e.year)")
+                } else {
+                    w.element("span", [("class", "citation-error")], text: "@" + key)
+                }
             }
+            w.text(")")
         }
-        return ("(" + parts.joined(separator: "; ") + ")", i + 1)
+        return (html.string, i + 1)
     }
 
     // MARK: - Links and images

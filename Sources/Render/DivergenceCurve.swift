@@ -6,9 +6,9 @@ extension ReportContext {
     /// The loss per iteration (as recorded) of every diverged variant, with a note saying where it became
     /// non-finite; per epoch when fewer than two iterations were recorded. Empty when no variant diverged.
     /// With `withSurvivors` (`expect: divergence`) the variants that trained to the end are drawn beside them.
-    func divergenceCurve(chartID: String, withSurvivors: Bool = false) -> String {
+    func divergenceCurve(chartID: String, withSurvivors: Bool = false) -> Markup {
         let diverged = trained.filter { $0.result.divergence != nil }
-        guard !diverged.isEmpty else { return "" }
+        guard !diverged.isEmpty else { return Markup() }
         let drawn = withSurvivors ? trained : diverged
         var series: [Series] = []
         var notes: [String] = []
@@ -32,12 +32,15 @@ extension ReportContext {
         }
         let spec = LineChartSpec(id: chartID, title: "Loss up to the divergence", xLabel: perIteration ? "iteration" : "epoch",
                                  yLabel: "loss", yScale: withSurvivors ? .log10 : .linear, panels: [LinePanel(series: series)])
-        var html = "<div class=\"report divergence\">\n" + Chart.line(spec)
         let recorded = diverged[0].result.iterations
         if perIteration, recorded.count >= 2 {
             notes.append("Recorded every \(recorded[1].iteration - recorded[0].iteration) iterations (train.record-every).")
         }
-        html += note(notes.joined(separator: " "))
-        return html + "</div>\n"
+        return Markup.build { w in
+            w.element("div", [("class", "report divergence")], breaks: .around) { w in
+                w.append(Chart.line(spec))
+                w.append(note(notes.joined(separator: " ")))
+            }
+        }
     }
 }

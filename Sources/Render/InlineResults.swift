@@ -107,13 +107,13 @@ public enum InlineResults {
                 guard let t = int(1), t >= 0, t < series.gradientNorms.count else {
                     return .failure(ReferenceError("time step out of range 0…\(series.gradientNorms.count - 1)"))
                 }
-                return .success(scientific(series.gradientNorms[t]))
+                return .success(NumberFormat.scientific(series.gradientNorms[t]))
             case "rnn-gradient-ratio":
                 if let e = need(1) { return .failure(e) }
                 guard let first = series.gradientNorms.first, let last = series.gradientNorms.last, last != 0 else {
                     return .failure(ReferenceError("no gradient norms recorded"))
                 }
-                return .success(scientific(first / last))
+                return .success(NumberFormat.scientific(first / last))
             default:
                 break
             }
@@ -123,7 +123,7 @@ public enum InlineResults {
         }
         let f = r.final
         func percent(_ x: Double?) -> Result<String, ReferenceError> {
-            x.map { .success(NumberFormat.fixed($0 * 100, 2) + " %") } ?? .failure(ReferenceError("'\(ref.quantity)' was not computed (no such split?)"))
+            x.map { .success(NumberFormat.percent($0, 2)) } ?? .failure(ReferenceError("'\(ref.quantity)' was not computed (no such split?)"))
         }
         func loss(_ x: Double?) -> Result<String, ReferenceError> {
             x.map { .success(NumberFormat.fixed($0, 4)) } ?? .failure(ReferenceError("'\(ref.quantity)' was not computed (no such split?)"))
@@ -151,7 +151,7 @@ public enum InlineResults {
             guard let layer = int(0), let d = r.deadNeurons.first(where: { $0.layer == layer && $0.moment == moment }), d.units > 0 else {
                 return .failure(ReferenceError("no dead-unit count for hidden layer '\(ref.arguments.first ?? "")' \(moment == .initial ? "at init" : "after training")"))
             }
-            return .success(NumberFormat.fixed(Double(d.dead) / Double(d.units) * 100, 1) + " %")
+            return .success(NumberFormat.percent(Double(d.dead) / Double(d.units), 1))
         case "median-log10-gradient-init", "median-log10-gradient-trained":
             if let e = need(1) { return .failure(e) }
             let moment: Moment = ref.quantity.hasSuffix("init") ? .initial : .trained
@@ -167,7 +167,7 @@ public enum InlineResults {
             guard let layer = int(0), let rec, layer >= 0, layer < rec.meanAbsGradient.count else {
                 return .failure(ReferenceError("no gradient record for layer '\(ref.arguments.first ?? "")'"))
             }
-            return .success(scientific(rec.meanAbsGradient[layer]))
+            return .success(NumberFormat.scientific(rec.meanAbsGradient[layer]))
         case "gradient-ratio-first", "gradient-ratio-last":
             if let e = need(2) { return .failure(e) }
             let rec = ref.quantity.hasSuffix("first") ? r.iterations.first : r.iterations.last
@@ -175,18 +175,18 @@ public enum InlineResults {
                   rec.meanAbsGradient[b] != 0 else {
                 return .failure(ReferenceError("no gradient record for layers '\(ref.arguments.joined(separator: ":"))'"))
             }
-            return .success(scientific(rec.meanAbsGradient[a] / rec.meanAbsGradient[b]))
+            return .success(NumberFormat.scientific(rec.meanAbsGradient[a] / rec.meanAbsGradient[b]))
         case "gradient-check":
             if let e = need(1) { return .failure(e) }
             guard let layer = int(0), let row = r.gradientCheck?.first(where: { $0.layer == layer }) else {
                 return .failure(ReferenceError("no gradient check for layer '\(ref.arguments.first ?? "")'", hint: "add gradient-check to show"))
             }
-            return .success(scientific(row.maxRelativeDifference))
+            return .success(NumberFormat.scientific(row.maxRelativeDifference))
         case "max-gradient-check":
             guard let rows = r.gradientCheck, let m = rows.map(\.maxRelativeDifference).max() else {
                 return .failure(ReferenceError("no gradient check in '\(ref.block)'", hint: "add gradient-check to show"))
             }
-            return .success(scientific(m))
+            return .success(NumberFormat.scientific(m))
         case "fraction-zero-activations":
             if let e = need(1) { return .failure(e) }
             guard let layer = int(0), let sample = r.snapshots.first(where: { $0.moment == .trained })?.layers.first(where: { $0.layer == layer }),
@@ -194,28 +194,11 @@ public enum InlineResults {
                 return .failure(ReferenceError("no trained activation sample for layer '\(ref.arguments.first ?? "")'"))
             }
             let zeros = sample.activations.filter { $0 == 0 }.count
-            return .success(NumberFormat.fixed(Double(zeros) / Double(sample.activations.count) * 100, 1) + " %")
+            return .success(NumberFormat.percent(Double(zeros) / Double(sample.activations.count), 1))
         default:
             return .failure(ReferenceError("unknown quantity '\(ref.quantity)'",
                                            hint: suggestion(for: ref.quantity, in: ResultReference.quantities.map(\.name))))
         }
-    }
-
-    /// Two significant digits; powers of ten beyond ±3 written as `3.1 × 10⁻⁴`.
-    public static func scientific(_ x: Double) -> String {
-        guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
-        if x == 0 { return "0" }
-        let e = Int(floor(log10(abs(x))))
-        if (-3...3).contains(e) {
-            let decimals = max(0, 1 - e)
-            return NumberFormat.fixed(x, decimals).replacingOccurrences(of: "-", with: "−")
-        }
-        let m = x / pow(10, Double(e))
-        var mant = NumberFormat.fixed(m, 1)
-        var exp = e
-        if mant == "10.0" || mant == "-10.0" { mant = m < 0 ? "-1.0" : "1.0"; exp += 1 }
-        let sup: [Character: Character] = ["0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹", "-": "⁻"]
-        return mant.replacingOccurrences(of: "-", with: "−") + " × 10" + String(String(exp).compactMap { sup[$0] })
     }
 }
 

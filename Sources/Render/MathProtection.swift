@@ -158,9 +158,10 @@ public struct MathProtection: Sendable {
     public func restore(_ html: String) -> String {
         Tokens.splice(html, stem: stem, count: formulas.count) { i, alone in
             let f = formulas[i]
-            let tex = Escape.html(f.tex)
-            if !f.display { return ("<span class=\"math inline\">\\(\(tex)\\)</span>", false) }
-            return alone ? ("<div class=\"math display\">\\[\(tex)\\]</div>", true) : ("<span class=\"math display\">\\[\(tex)\\]</span>", false)
+            // KaTeX finds the TeX by its delimiters in the page's text: \( … \) inline, \[ … \] display.
+            let (name, cls, text) = f.display ? (alone ? "div" : "span", "math display", "\\[\(f.tex)\\]")
+                                              : ("span", "math inline", "\\(\(f.tex)\\)")
+            return (Markup.build { w in w.element(name, [("class", cls)], text: text) }.string, f.display && alone)
         }
     }
 }

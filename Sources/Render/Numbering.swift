@@ -115,19 +115,26 @@ struct Numbering {
         for (i, eq) in equations.enumerated() {
             let tok = "\(stem)E\(i)Z"
             let anchor = "eq:\(eq)"
-            let numberHTML = "<span class=\"eq-number\">(\(number(i + 1)))</span>"
+            let numberHTML = Markup.build { w in w.element("span", [("class", "eq-number")], text: "(\(number(i + 1)))") }
             labels.append(Label(kind: .eq, name: eq, number: number(i + 1), anchor: anchor))
             // A display formula alone in its paragraph (the usual case) becomes a numbered block.
             if let r = out.range(of: " \(tok)</p>"), let p = out[..<r.lowerBound].range(of: "<p>", options: .backwards) {
                 let inner = out[p.upperBound..<r.lowerBound]
                 if inner.hasPrefix("<span class=\"math display\">"), inner.hasSuffix("</span>") {
                     let tex = inner.dropFirst("<span class=\"math display\">".count).dropLast("</span>".count)
-                    out.replaceSubrange(p.lowerBound..<r.upperBound, with:
-                        "<div class=\"equation\" id=\"\(Escape.html(anchor))\"><div class=\"math display\">\(tex)</div>\(numberHTML)</div>")
+                    let block = Markup.build { w in
+                        w.element("div", [("class", "equation"), ("id", anchor)]) { w in
+                            w.element("div", [("class", "math display")]) { w in w.raw(String(tex), from: .commonMark) }
+                            w.append(numberHTML)
+                        }
+                    }
+                    out.replaceSubrange(p.lowerBound..<r.upperBound, with: block.string)
                     continue
                 }
             }
-            out = out.replacingOccurrences(of: tok, with: "<span id=\"\(Escape.html(anchor))\">\(numberHTML)</span>")
+            out = out.replacingOccurrences(of: tok, with: Markup.build { w in
+                w.element("span", [("id", anchor)]) { w in w.append(numberHTML) }
+            }.string)
         }
         for (i, c) in captions.enumerated() {
             let tok = "<p>\(stem)T\(i)Z</p>"
@@ -137,14 +144,20 @@ struct Numbering {
             if let label = c.label { labels.append(Label(kind: .tbl, name: label, number: n, anchor: "tbl:\(label)")) }
             var text = MarkdownHTML.render(c.text, rawHTML: rawHTML).trimmingCharacters(in: .whitespacesAndNewlines)
             if text.hasPrefix("<p>"), text.hasSuffix("</p>") { text = String(text.dropFirst(3).dropLast(4)) }
-            let id = anchor.map { " id=\"\(Escape.html($0))\"" } ?? ""
-            let body = "<span class=\"caption-number\">\(Escape.html(strings.numbered(strings.table, n)))\(strings.captionSeparator)</span>\(text)"
+            let caption = { (name: String, attrs: Attributes) in
+                Markup.build { w in
+                    w.element(name, attrs + (anchor.map { [("id", $0)] } ?? [])) { w in
+                        w.element("span", [("class", "caption-number")], text: strings.numbered(strings.table, n) + strings.captionSeparator)
+                        w.raw(text, from: .commonMark)
+                    }
+                }.string
+            }
             // Into the table just before the caption line.
             if let t = out[..<r.lowerBound].range(of: "<table>", options: .backwards) {
                 out.removeSubrange(r)
-                out.replaceSubrange(t, with: "<table><caption\(id)>\(body)</caption>")
+                out.insert(contentsOf: caption("caption", []), at: t.upperBound)
             } else {
-                out.replaceSubrange(r, with: "<p class=\"table-caption\"\(id)>\(body)</p>")
+                out.replaceSubrange(r, with: caption("p", [("class", "table-caption")]))
             }
         }
         return (out, labels)

@@ -119,28 +119,37 @@ struct PipeTables {
     }
 
     static func html(header: [String], aligns: [Align], rows: [[String]], rawHTML: Bool) -> String {
-        func attr(_ i: Int) -> String {
+        func attr(_ i: Int) -> Attributes {
             switch i < aligns.count ? aligns[i] : .none {
-            case .none: ""
-            case .left: " style=\"text-align: left\""
-            case .center: " style=\"text-align: center\""
-            case .right: " style=\"text-align: right\""
+            case .none: []
+            case .left: [("style", "text-align: left")]
+            case .center: [("style", "text-align: center")]
+            case .right: [("style", "text-align: right")]
             }
         }
-        var h = "<div class=\"table-wrap\"><table>\n<thead>\n<tr>"
-        for (i, c) in header.enumerated() { h += "<th\(attr(i))>\(inline(c, rawHTML: rawHTML))</th>" }
-        h += "</tr>\n</thead>\n"
-        if !rows.isEmpty {
-            h += "<tbody>\n"
-            for row in rows {
-                h += "<tr>"
-                // GFM: extra cells are dropped, missing ones are empty.
-                for i in 0..<header.count { h += "<td\(attr(i))>\(i < row.count ? inline(row[i], rawHTML: rawHTML) : "")</td>" }
-                h += "</tr>\n"
+        // Cells are cmark's inline HTML of the author's Markdown.
+        return Markup.build { w in
+            w.element("div", [("class", "table-wrap")]) { w in
+                w.element("table", breaks: .inside) { w in
+                    w.element("thead", breaks: .around) { w in
+                        w.element("tr", breaks: .after) { w in
+                            for (i, c) in header.enumerated() { w.element("th", attr(i)) { w in w.raw(inline(c, rawHTML: rawHTML), from: .commonMark) } }
+                        }
+                    }
+                    guard !rows.isEmpty else { return }
+                    w.element("tbody", breaks: .around) { w in
+                        for row in rows {
+                            w.element("tr", breaks: .after) { w in
+                                // GFM: extra cells are dropped, missing ones are empty.
+                                for i in 0..<header.count {
+                                    w.element("td", attr(i)) { w in if i < row.count { w.raw(inline(row[i], rawHTML: rawHTML), from: .commonMark) } }
+                                }
+                            }
+                        }
+                    }
+                }
             }
-            h += "</tbody>\n"
-        }
-        return h + "</table></div>"
+        }.string
     }
 
     /// One cell as inline HTML: math protected, Markdown by cmark, the paragraph wrapper removed.

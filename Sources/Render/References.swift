@@ -20,37 +20,47 @@ enum References {
             ($0.familyNames.first ?? $0.key, $0.year, $0.fields["title"] ?? "", $0.key)
                 < ($1.familyNames.first ?? $1.key, $1.year, $1.fields["title"] ?? "", $1.key)
         }
-        var html = "<section class=\"references\" aria-labelledby=\"\(Escape.html(id))\">\n"
-        html += "<h2 id=\"\(Escape.html(id))\">\(Escape.html(strings.references))<a class=\"anchor\" href=\"#\(Escape.html(id))\" aria-label=\"Link to this section\">#</a></h2>\n<ol class=\"reference-list\">\n"
-        for e in sorted { html += "<li id=\"ref-\(Escape.html(e.key))\">\(entry(e))</li>\n" }
-        return html + "</ol>\n</section>\n"
+        return Markup.build { w in
+            w.element("section", [("class", "references"), ("aria-labelledby", id)], breaks: .around) { w in
+                w.element("h2", [("id", id)], breaks: .after) { w in
+                    w.text(strings.references)
+                    w.element("a", [("class", "anchor"), ("href", "#\(id)"), ("aria-label", "Link to this section")], text: "#")
+                }
+                w.element("ol", [("class", "reference-list")], breaks: .around) { w in
+                    for e in sorted { w.element("li", [("id", "ref-\(e.key)")], breaks: .after) { w in entry(&w, e) } }
+                }
+            }
+        }.string
     }
 
     /// `Glorot, X. and Bengio, Y. (2010). Title. Venue, 9, 249–256. https://doi.org/…`
-    static func entry(_ e: BibEntry) -> String {
+    static func entry(_ w: inout Markup, _ e: BibEntry) {
         let f = e.fields
-        var parts: [String] = []
         let names = BibTeX.splitNames(f["author"] ?? f["editor"] ?? "").map(displayName)
         var head = names.count > 1 ? names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "") : names.first ?? ""
         if head.isEmpty { head = e.key }
-        parts.append("\(Escape.html(head)) (\(Escape.html(e.year))).")
-        if let t = f["title"] { parts.append("\(Escape.html(t)).") }
+        w.text("\(head) (\(e.year)).")
+        if let t = f["title"] { w.text(" \(t).") }
         let venue = f["journal"] ?? f["booktitle"] ?? f["publisher"] ?? f["school"] ?? f["institution"] ?? f["howpublished"]
         if let v = venue {
-            var s = "<i>\(Escape.html(v))</i>"
-            if let vol = f["volume"] { s += ", \(Escape.html(vol))" }
-            if let num = f["number"] { s += "(\(Escape.html(num)))" }
-            if let pages = f["pages"] { s += ", \(Escape.html(pages))" }
-            parts.append(s + ".")
+            w.text(" ")
+            w.element("i", text: v)
+            if let vol = f["volume"] { w.text(", \(vol)") }
+            if let num = f["number"] { w.text("(\(num))") }
+            if let pages = f["pages"] { w.text(", \(pages)") }
+            w.text(".")
         }
+        var link: String?
         if let doi = f["doi"] {
             let bare = doi.hasPrefix("https://doi.org/") ? String(doi.dropFirst("https://doi.org/".count)) : doi
-            let url = "https://doi.org/" + bare
-            parts.append("<a href=\"\(Escape.html(url))\">\(Escape.html(url))</a>")
+            link = "https://doi.org/" + bare
         } else if let url = f["url"], url.hasPrefix("http://") || url.hasPrefix("https://") {
-            parts.append("<a href=\"\(Escape.html(url))\">\(Escape.html(url))</a>")
+            link = url
         }
-        return parts.joined(separator: " ")
+        if let link {
+            w.text(" ")
+            w.element("a", [("href", link)], text: link)
+        }
     }
 
     /// "Glorot, Xavier" and "Xavier Glorot" both show as "Glorot, X.".

@@ -7,7 +7,7 @@ import Outcomes
 import Vocabulary
 
 struct RenderedReport {
-    var html: String
+    var html: Markup
     var data: [ReportData] = []
 }
 
@@ -42,17 +42,6 @@ struct ReportContext {
         }
     }
 
-    func section(_ title: String, _ body: String) -> String {
-        "<div class=\"report\">\n<h4>\(Escape.html(title))</h4>\n\(body)</div>\n"
-    }
-
-    /// A chart already shows its title; no heading above it.
-    func chartSection(_ body: String) -> String {
-        "<div class=\"report\">\n\(body)</div>\n"
-    }
-
-    func note(_ text: String) -> String { "<p class=\"report-note\">\(Escape.html(text))</p>\n" }
-
     func variantName(_ label: String) -> String { label.isEmpty ? "run" : label }
 
     // MARK: Summary table
@@ -62,36 +51,33 @@ struct ReportContext {
         guard !runs.isEmpty else { return RenderedReport(html: section("Summary", note("No training run in this block."))) }
         let hasVal = runs.contains { $0.result.final.validationAccuracy != nil }
         let hasTest = runs.contains { $0.result.final.testAccuracy != nil }
-        var head = "<tr>" + (multi ? "<th>\(Escape.html(variantHeader))</th>" : "")
-        head += "<th class=\"num\">train loss</th><th class=\"num\">train acc.</th>"
-        if hasVal { head += "<th class=\"num\">val. loss</th><th class=\"num\">val. acc.</th>" }
-        if hasTest { head += "<th class=\"num\">test loss</th><th class=\"num\">test acc.</th>" }
-        head += "<th class=\"num\">epochs</th><th class=\"num\">best epoch</th><th class=\"num\">parameters</th></tr>\n"
-        var rows = ""
+        var head: [TableCell] = multi ? [.name(variantHeader)] : []
+        head += [.num("train loss"), .num("train acc.")]
+        if hasVal { head += [.num("val. loss"), .num("val. acc.")] }
+        if hasTest { head += [.num("test loss"), .num("test acc.")] }
+        head += [.num("epochs"), .num("best epoch"), .num("parameters")]
+        var rows: [[TableCell]] = []
         for (label, r) in runs {
             let f = r.final
-            rows += "<tr>" + (multi ? "<td>\(Escape.html(label))</td>" : "")
-            rows += num(NumberFormat.fixed(f.trainLoss, 4)) + num(NumberFormat.percent(f.trainAccuracy))
+            var row: [TableCell] = multi ? [.name(label)] : []
+            row += [.num(NumberFormat.fixed(f.trainLoss, 4)), .num(NumberFormat.percent(f.trainAccuracy))]
             if hasVal {
-                rows += num(f.validationLoss.map { NumberFormat.fixed($0, 4) } ?? "–")
-                rows += num(f.validationAccuracy.map { NumberFormat.percent($0) } ?? "–")
+                row.append(.num(f.validationLoss.map { NumberFormat.fixed($0, 4) } ?? "–"))
+                row.append(.num(f.validationAccuracy.map { NumberFormat.percent($0) } ?? "–"))
             }
             if hasTest {
-                rows += num(f.testLoss.map { NumberFormat.fixed($0, 4) } ?? "–")
-                rows += num(f.testAccuracy.map { NumberFormat.percent($0) } ?? "–")
+                row.append(.num(f.testLoss.map { NumberFormat.fixed($0, 4) } ?? "–"))
+                row.append(.num(f.testAccuracy.map { NumberFormat.percent($0) } ?? "–"))
             }
-            rows += num("\(r.epochsRun)") + num(r.bestEpoch == 0 ? "–" : "\(r.bestEpoch)") + num(NumberFormat.grouped(r.parameters))
-            rows += "</tr>\n"
+            row += [.num("\(r.epochsRun)"), .num(r.bestEpoch == 0 ? "–" : "\(r.bestEpoch)"), .num(NumberFormat.grouped(r.parameters))]
+            rows.append(row)
         }
-        let table = "<div class=\"table-wrap\"><table>\n<thead>\(head)</thead>\n<tbody>\n\(rows)</tbody>\n</table></div>\n"
-        var extra = ""
+        var body = table(head, rows)
         if runs.contains(where: { $0.result.divergence != nil }) {
-            extra = note("Runs marked by a divergence stopped early; their numbers are from the last finite step.")
+            body += note("Runs marked by a divergence stopped early; their numbers are from the last finite step.")
         }
-        return RenderedReport(html: section("Summary", table + extra))
+        return RenderedReport(html: section("Summary", body))
     }
-
-    func num(_ s: String) -> String { "<td class=\"num\">\(Escape.html(s))</td>" }
 
     // MARK: Histograms
 
@@ -137,7 +123,7 @@ struct ReportContext {
         // Shared axes span the 0.1–99.9 % quantiles of all panels, so a handful of extreme values
         // (denormal gradients give log10 near −45) do not squeeze every distribution into one bin.
         let shared = h.sharedAxes ? robustRange(values.flatMap { $0.flatMap { $0 } }) : nil
-        var html = ""
+        var html = Markup()
         if multi {
             // A sweep: one figure per variant (moments × layers), all on the same axes, so that at 1200 px
             // each panel keeps its size and its title instead of shrinking into one grid of every variant.
@@ -193,4 +179,8 @@ struct ReportContext {
         case .log10AbsGradients: ("Gradient magnitudes per layer", "log₁₀ |∂L/∂w|")
         }
     }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

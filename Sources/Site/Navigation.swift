@@ -7,24 +7,29 @@ enum Navigation {
     /// Plain HTML, so it works with JavaScript off; on narrow screens the script only adds the collapse.
     /// `current` is the index of the page's chapter, nil on the index page.
     static func sidebar(_ chapters: [RenderedChapter], current: Int?, strings: ChromeStrings) -> String {
-        var html = "<nav class=\"sidebar\" id=\"sidebar\" aria-label=\"\(Escape.html(strings.contents))\">\n"
-        html += "<p class=\"sidebar-heading\">\(Escape.html(strings.contents))</p>\n<ol class=\"sidebar-chapters\">\n"
-        for (i, ch) in chapters.enumerated() {
-            let title = SiteWriter.stripAnchors(ch.titleHTML)
-            if i == current {
-                html += "<li class=\"current\"><a href=\"\(Escape.html(ch.slug)).html\" aria-current=\"page\">\(title)</a>"
-                let top = ch.sections.filter { $0.level == 2 }
-                if !top.isEmpty {
-                    html += "\n<ol class=\"sidebar-sections\">\n"
-                    for s in top { html += "<li><a href=\"#\(Escape.html(s.id))\">\(SiteWriter.stripAnchors(s.titleHTML))</a></li>\n" }
-                    html += "</ol>\n"
+        Markup.build { w in
+            w.element("nav", [("class", "sidebar"), ("id", "sidebar"), ("aria-label", strings.contents)], breaks: .inside) { w in
+                w.element("p", [("class", "sidebar-heading")], text: strings.contents, breaks: .after)
+                w.element("ol", [("class", "sidebar-chapters")], breaks: .around) { w in
+                    for (i, ch) in chapters.enumerated() {
+                        w.element("li", i == current ? [("class", "current")] : [], breaks: .after) { w in
+                            let here: Attributes = i == current ? [("aria-current", "page")] : []
+                            SiteWriter.link(&w, href: "\(ch.slug).html", titleHTML: SiteWriter.stripAnchors(ch.titleHTML), here)
+                            let top = ch.sections.filter { $0.level == 2 }
+                            guard i == current, !top.isEmpty else { return }
+                            w.newline()
+                            w.element("ol", [("class", "sidebar-sections")], breaks: .around) { w in
+                                for s in top {
+                                    w.element("li", breaks: .after) { w in
+                                        SiteWriter.link(&w, href: "#\(s.id)", titleHTML: SiteWriter.stripAnchors(s.titleHTML))
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
-                html += "</li>\n"
-            } else {
-                html += "<li><a href=\"\(Escape.html(ch.slug)).html\">\(title)</a></li>\n"
             }
-        }
-        return html + "</ol>\n</nav>"
+        }.string
     }
 
     /// The chrome's words for the template (`{{strings.next}}`) and, as JSON, for the script.

@@ -190,22 +190,26 @@ public enum SiteWriter {
 
         // Index: title, byline, description, and the table of contents with each chapter's sections.
         let bookStrings = ChromeStrings.forLanguage(book.language)
-        var index = "<h1>\(Escape.html(book.title))</h1>\n"
-        if let author = book.author { index += "<p class=\"byline\">\(Escape.html(author))</p>\n" }
-        if let d = book.description { index += "<p class=\"description\">\(Escape.html(d))</p>\n" }
-        index += "<h2 id=\"contents\">\(Escape.html(bookStrings.contents))</h2>\n<ol class=\"chapter-list\">\n"
-        for ch in input.chapters {
-            let href = Escape.html(ch.slug) + ".html"
-            index += "<li><a href=\"\(href)\">\(ch.titleHTML)</a>"
-            let h2 = ch.sections.filter { $0.level == 2 }
-            if !h2.isEmpty {
-                index += "\n<ol>\n"
-                for s in h2 { index += "<li><a href=\"\(href)#\(s.id)\">\(stripAnchors(s.titleHTML))</a></li>\n" }
-                index += "</ol>\n"
+        let index = Markup.build { w in
+            w.element("h1", text: book.title, breaks: .after)
+            if let author = book.author { w.element("p", [("class", "byline")], text: author, breaks: .after) }
+            if let d = book.description { w.element("p", [("class", "description")], text: d, breaks: .after) }
+            w.element("h2", [("id", "contents")], text: bookStrings.contents, breaks: .after)
+            w.element("ol", [("class", "chapter-list")], breaks: .around) { w in
+                for ch in input.chapters {
+                    let href = ch.slug + ".html"
+                    w.element("li", breaks: .after) { w in
+                        link(&w, href: href, titleHTML: ch.titleHTML)
+                        let h2 = ch.sections.filter { $0.level == 2 }
+                        guard !h2.isEmpty else { return }
+                        w.newline()
+                        w.element("ol", breaks: .around) { w in
+                            for s in h2 { w.element("li", breaks: .after) { w in link(&w, href: "\(href)#\(s.id)", titleHTML: stripAnchors(s.titleHTML)) } }
+                        }
+                    }
+                }
             }
-            index += "</li>\n"
-        }
-        index += "</ol>\n"
+        }.string
         let anyCode = input.chapters.contains { $0.html.contains("<code class=\"language-") }
         out["index.html"] = Data(template.render(context(
             book: book, language: book.language, pageTitle: book.title, content: index, toc: "", isIndex: true, katex: anyMath,
@@ -251,20 +255,35 @@ public enum SiteWriter {
     /// "On this page": the chapter's h2 (and nested h3) headings, collapsible.
     static func chapterTOC(_ ch: RenderedChapter, strings: ChromeStrings = .forLanguage("en")) -> String {
         guard ch.sections.contains(where: { $0.level == 2 }) else { return "" }
-        var html = "<details class=\"chapter-toc\" open>\n<summary>\(Escape.html(strings.onThisPage))</summary>\n<ol>\n"
-        var openSub = false
+        // Each h2 with the h3s under it; an h3 before the first h2 is an entry of its own.
+        var groups: [(Section, [Section])] = []
         for s in ch.sections {
-            if s.level == 2 {
-                if openSub { html += "</ol></li>\n"; openSub = false } else if html.hasSuffix("</a>") { html += "</li>\n" }
-                html += "<li><a href=\"#\(s.id)\">\(stripAnchors(s.titleHTML))</a>"
-            } else {
-                if !openSub { html += "\n<ol>\n"; openSub = true }
-                html += "<li><a href=\"#\(s.id)\">\(stripAnchors(s.titleHTML))</a></li>\n"
-            }
+            if s.level == 2 || groups.isEmpty { groups.append((s, [])) } else { groups[groups.count - 1].1.append(s) }
         }
-        html += openSub ? "</ol></li>\n" : "</li>\n"
-        html += "</ol>\n</details>\n"
-        return html
+        var attrs: Attributes = [("class", "chapter-toc")]
+        attrs.flag("open")
+        return Markup.build { w in
+            w.element("details", attrs, breaks: .around) { w in
+                w.element("summary", text: strings.onThisPage, breaks: .after)
+                w.element("ol", breaks: .around) { w in
+                    for (h2, h3s) in groups {
+                        w.element("li", breaks: .after) { w in
+                            link(&w, href: "#\(h2.id)", titleHTML: stripAnchors(h2.titleHTML))
+                            guard !h3s.isEmpty else { return }
+                            w.newline()
+                            w.element("ol", breaks: .inside) { w in
+                                for s in h3s { w.element("li", breaks: .after) { w in link(&w, href: "#\(s.id)", titleHTML: stripAnchors(s.titleHTML)) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }.string
+    }
+
+    /// `<a href="HREF">title</a>`, the title being heading HTML from the chapter (cmark's, anchors removed).
+    static func link(_ w: inout Markup, href: String, titleHTML: String, _ extra: Attributes = []) {
+        w.element("a", [("href", href)] + extra) { w in w.raw(titleHTML, from: .commonMark) }
     }
 
     /// Links inside a heading (e.g. `[text](url)`) cannot nest in the TOC's own link.

@@ -3,7 +3,7 @@ import Testing
 @testable import Charts
 
 private func line(_ series: [Series], yScale: Scale = .linear, xScale: Scale = .linear) -> String {
-    Chart.line(LineChartSpec(id: "t", title: "T", xLabel: "x", yLabel: "y", xScale: xScale, yScale: yScale, series: series))
+    Chart.line(LineChartSpec(id: "t", title: "T", xLabel: "x", yLabel: "y", xScale: xScale, yScale: yScale, series: series)).string
 }
 
 /// The `d` attribute of the first series path in `html`.
@@ -15,7 +15,7 @@ private func firstSeriesPath(_ html: String) -> String? {
 
 @Suite struct DegenerateLineTests {
     @Test func noPanelsNoSeriesEmptySeries() {
-        #expect(Chart.line(LineChartSpec(id: "e", title: "E", xLabel: "", yLabel: "", panels: [])).contains("no data"))
+        #expect(Chart.line(LineChartSpec(id: "e", title: "E", xLabel: "", yLabel: "", panels: [])).string.contains("no data"))
         #expect(line([]).contains("no data"))
         #expect(line([Series(label: "a", points: [])]).contains("no data"))
     }
@@ -62,7 +62,7 @@ private func firstSeriesPath(_ html: String) -> String? {
                                  panels: [LinePanel(title: "a", series: [Series(label: "s", values: [0.5, 2])]),
                                           LinePanel(title: "b", series: [])],
                                  yRange: 0...1)
-        let html = Chart.line(spec)
+        let html = Chart.line(spec).string
         #expect(html.contains("small-multiples"))
         #expect(html.contains("no data"))
         #expect(html.components(separatedBy: "<svg ").count == 3)
@@ -73,7 +73,7 @@ private func firstSeriesPath(_ html: String) -> String? {
     @Test func histogram() {
         func render(_ values: [[[Double]]], shared: Bool = true) -> String {
             Chart.histogram(HistogramSpec(id: "h", title: "H", xLabel: "v", rows: ["r"], columns: ["a", "b"],
-                                          values: values, sharedAxes: shared))
+                                          values: values, sharedAxes: shared)).string
         }
         #expect(render([]).contains("no data"))
         #expect(render([[[], []]]).contains("no data"))
@@ -81,26 +81,58 @@ private func firstSeriesPath(_ html: String) -> String? {
         let logZero = render([[[-.infinity, -.infinity, -3], [.nan]]])
         #expect(logZero.contains("2 non-finite not shown"))
         #expect(logZero.contains("no data"))
-        #expect(Chart.histogram(HistogramSpec(id: "z", title: "Z", xLabel: "", rows: [], columns: [], values: [[[1]]], bins: 0))
+        #expect(Chart.histogram(HistogramSpec(id: "z", title: "Z", xLabel: "", rows: [], columns: [], values: [[[1]]], bins: 0)).string
                     .contains("<svg"))
     }
 
     @Test func heatmap() {
         func render(_ values: [[Double]], range: ClosedRange<Double> = 0...1) -> String {
             Chart.heatmap(HeatmapSpec(id: "m", title: "M", xLabel: "x", yLabel: "y", xRange: 0...1, yRange: 0...0,
-                                      values: values, valueRange: range, points: [HeatmapPoint(x: .nan, y: 0, value: 1)]))
+                                      values: values, valueRange: range, points: [HeatmapPoint(x: .nan, y: 0, value: 1)])).string
         }
         #expect(render([]).contains("no data"))
         #expect(render([[], []]).contains("no data"))
         #expect(render([[.nan, 0.5], [1]]).contains("#808080"))
         #expect(render([[2]], range: 1...1).contains("<g class=\"cells\" shape-rendering=\"crispEdges\">\n<path d=\"M"))
     }
+}
 
-    @Test func bars() {
-        #expect(Chart.bars(BarChartSpec(id: "b", title: "B", valueLabel: "v", categories: [], values: [])).contains("no data"))
-        let html = Chart.bars(BarChartSpec(id: "b", title: "B", valueLabel: "v", categories: ["a", "b", "c"],
-                                           values: [.nan, -2, 5]))
-        #expect(html.contains("n/a"))
-        #expect(html.contains("−2.0"))
+/// A chart whose axes cannot exist says so where the figure would be; it is never drawn with its marks
+/// collapsed at 0 or at an edge (the old coordinate writer turned every non-finite number into "0").
+@Suite struct UnplottableChartTests {
+    static func isPlaceholder(_ html: String, _ reason: String) -> Bool {
+        html.contains("<div class=\"chart chart-unplottable\"") && html.contains("role=\"alert\"")
+            && html.contains("This chart cannot be drawn: ") && html.contains(reason) && !html.contains("<svg")
+    }
+
+    @Test func dataSpanningMoreThanADoubleIsReported() {
+        let html = line([Series(label: "a", values: [1e308, -1e308, 1])])
+        #expect(Self.isPlaceholder(html, "the y values span −1e+308 … 1e+308, more than a double can hold"), "\(html)")
+        let hist = Chart.histogram(HistogramSpec(id: "h", title: "H", xLabel: "v", rows: ["r"], columns: ["a"],
+                                                 values: [[[1e308, -1e308, 0]]])).string
+        #expect(Self.isPlaceholder(hist, "the x values span"), "\(hist)")
+    }
+
+    @Test func aNonFiniteRangeIsReported() {
+        let heat = Chart.heatmap(HeatmapSpec(id: "m", title: "M", xLabel: "x", yLabel: "y", xRange: 0...Double.infinity,
+                                             yRange: 0...1, values: [[0.5, 0.2]], points: [HeatmapPoint(x: 1, y: 0.5, value: 1)])).string
+        #expect(Self.isPlaceholder(heat, "the x range 0.00 … ∞ is not finite"), "\(heat)")
+        let curve = Chart.line(LineChartSpec(id: "c", title: "C", xLabel: "x", yLabel: "y",
+                                             series: [Series(label: "a", values: [1, 2])], yRange: -Double.infinity...1)).string
+        #expect(Self.isPlaceholder(curve, "the y range −∞ … 1.00 is not finite"), "\(curve)")
+        let hist = Chart.histogram(HistogramSpec(id: "h", title: "H", xLabel: "v", rows: ["r"], columns: ["a"],
+                                                 values: [[[1, 2]]], range: 0...Double.infinity)).string
+        #expect(Self.isPlaceholder(hist, "the x range"), "\(hist)")
+        let tiles = Chart.tiles(TileGridSpec(id: "t", title: "T", rows: [TileRow(label: "filters", tiles: [
+            Tile(label: "k", width: 1, values: [1], range: 0...Double.infinity)])], valueLabel: "weight")).string
+        #expect(Self.isPlaceholder(tiles, "filters: the colour range"), "\(tiles)")
+    }
+
+    /// Ordinary charts keep drawing, and a value that overflows on the axis is skipped like a NaN, not put at 0.
+    @Test func finiteChartsAreUnaffectedAndNoCoordinateIsNaN() {
+        let html = line([Series(label: "a", values: [1e300, -1e300, 1e-300])])
+        #expect(html.contains("<svg") && !html.contains("chart-unplottable"))
+        #expect(!html.contains("\"NaN\"") && !html.contains("NaN "))
+        #expect(Histogram.bin([1e308, -1e308, 0], range: -1e308...1e308, bins: 4) == [1, 0, 1, 1])
     }
 }

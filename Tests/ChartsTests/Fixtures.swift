@@ -108,22 +108,12 @@ enum Fixtures {
                            xRange: -0.5...1.5, yRange: -0.5...1.5, values: values, points: points)
     }
 
-    /// Dead ReLU units per hidden layer at initialisation and after training.
-    static var bars: BarChartSpec {
-        BarChartSpec(id: "dead-neurons", title: "Dead units per layer", valueLabel: "dead units (%)",
-                     categories: (1...5).map { "hidden layer \($0)" },
-                     series: [BarSeries(label: "at initialisation", values: [0, 2, 4, 6, 10]),
-                              BarSeries(label: "after training", values: [3, 8.5, 16, 31.25, 48])],
-                     valueRange: nil, decimals: 1, unit: "%")
-    }
-
     static var all: [(name: String, html: String)] {
-        [("line-legend", Chart.line(lineWithLegend)),
-         ("line-multiples-log", Chart.line(lineMultiplesLog)),
-         ("histogram-grid", Chart.histogram(histogramGrid)),
-         ("histogram-wide", Chart.histogram(histogramWide)),
-         ("function-plot", Chart.line(functionPlot)),
-         ("heatmap", Chart.heatmap(heatmap)),
-         ("bars", Chart.bars(bars))]
+        [("line-legend", Chart.line(lineWithLegend).string),
+         ("line-multiples-log", Chart.line(lineMultiplesLog).string),
+         ("histogram-grid", Chart.histogram(histogramGrid).string),
+         ("histogram-wide", Chart.histogram(histogramWide).string),
+         ("function-plot", Chart.line(functionPlot).string),
+         ("heatmap", Chart.heatmap(heatmap).string)]
     }
 }

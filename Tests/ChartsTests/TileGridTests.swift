@@ -23,18 +23,18 @@ let tileFixture: TileGridSpec = {
 }()
 
 @Test func tileGridMatchesGolden() throws {
-    let html = Chart.tiles(tileFixture)
+    let html = Chart.tiles(tileFixture).string
     if ProcessInfo.processInfo.environment["LABBOOK_RECORD"] == "1" {
         try Data(html.utf8).write(to: goldenURL)
         return
     }
     #expect(html == (try String(contentsOf: goldenURL, encoding: .utf8)), "rerun with LABBOOK_RECORD=1 and review the diff")
-    #expect(html == Chart.tiles(tileFixture), "deterministic")
+    #expect(html == Chart.tiles(tileFixture).string, "deterministic")
 }
 
 /// The fragment parses as XML, the author's title is escaped, and the panel is the usual scalable, titled SVG.
 @Test func tileGridIsWellFormedXML() throws {
-    let html = Chart.tiles(tileFixture)
+    let html = Chart.tiles(tileFixture).string
     let parser = XMLParser(data: Data(html.utf8))
     #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
     #expect(html.contains("Layer 0 filters &lt;5×5&gt;"))

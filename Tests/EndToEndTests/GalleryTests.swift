@@ -28,6 +28,10 @@ import TestSupport
         for name in chapters {
             #expect(a[String(name.dropLast(3)) + ".html"] != nil, "no page for \(name)")
         }
+        // Every page parses as HTML5 and every chart in it as XML.
+        let pages = a.filter { $0.key.hasSuffix(".html") }.sorted { $0.key < $1.key }.map { ($0.key, String(decoding: $0.value, as: UTF8.self)) }
+        for (name, html) in pages { #expect(MarkupCheck.svgProblems(html) == [], "gallery/\(name)") }
+        #expect(try HTML5Check.problems(pages) == [])
 
         // What the sweeps chapters promise, as a reader sees it.
         let moons = Fixture.read(out1, "01-moons-boundaries.html")

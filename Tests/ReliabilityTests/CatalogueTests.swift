@@ -2,6 +2,7 @@
 import Foundation
 import LabbookCore
 import Testing
+import TestSupport
 @testable import LabbookKit
 
 /// The catalogue book built once (no cache, so every block really runs) and the time it took.
@@ -31,6 +32,17 @@ struct CatalogueBuild: Sendable {
 }
 
 @Suite struct CatalogueTests {
+    /// Bad input makes error boxes, never bad markup: every page of the catalogue parses as HTML5 (a chapter
+    /// of binary garbage used to put its control characters into the page) and every chart as XML.
+    @Test func everyCataloguePageIsWellFormed() throws {
+        let build = CatalogueBuild.shared
+        let names = try FileManager.default.contentsOfDirectory(atPath: build.output.path).filter { $0.hasSuffix(".html") }.sorted()
+        #expect(names.count > 40)
+        let pages = names.map { ($0, Fixtures.read(build.output, $0)) }
+        for (name, html) in pages { #expect(MarkupCheck.svgProblems(html) == [], "\(name)") }
+        #expect(try HTML5Check.problems(pages) == [])
+    }
+
     @Test func theCatalogueHasAtLeastFortyBadChapters() {
         #expect(CatalogueBuild.chapterNames.filter { $0 != "00-good" }.count >= 40)
     }

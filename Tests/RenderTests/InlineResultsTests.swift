@@ -1,6 +1,7 @@
 // Inline results: parsing references, formatting numbers, and reading each quantity from a hand-made outcome.
 import Engine
 import Execute
+import LabbookCore
 import Outcomes
 import Testing
 @testable import Render
@@ -19,12 +20,12 @@ import Testing
     }
 
     @Test func scientificFormatting() {
-        #expect(InlineResults.scientific(0.000314) == "3.1 × 10⁻⁴")
-        #expect(InlineResults.scientific(27.4) == "27")
-        #expect(InlineResults.scientific(0.0314) == "0.031")
-        #expect(InlineResults.scientific(1.5e12) == "1.5 × 10¹²")
-        #expect(InlineResults.scientific(9.97e-8) == "1.0 × 10⁻⁷")
-        #expect(InlineResults.scientific(-2.5) == "−2.5")
+        #expect(NumberFormat.scientific(0.000314) == "3.1 × 10⁻⁴")
+        #expect(NumberFormat.scientific(27.4) == "27")
+        #expect(NumberFormat.scientific(0.0314) == "0.031")
+        #expect(NumberFormat.scientific(1.5e12) == "1.5 × 10¹²")
+        #expect(NumberFormat.scientific(9.97e-8) == "1.0 × 10⁻⁷")
+        #expect(NumberFormat.scientific(-2.5) == "−2.5")
     }
 
     static let outcome: BlockOutcome = {

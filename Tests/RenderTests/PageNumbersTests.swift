@@ -55,11 +55,11 @@ import Testing
             }
         }
         let report = try #require(spec.show.first)
-        let drawn = ReportContext(spec: spec, outcome: computed, idPrefix: "f").render(report, index: 0).html
-        let tampered = ReportContext(spec: spec, outcome: flat, idPrefix: "f").render(report, index: 0).html
+        let drawn = ReportContext(spec: spec, outcome: computed, idPrefix: "f").render(report, index: 0).html.string
+        let tampered = ReportContext(spec: spec, outcome: flat, idPrefix: "f").render(report, index: 0).html.string
         var none = computed
         none.functionPlots = []
-        let empty = ReportContext(spec: spec, outcome: none, idPrefix: "f").render(report, index: 0).html
+        let empty = ReportContext(spec: spec, outcome: none, idPrefix: "f").render(report, index: 0).html.string
         #expect(drawn.contains("<svg") && drawn != tampered)
         // Without the outcome's curves there is nothing to draw: the page does not sample the functions itself.
         #expect(!empty.contains("relu") && drawn.contains("relu"))
@@ -73,10 +73,10 @@ import Testing
                                                          PlanePoint(x: 1, y: 0, label: 1), PlanePoint(x: 1, y: 1, label: 0)])
         // Only a variant with a prediction grid carries them.
         #expect(Runner.outcome(spec, [VariantOutcome(label: "", training: plain)]).variants[0].trainingPoints == nil)
-        let html = ReportContext(spec: spec, outcome: withGrid, idPrefix: "x").predictions(chartID: "x-0").html
+        let html = ReportContext(spec: spec, outcome: withGrid, idPrefix: "x").predictions(chartID: "x-0").html.string
         var without = withGrid
         without.variants[0].trainingPoints = []
-        let bare = ReportContext(spec: spec, outcome: without, idPrefix: "x").predictions(chartID: "x-0").html
+        let bare = ReportContext(spec: spec, outcome: without, idPrefix: "x").predictions(chartID: "x-0").html.string
         #expect(html.components(separatedBy: "<circle").count - bare.components(separatedBy: "<circle").count == 4)
     }
 }

@@ -47,7 +47,7 @@ import Vocabulary
 
     @Test func predictionsDrawOneLabelledSurfacePerVariant() throws {
         let ctx = try Self.context(Self.sweep, [Self.result(0.1, grid: true), Self.result(0.2, grid: true)])
-        let html = ctx.predictions(chartID: "s-0").html
+        let html = ctx.predictions(chartID: "s-0").html.string
         #expect(html.contains("Predicted probability of class 1 — ReLU net") && html.contains("Predicted probability of class 1 — tanh net"))
         #expect(html.components(separatedBy: "<svg").count == 3)
         // The moons training points are drawn on top (Execute regenerates them from the variant's seed): 40 per surface.
@@ -56,7 +56,7 @@ import Vocabulary
 
     @Test func gradientCheckGivesATablePerVariant() throws {
         let ctx = try Self.context(Self.sweep, [Self.result(0.1, check: 1e-9), Self.result(0.2, check: 3e-6)])
-        let html = ctx.gradientCheck().html
+        let html = ctx.gradientCheck().html.string
         #expect(html.components(separatedBy: "<table>").count == 3)
         #expect(html.contains("variant-name\">ReLU net<") && html.contains("variant-name\">tanh net<"))
         #expect(html.contains("3.00e-06") && html.contains("<td>no</td>") && html.contains("<td>yes</td>"))
@@ -66,19 +66,19 @@ import Vocabulary
     @Test func curveTitlesNameWhatIsPlotted() throws {
         let sweep = try Self.context(Self.sweep, [Self.result(0.1), Self.result(0.2)])
         func title(_ ctx: ReportContext, _ c: CurveReport) -> String {
-            let html = ctx.lossOrAccuracy(c, ctx.trained, chartID: "c").html
+            let html = ctx.lossOrAccuracy(c, ctx.trained, chartID: "c").html.string
             return html.components(separatedBy: "<title").dropFirst().first.flatMap { $0.split(separator: ">").dropFirst().first }
                 .map { String($0.prefix { $0 != "<" }) } ?? html
         }
         #expect(title(sweep, CurveReport(of: .loss, per: .iteration)) == "Training loss per iteration (minibatch)")
         #expect(title(sweep, CurveReport(of: .loss)) == "Validation loss per epoch")
-        let both = sweep.lossOrAccuracy(CurveReport(of: .accuracy, splits: [.train, .validation]), sweep.trained, chartID: "c").html
+        let both = sweep.lossOrAccuracy(CurveReport(of: .accuracy, splits: [.train, .validation]), sweep.trained, chartID: "c").html.string
         #expect(both.contains("Training and validation accuracy per epoch"))
         // A panel per split on a sweep.
         #expect(both.components(separatedBy: "<svg").count == 3)
         let single = try Self.context("id: one\ndata: {source: moons, samples: 40}\nmodel: {hidden: [4]}\n", [Self.result(0.1, validation: false)])
         #expect(title(single, CurveReport(of: .loss)) == "Training loss per epoch")
-        let asked = single.lossOrAccuracy(CurveReport(of: .loss, splits: [.train, .validation], logScale: true), single.trained, chartID: "c").html
+        let asked = single.lossOrAccuracy(CurveReport(of: .loss, splits: [.train, .validation], logScale: true), single.trained, chartID: "c").html.string
         #expect(asked.contains("No validation loss was recorded"))
     }
 
@@ -91,7 +91,7 @@ import Vocabulary
             return r
         }
         let ctx = try Self.context(Self.sweep, [withSamples(Self.result(0.1), 0.01), withSamples(Self.result(0.2), 0.02)])
-        let html = ctx.histogram(HistogramReport(of: .activations, when: .both), chartID: "s-1").html
+        let html = ctx.histogram(HistogramReport(of: .activations, when: .both), chartID: "s-1").html.string
         #expect(html.components(separatedBy: "<div class=\"chart\"").count == 3)
         #expect(html.contains("Activations per layer — ReLU net") && html.contains("Activations per layer — tanh net"))
         #expect(html.contains("Layer 1 (output) · After training"))

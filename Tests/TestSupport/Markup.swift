@@ -1,4 +1,4 @@
-// Markup checks for tests: every SVG island parsed as XML (libxml2 through FoundationXML), every page tag-balanced.
+// Markup checks for tests: every SVG island parsed as XML (libxml2 through FoundationXML); pages are HTML5Check's.
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -29,7 +29,7 @@ public enum MarkupCheck {
         // it also accepts a document cut short, which the tag walk below (with XML's rules) catches.
         _ = parser.parse()
         if let m = delegate.message ?? parser.parserError.map({ "\($0)" }) { return "line \(parser.lineNumber): libxml2: \(m)" }
-        return tagProblem(xml, xml: true)
+        return tagProblem(xml)
     }
 
     /// Every SVG island of `html` parsed as XML; one message per malformed island.
@@ -39,15 +39,9 @@ public enum MarkupCheck {
         }
     }
 
-    static let voidElements: Set<String> = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                                            "source", "track", "wbr"]
-
-    /// A practical HTML5 check of a generated page: every element that is not void is closed, in order,
-    /// attribute quotes are balanced, and script/style are raw text. nil when the page passes.
-    public static func htmlProblem(_ html: String) -> String? { tagProblem(html, xml: false) }
-
-    /// The tag walk; `xml` true: no void elements, every element closed or self-closed.
-    static func tagProblem(_ html: String, xml: Bool) -> String? {
+    /// The tag walk with XML's rules (every element closed or self-closed), behind libxml2, which
+    /// accepts a document cut short. Pages are checked as HTML5 by `HTML5Check`.
+    static func tagProblem(_ html: String) -> String? {
         let s = Array(html.utf8)
         var i = 0
         var stack: [(String, Int)] = []
@@ -90,12 +84,7 @@ public enum MarkupCheck {
                 guard let top = stack.last else { return "line \(tagLine): </\(name)> closes nothing" }
                 guard top.0 == name else { return "line \(tagLine): </\(name)> closes <\(top.0)> opened on line \(top.1)" }
                 stack.removeLast()
-            } else if !xml, name == "script" || name == "style" {
-                guard let end = find(s, "</\(name)", from: i) else { return "line \(tagLine): <\(name)> never closed" }
-                line += s[i..<end].filter { $0 == 10 }.count
-                i = end
-                stack.append((name, tagLine))
-            } else if !selfClosing && (xml || !voidElements.contains(name)) {
+            } else if !selfClosing {
                 stack.append((name, tagLine))
             }
         }

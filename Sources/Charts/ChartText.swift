@@ -1,11 +1,8 @@
-// XML escaping, deterministic number output and a tiny element builder for SVG and HTML fragments.
+// Chart ids, coordinates as text, and text-width estimates; the markup itself is written by LabbookCore.Markup.
 import LabbookCore
 
-/// Escaping for text and attribute values in XML and HTML: everything an author writes goes through here.
+/// Names safe in XML and HTML; escaping itself is LabbookCore's `Escape`, applied by `Markup`.
 public enum XML {
-    /// Replaces `& < > " '` by entities, so a label `<script>` is shown as text and never becomes markup.
-    public static func escape(_ s: String) -> String { Escape.html(s) }
-
     /// An id made only of `[A-Za-z0-9_-]`, so author ids cannot break out of an attribute or collide oddly.
     static func idSafe(_ s: String) -> String {
         let mapped = s.unicodeScalars.map { c -> Character in
@@ -17,8 +14,11 @@ public enum XML {
 }
 
 /// A coordinate rounded to 2 decimals and printed without locale or trailing zeros: "12.5", "-3", "0".
+/// Coordinates are finite by construction (`Axis.position` answers nil for anything else, and a chart
+/// whose ranges are not finite is `Unplottable`); should one slip through, it is written as "NaN",
+/// which the chart tests look for, rather than as a plausible 0.
 func num(_ x: Double) -> String {
-    guard x.isFinite else { return "0" }
+    guard x.isFinite else { return "NaN" }
     return NumberFormat.compact((x * 100).rounded() / 100, significant: 12)
 }
 
@@ -37,36 +37,4 @@ func truncate(_ text: String, toWidth width: Double, fontSize: Double) -> String
     var s = String.UnicodeScalarView()
     s.append(contentsOf: scalars.prefix(maxChars - 1))
     return String(s) + "…"
-}
-
-/// Appends elements one per line; attributes keep the order given, so output is byte-for-byte stable.
-struct SVGWriter {
-    private(set) var out = ""
-
-    static func attributes(_ attrs: [(String, String)]) -> String {
-        attrs.map { " \($0.0)=\"\(XML.escape($0.1))\"" }.joined()
-    }
-
-    mutating func open(_ name: String, _ attrs: [(String, String)] = []) {
-        out += "<\(name)\(Self.attributes(attrs))>\n"
-    }
-
-    mutating func close(_ name: String) {
-        out += "</\(name)>\n"
-    }
-
-    /// An empty element such as `<line .../>`.
-    mutating func empty(_ name: String, _ attrs: [(String, String)]) {
-        out += "<\(name)\(Self.attributes(attrs))/>\n"
-    }
-
-    /// An element holding escaped text.
-    mutating func text(_ name: String, _ attrs: [(String, String)], _ content: String) {
-        out += "<\(name)\(Self.attributes(attrs))>\(XML.escape(content))</\(name)>\n"
-    }
-
-    /// Markup produced by another writer (already escaped).
-    mutating func raw(_ markup: String) {
-        out += markup
-    }
 }
