@@ -190,3 +190,6 @@ public enum Builder {
         return status
     }
 }
+
+/// What is running now, for a live display (Execute's scheduler keeps it up to date).
+public typealias BuildProgress = Execute.BuildProgress

@@ -87,7 +87,7 @@ enum Stages {
                     onBlock: (@Sendable (BlockStatus) -> Void)?) throws -> BlockRuns {
         let specs = plan.validated.jobs.map(\.spec)
         let unavailable = try Builder.prepareRuns(specs, options: options, context: plan.context)
-        let results = Executor.runAll(specs, context: plan.context, cache: options.cache.map { RunCache(directory: $0) },
+        let results = Scheduler.runAll(specs, context: plan.context, cache: options.cache.map { RunCache(directory: $0) },
                                       jobs: options.jobs, unavailable: unavailable, progress: progress) { i, run, seconds in
             onBlock?(Builder.status(location: specs[i].location, id: specs[i].id, spec: specs[i], diagnostics: [], run: run, seconds: seconds))
         }

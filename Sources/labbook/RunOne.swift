@@ -1,6 +1,6 @@
 // `labbook run-one`: train exactly the runs named by their keys into the cache (a Slurm task runs this).
 import ArgumentParser
-import Engine
+
 import Foundation
 import LabbookKit
 
@@ -41,10 +41,10 @@ struct RunOneCommand: ParsableCommand {
         }
         // One run per process: the engine's helper thread may use a second core when the task was given one.
         let cpus = ProcessInfo.processInfo.environment["SLURM_CPUS_PER_TASK"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
-        EngineThreads.helpersAllowed = cpus > 1
         let results: [RunOneResult]
         do {
-            results = try RunOne.run(book: dir, keys: keys, cache: cache.map(absoluteURL) ?? dir.appendingPathComponent(".labbook-cache")) {
+            results = try RunOne.run(book: dir, keys: keys, cache: cache.map(absoluteURL) ?? dir.appendingPathComponent(".labbook-cache"),
+                                     cpus: cpus) {
                 printLine($0.line)
             }
         } catch let e as UsageError {
