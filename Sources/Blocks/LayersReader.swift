@@ -4,7 +4,7 @@ import LabbookCore
 
 extension Checker {
     /// The names a `layers:` entry may start with (activations too), for did-you-mean.
-    static let layerNames = ["dense", "batch-norm", "dropout"] + imageLayerNames + Activation.names + ["silu"]
+    static let layerNames = ["dense", "batch-norm", "dropout"] + imageLayerNames + Activation.names + Activation.aliases.keys.sorted()
 
     /// Each entry is a bare name (`relu`, `batch-norm`), or a one-key map (`dense: 120`, `dropout: 0.2`,
     /// `{batch-norm: {momentum: 0.1}}`, `{leaky-relu: {slope: 0.1}}`, `{dense: {units: 120, init: he}}`).
@@ -81,7 +81,7 @@ extension Checker {
         case _ where Checker.imageLayerNames.contains(name):
             return imageLayer(name, options, at: nameAt, path)
         default:
-            guard Activation.names.contains(name) || name == "silu" || name == "linear" else {
+            guard Activation.names.contains(name) || Activation.aliases[name] != nil else {
                 error(nameAt, "unknown layer '\(name)'", hint: suggestion(for: name, in: Checker.layerNames))
                 return nil
             }

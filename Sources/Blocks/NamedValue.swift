@@ -64,7 +64,7 @@ extension Checker {
             default: []
             }
         }
-        guard let v = named(t, path, kind: "activation", names: Activation.names, aliases: ["silu", "linear"],
+        guard let v = named(t, path, kind: "activation", names: Activation.names, aliases: Activation.aliases.keys.sorted(),
                             defaultName: fallback.name, params: params),
               var a = Activation(name: v.name) else { return nil }
         switch a {
@@ -98,7 +98,7 @@ extension Checker {
             default: []
             }
         }
-        guard let v = named(t, path, kind: "init", names: InitScheme.names, aliases: ["glorot", "kaiming"],
+        guard let v = named(t, path, kind: "init", names: InitScheme.names, aliases: InitScheme.aliases.keys.sorted(),
                             defaultName: "torch-default", params: params),
               var scheme = InitScheme(name: v.name) else { return nil }
         if case .normal = scheme, let s = v.params["std"] {
@@ -190,7 +190,7 @@ extension Checker {
         if let n = v.params["nesterov"] {
             if let b = bool(n, "optimizer.nesterov") {
                 nesterov = b
-                if b, momentum == 0, ok {
+                if b, !OptimizerConfig.nesterovAllowed(momentum: momentum), ok {
                     error(n.location, "'optimizer.nesterov' needs a momentum above 0", hint: "set 'momentum: 0.9', say")
                     ok = false
                 }

@@ -82,6 +82,8 @@ enum ReferenceChecker {
             if !known.contains(ref.quantity) {
                 out.append(.error(at: at, "inline result '{=\(body)}': unknown quantity '\(ref.quantity)'",
                                   hint: suggestion(for: ref.quantity, in: known)))
+            } else if let e = ref.argumentProblem {
+                out.append(.error(at: at, "inline result '{=\(body)}': \(e.message)", hint: e.hint))
             }
         }
         return out
