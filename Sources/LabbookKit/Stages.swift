@@ -1,9 +1,11 @@
 // The build's stages, each a function from one typed value to the next: load → validate → plan → run → render
 // → write. `labbook check` takes the same path with "run" replaced by reading output/data and "write" by comparing.
 import Blocks
+import Engine
 import Execute
 import Foundation
 import LabbookCore
+import Outcomes
 import Render
 import Site
 
@@ -166,7 +168,7 @@ enum Stages {
             for (bi, b) in ch.blocks.enumerated() {
                 let id = b.id ?? "block-\(b.location.line)"
                 var input = BlockInput(chapterSlug: ch.slug, location: b.location, id: id, spec: b.spec,
-                                       diagnostics: b.diagnostics, run: runs[ci, bi])
+                                       diagnostics: b.diagnostics, run: runs[ci, bi], engineVersion: EngineInfo.version)
                 input.number = words.numbered(words.figure, "\(ci + 1).\(bi + 1)")
                 input.numberSeparator = words.captionSeparator
                 input.dataWord = words.data

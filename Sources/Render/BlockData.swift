@@ -1,10 +1,10 @@
 // `output/data/CHAPTER/ID.json`: a block's outcome as its figure was drawn from it; `labbook check` reads it back
 // and draws the figure again, so the file must hold every number the page shows, bit for bit.
 import Blocks
-import Engine
-import Execute
 import Foundation
 import LabbookCore
+import Outcomes
+import Vocabulary
 
 /// One block's data file. `outcome` is the block's `BlockOutcome` encoded as it is (new outcome fields flow
 /// through without a change here); its histogram samples are those the book draws or quotes (`SampleUse`).

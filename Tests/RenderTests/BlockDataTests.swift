@@ -1,7 +1,7 @@
 // The site's data files: every Double and Float comes back with the same bits, so `labbook check` can draw a
 // page again from them byte for byte; samples no report uses are left out, the ones used are kept whole.
-import Engine
-import Execute
+import Outcomes
+import Vocabulary
 import Foundation
 import LabbookCore
 import Testing
@@ -24,11 +24,11 @@ import Testing
                                     epochs: epochs, iterations: iterations, snapshots: samples, deadNeurons: [],
                                     predictionGrid: PredictionGrid(resolution: 2, xRange: -0.1...(1.0 / 3.0), yRange: 0...1, probabilities: Array(doubles.prefix(4))))
         result.divergence = Divergence(epoch: 3, iteration: 9, loss: .infinity)
-        return BlockOutcome(variants: [VariantOutcome(label: "a", training: result)])
+        return BlockOutcome(engineVersion: "engine-test", variants: [VariantOutcome(label: "a", training: result)])
     }
 
     static func data(_ outcome: BlockOutcome) -> BlockData {
-        BlockData(engine: EngineInfo.version, chapter: "01-a", id: "b", location: "chapters/01-a.md:3",
+        BlockData(engine: "engine-test", chapter: "01-a", id: "b", location: "chapters/01-a.md:3",
                   configs: [JSONValue.parse("{\"seed\":1,\"job\":{\"lr\":0.05,\"hidden\":[8]}}")], outcome: outcome,
                   failure: .error(at: SourceLocation(file: "chapters/01-a.md", line: 3), "training diverged", hint: "lower lr"),
                   expectedFailure: nil, reports: [])
@@ -70,7 +70,7 @@ import Testing
                                     final: FinalMetrics(trainLoss: 1, trainAccuracy: 0.5), epochs: [], iterations: [],
                                     snapshots: [Snapshot(moment: .initial, layers: layers), Snapshot(moment: .trained, layers: layers)],
                                     deadNeurons: [])
-        let outcome = BlockOutcome(variants: [VariantOutcome(label: "", training: result)])
+        let outcome = BlockOutcome(engineVersion: "engine-test", variants: [VariantOutcome(label: "", training: result)])
         let uses = [SampleUse(kind: .gradients, layers: [0, 2]), SampleUse(kind: .activations, layers: [1], moment: .trained)]
         let kept = SampleUse.keep(uses, of: outcome)
         let snaps = try #require(kept.variants[0].training?.snapshots)
