@@ -86,4 +86,21 @@ import TestSupport
             #expect(layers.allSatisfy { $0.weights.isEmpty && $0.activations.isEmpty }, "no report draws these")
         }
     }
+
+    /// An inline result's arguments are judged by one rule (`ResultReference.argumentProblem`): check reports
+    /// exactly what the build reports for them, at the same place, without running anything.
+    @Test func checkRejectsInlineArgumentsExactlyAsBuildDoes() throws {
+        let book = try copyOfFixture("tiny")
+        defer { try? FileManager.default.removeItem(at: book.deletingLastPathComponent()) }
+        let chapter = book.appendingPathComponent("chapters/01-xor.md")
+        try (try String(contentsOf: chapter, encoding: .utf8)
+             + "\nDead: `{=02-depth/deep-sigmoid[relu].dead-init:x}`, epochs `{=xor.epochs:3}`, check `{=xor.gradient-check}`.\n")
+            .write(to: chapter, atomically: true, encoding: .utf8)
+        let checked = try Checker.check(book: book).diagnostics.filter { $0.location.file == "chapters/01-xor.md" }.map(\.description)
+        #expect(checked.count == 3, "\(checked)")
+        #expect(checked.contains { $0.contains("'{=xor.epochs:3}': 'epochs' takes 0 arguments after ':', got 1; write {=xor.epochs}") })
+        #expect(checked.contains { $0.contains("'dead-init': LAYER must be a whole number, got 'x'") })
+        let built = try Builder.build(BuildOptions(book: book, useCache: false, jobs: 2))
+        #expect(built.diagnostics.filter { $0.location.file == "chapters/01-xor.md" }.map(\.description) == checked)
+    }
 }
