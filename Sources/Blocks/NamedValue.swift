@@ -10,14 +10,14 @@ struct NamedValue {
     var params: [String: YAMLTree]
 }
 
-extension Checker {
+extension ValueReader {
     /// Reads a named value. `names` are offered as suggestions, `aliases` are accepted too;
     /// `params(name)` lists the parameters each name takes. `defaultName` applies to a map
     /// without `name` (e.g. `optimizer: {lr: 0.1}` is SGD).
     func named(_ t: YAMLTree, _ path: String, kind: String, names: [String], aliases: [String] = [],
                defaultName: String?, params: (String) -> [String]) -> NamedValue? {
         guard let entries = t.entries else {
-            error(t.location, "'\(path)' must be a name or a map with 'name' and parameters, got \(Checker.describe(t))")
+            error(t.location, "'\(path)' must be a name or a map with 'name' and parameters, got \(ValueReader.describe(t))")
             return nil
         }
         let nameTree = entries.first { $0.key == "name" }?.value
@@ -25,7 +25,7 @@ extension Checker {
         let nameLocation: SourceLocation
         if let nameTree {
             guard let s = nameTree.scalar else {
-                error(nameTree.location, "'\(path).name' must be a name (one of: \(names.joined(separator: ", "))), got \(Checker.describe(nameTree))")
+                error(nameTree.location, "'\(path).name' must be a name (one of: \(names.joined(separator: ", "))), got \(ValueReader.describe(nameTree))")
                 return nil
             }
             guard names.contains(s) || aliases.contains(s) else {

@@ -37,7 +37,7 @@ public enum Checker {
         for name in SiteWriter.legacyNames where outDir?.read(name) != nil {
             stale.append("output/\(name) was left by an older Labbook; output/ must hold only the site (run labbook build to move it to \(stateDir.lastPathComponent)/)")
         }
-        let diagnostics = DiagnosticList(book.allDiagnostics + ReferenceChecker.check(book) + linkProblems(book)).sorted
+        let diagnostics = DiagnosticList(book.allDiagnostics + InlineReferences.problems(book) + linkProblems(book)).sorted
         func report() -> CheckReport {
             CheckReport(diagnostics: diagnostics, stale: stale, blockCount: book.blockCount,
                         invalidBlocks: book.chapters.flatMap(\.blocks).filter { $0.spec == nil }.count)

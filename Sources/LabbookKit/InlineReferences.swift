@@ -49,8 +49,10 @@ enum InlineReferences {
     }
 }
 
-enum ReferenceChecker {
-    static func check(_ book: LoadedBook) -> [Diagnostic] {
+extension InlineReferences {
+    /// What `labbook check` says of the prose's inline results: each names an existing block, variant and quantity,
+    /// with arguments that fit the quantity (the rule the build's evaluation applies first).
+    static func problems(_ book: LoadedBook) -> [Diagnostic] {
         var blocks: [String: ExperimentSpec] = [:]
         for ch in book.chapters {
             for b in ch.blocks { if let s = b.spec { blocks["\(ch.slug)/\(s.id)"] = s } }
