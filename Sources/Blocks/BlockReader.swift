@@ -334,15 +334,14 @@ public enum BlockReader {
 
     /// sigmoid pairs with bce, softmax with cross-entropy; regression losses fit any output.
     private static func checkPairing(_ loss: LossKind, _ output: OutputKind, _ at: SourceLocation, _ c: ValueReader) {
-        switch (loss, output) {
-        case (.bce, .softmax):
+        guard LossOutputMismatch.of(loss, output) != nil else { return }
+        switch output {
+        case .softmax:
             c.error(at, "loss 'bce' does not fit output 'softmax'", hint: "use 'loss: cross-entropy' with a softmax output, or 'output: sigmoid' for two classes")
-        case (.crossEntropy, .sigmoid):
+        case .sigmoid:
             c.error(at, "loss 'cross-entropy' does not fit output 'sigmoid'", hint: "use 'loss: bce' with a sigmoid output, or 'output: softmax'")
-        case (.bce, .identity), (.crossEntropy, .identity):
+        case .identity:
             c.error(at, "loss '\(loss.name)' does not fit output 'identity'", hint: "use 'output: sigmoid' with bce, 'output: softmax' with cross-entropy, or a regression loss such as mse")
-        default:
-            break
         }
     }
 }

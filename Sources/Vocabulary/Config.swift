@@ -123,6 +123,21 @@ public enum OutputKind: String, Hashable, Sendable, Codable, CaseIterable {
     case sigmoid, softmax, identity
 }
 
+/// The one rule pairing a loss with the output nonlinearity; the block reader reports a mismatch at the key, the
+/// engine refuses a job that has one. bce trains the sigmoid's single unit; cross-entropy the softmax's
+/// probabilities; regression losses fit any output.
+public enum LossOutputMismatch: Sendable, Hashable {
+    case bceWithoutSigmoid, crossEntropyWithoutSoftmax
+
+    public static func of(_ loss: LossKind, _ output: OutputKind) -> LossOutputMismatch? {
+        switch (loss, output) {
+        case (.bce, .softmax), (.bce, .identity): .bceWithoutSigmoid
+        case (.crossEntropy, .sigmoid), (.crossEntropy, .identity): .crossEntropyWithoutSoftmax
+        default: nil
+        }
+    }
+}
+
 public enum LossKind: Hashable, Sendable, Codable {
     case bce                          // binary cross-entropy on logits (stable form)
     case crossEntropy                 // softmax cross-entropy on logits (stable form)
