@@ -21,7 +21,7 @@ public enum BlockReader {
         let origin = SourceLocation(file: location.file, line: location.line + 1, column: 1)
         let (parsed, syntax) = YAMLTree.parse(yaml, origin: origin)
         if !syntax.isEmpty { return (nil, syntax) }
-        let c = Checker(feasibility: feasibility)
+        let c = ValueReader(feasibility: feasibility)
         c.dataRoot = dataRoot
         guard let parsed, parsed.entries != nil else {
             c.error(parsed?.location ?? location, "an experiment block must be a map of keys such as 'id:', 'data:' and 'model:'",
@@ -117,7 +117,7 @@ public enum BlockReader {
     }
 
     /// `expect: divergence` (a trained block only) or `expect: error`.
-    private static func expectation(_ t: YAMLTree, _ kind: Kind, _ c: Checker) -> Expectation? {
+    private static func expectation(_ t: YAMLTree, _ kind: Kind, _ c: ValueReader) -> Expectation? {
         guard let n = c.name(t, kind: "expectation", names: Expectation.allCases.map(\.rawValue), path: "expect"),
               let e = Expectation(rawValue: n) else { return nil }
         if e == .divergence, kind != .training {
@@ -161,12 +161,12 @@ public enum BlockReader {
         var reports: [Report]
     }
 
-    private static func build(_ tree: YAMLTree, _ kind: Kind, _ fence: SourceLocation, _ c: Checker) -> Built? {
+    private static func build(_ tree: YAMLTree, _ kind: Kind, _ fence: SourceLocation, _ c: ValueReader) -> Built? {
         let errorsBefore = c.diagnostics.filter { $0.severity == .error }.count
         var seed: UInt64 = 0
         if let s = tree["seed"] {
             if let text = s.scalar, let v = UInt64(text) { seed = v } else {
-                c.error(s.location, "'seed' must be a non-negative integer, got \(Checker.describe(s))")
+                c.error(s.location, "'seed' must be a non-negative integer, got \(ValueReader.describe(s))")
             }
         }
         var built = Built(seed: seed, reports: [])
@@ -184,7 +184,7 @@ public enum BlockReader {
             }
             let shape = data.flatMap { d in tree["data"].flatMap { c.dataShape(d, $0) } }
             let job = trainingJob(tree, data: data, classes: shape?.classes, inputWidth: shape?.inputWidth, seed: seed, fence: fence, c)
-            let hidden = job?.model.hidden ?? tree["model"]?["hidden"].flatMap { Checker().hidden($0) }
+            let hidden = job?.model.hidden ?? tree["model"]?["hidden"].flatMap { ValueReader().hidden($0) }
             // A CSV table that could not be read has been reported; its width is not a second problem.
             var ctx = ReportedRun(isRecurrent: false, epochs: job?.train.epochs ?? 1, trains: data == nil || shape != nil)
             ctx.layerCount = hidden.map { $0.count + 1 }
@@ -219,7 +219,7 @@ public enum BlockReader {
     }
 
     private static func trainingJob(_ tree: YAMLTree, data: DataSpec?, classes: Int?, inputWidth: Int?, seed: UInt64, fence: SourceLocation,
-                                    _ c: Checker) -> TrainingJob? {
+                                    _ c: ValueReader) -> TrainingJob? {
         var model: ModelConfig?
         var outputLocation: SourceLocation?
         var layerLocations: [SourceLocation] = []
@@ -333,16 +333,15 @@ public enum BlockReader {
     }
 
     /// sigmoid pairs with bce, softmax with cross-entropy; regression losses fit any output.
-    private static func checkPairing(_ loss: LossKind, _ output: OutputKind, _ at: SourceLocation, _ c: Checker) {
-        switch (loss, output) {
-        case (.bce, .softmax):
+    private static func checkPairing(_ loss: LossKind, _ output: OutputKind, _ at: SourceLocation, _ c: ValueReader) {
+        guard LossOutputMismatch.of(loss, output) != nil else { return }
+        switch output {
+        case .softmax:
             c.error(at, "loss 'bce' does not fit output 'softmax'", hint: "use 'loss: cross-entropy' with a softmax output, or 'output: sigmoid' for two classes")
-        case (.crossEntropy, .sigmoid):
+        case .sigmoid:
             c.error(at, "loss 'cross-entropy' does not fit output 'sigmoid'", hint: "use 'loss: bce' with a sigmoid output, or 'output: softmax'")
-        case (.bce, .identity), (.crossEntropy, .identity):
+        case .identity:
             c.error(at, "loss '\(loss.name)' does not fit output 'identity'", hint: "use 'output: sigmoid' with bce, 'output: softmax' with cross-entropy, or a regression loss such as mse")
-        default:
-            break
         }
     }
 }
@@ -358,7 +357,7 @@ extension BlockReader.Kind {
         case .scalar, .mapping: items = [show]
         case .null: return .training
         }
-        let names = items.map { Checker.reportHead($0)?.name }
+        let names = items.map { ValueReader.reportHead($0)?.name }
         return !names.isEmpty && names.allSatisfy({ $0 == "function" }) ? .functions : .training
     }
 }

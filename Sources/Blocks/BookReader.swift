@@ -10,7 +10,7 @@ public enum BookReader {
         let (tree, syntax) = YAMLTree.parse(yaml, origin: SourceLocation(file: file, line: 1))
         var config = BookConfig()
         guard syntax.isEmpty, let tree else { return (config, syntax) }
-        let c = Checker()
+        let c = ValueReader()
         guard let f = c.map(tree, file, keys: keys) else { return (config, c.diagnostics) }
         config.title = f["title"].flatMap { c.text($0, "title") }
         config.author = f["author"].flatMap { c.text($0, "author") }
@@ -40,10 +40,10 @@ public enum BookReader {
 
     /// A defaults map. Its keys and values are checked where a block uses them (with locations in
     /// this file), so each problem is reported once, in the same words as in a block.
-    static func defaults(_ t: YAMLTree?, _ c: Checker) -> YAMLTree? {
+    static func defaults(_ t: YAMLTree?, _ c: ValueReader) -> YAMLTree? {
         guard let t, !t.isNull else { return nil }
         guard t.entries != nil else {
-            c.error(t.location, "'defaults' must be a map of experiment keys, got \(Checker.describe(t))")
+            c.error(t.location, "'defaults' must be a map of experiment keys, got \(ValueReader.describe(t))")
             return nil
         }
         return t
@@ -55,7 +55,7 @@ public enum BookReader {
         let (tree, syntax) = YAMLTree.parse(yaml, origin: location)
         var meta = ChapterMeta()
         guard syntax.isEmpty, let tree else { return (meta, syntax) }
-        let c = Checker()
+        let c = ValueReader()
         guard let f = c.map(tree, "front matter", keys: ["title", "language", "defaults"]) else { return (meta, c.diagnostics) }
         meta.title = f["title"].flatMap { c.text($0, "title") }
         if let l = f["language"], let lang = c.text(l, "language") {

@@ -2,7 +2,7 @@
 import LabbookCore
 import Vocabulary
 
-extension Checker {
+extension ValueReader {
     /// Most examples `feature-maps` draws (rows of tiles in one figure).
     static let maxFeatureMapImages = 8
 
@@ -47,8 +47,8 @@ extension Checker {
         }
         var count = 4
         if let i = f["images"] {
-            guard let v = int(i, "feature-maps.images", min: 1, what: "an integer from 1 to \(Checker.maxFeatureMapImages)",
-                              { $0 <= Checker.maxFeatureMapImages }) else { return nil }
+            guard let v = int(i, "feature-maps.images", min: 1, what: "an integer from 1 to \(ValueReader.maxFeatureMapImages)",
+                              { $0 <= ValueReader.maxFeatureMapImages }) else { return nil }
             count = v
         }
         return .featureMaps(layer: layer, images: count)

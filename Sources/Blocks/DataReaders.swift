@@ -2,7 +2,7 @@
 import LabbookCore
 import Vocabulary
 
-extension Checker {
+extension ValueReader {
     /// Spirals and blobs: at most this many classes (arms, blobs) in one picture.
     static let maxPlaneClasses = 10
 
@@ -18,8 +18,8 @@ extension Checker {
             } else { ok = false }
         }
         if let v = f["classes"] {
-            let what = "an integer from 2 to \(Checker.maxPlaneClasses)"
-            if let x = int(v, "data.classes", min: 2, what: what, { $0 <= Checker.maxPlaneClasses }) { spec.classes = x } else { ok = false }
+            let what = "an integer from 2 to \(ValueReader.maxPlaneClasses)"
+            if let x = int(v, "data.classes", min: 2, what: what, { $0 <= ValueReader.maxPlaneClasses }) { spec.classes = x } else { ok = false }
         }
         if let v = f["std"] {
             if let x = positiveNumber(v, "data.std") { spec.std = x } else { ok = false }

@@ -2,7 +2,7 @@
 import LabbookCore
 import Vocabulary
 
-extension Checker {
+extension ValueReader {
     static let imageLayerNames = ["conv2d", "max-pool2d", "avg-pool2d", "flatten", "global-avg-pool"]
 
     /// `conv2d: {channels: 6, kernel: 5, stride: 1, padding: 2, init: he}` (stride 1 and padding 0 by default);
@@ -13,7 +13,7 @@ extension Checker {
         switch name {
         case "flatten", "global-avg-pool":
             if let options {
-                error(options.location, "'\(p)' takes no options, got \(Checker.describe(options))", hint: "write '- \(name)'")
+                error(options.location, "'\(p)' takes no options, got \(ValueReader.describe(options))", hint: "write '- \(name)'")
                 return nil
             }
             return name == "flatten" ? .flatten : .globalAvgPool
@@ -71,7 +71,7 @@ extension Checker {
     }
 }
 
-extension Checker {
+extension ValueReader {
     /// The per-example shape image layers see when `model.input` is not given: [1, 28, 28] for fashion-mnist and mnist;
     /// an `idx` source's size is only known from its files, so it must be written. Flat sources stay flat (and a conv
     /// layer on them is an error naming the layer and the shape).

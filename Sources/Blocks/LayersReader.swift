@@ -2,9 +2,9 @@
 import LabbookCore
 import Vocabulary
 
-extension Checker {
+extension ValueReader {
     /// The names a `layers:` entry may start with (activations too), for did-you-mean.
-    static let layerNames = ["dense", "batch-norm", "dropout"] + imageLayerNames + Activation.names + ["silu"]
+    static let layerNames = ["dense", "batch-norm", "dropout"] + imageLayerNames + Activation.names + Activation.aliases.keys.sorted()
 
     /// Each entry is a bare name (`relu`, `batch-norm`), or a one-key map (`dense: 120`, `dropout: 0.2`,
     /// `{batch-norm: {momentum: 0.1}}`, `{leaky-relu: {slope: 0.1}}`, `{dense: {units: 120, init: he}}`).
@@ -40,7 +40,7 @@ extension Checker {
         } else if let entries = item.entries, entries.count == 1 {
             (name, options, nameAt) = (entries[0].key, entries[0].value.isNull ? nil : entries[0].value, entries[0].keyLocation)
         } else {
-            error(item.location, "'\(path)' must be a layer name or a one-key map such as 'dense: 120', got \(Checker.describe(item))")
+            error(item.location, "'\(path)' must be a layer name or a one-key map such as 'dense: 120', got \(ValueReader.describe(item))")
             return nil
         }
         switch name {
@@ -78,17 +78,17 @@ extension Checker {
             }
             if let e = f["eps"] { if let v = positiveNumber(e, "\(path).batch-norm.eps") { eps = v } else { ok = false } }
             return ok ? .batchNorm(momentum: Float(momentum), eps: Float(eps)) : nil
-        case _ where Checker.imageLayerNames.contains(name):
+        case _ where ValueReader.imageLayerNames.contains(name):
             return imageLayer(name, options, at: nameAt, path)
         default:
-            guard Activation.names.contains(name) || name == "silu" || name == "linear" else {
-                error(nameAt, "unknown layer '\(name)'", hint: suggestion(for: name, in: Checker.layerNames))
+            guard Activation.names.contains(name) || Activation.aliases[name] != nil else {
+                error(nameAt, "unknown layer '\(name)'", hint: suggestion(for: name, in: ValueReader.layerNames))
                 return nil
             }
             var entries = [YAMLTree.Entry(key: "name", keyLocation: nameAt, value: YAMLTree(.scalar(name), at: nameAt))]
             if let options {
                 guard let more = options.entries else {
-                    error(options.location, "'\(path).\(name)' takes parameters as a map, e.g. {slope: 0.1}, got \(Checker.describe(options))")
+                    error(options.location, "'\(path).\(name)' takes parameters as a map, e.g. {slope: 0.1}, got \(ValueReader.describe(options))")
                     return nil
                 }
                 entries += more

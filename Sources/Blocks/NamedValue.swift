@@ -10,14 +10,14 @@ struct NamedValue {
     var params: [String: YAMLTree]
 }
 
-extension Checker {
+extension ValueReader {
     /// Reads a named value. `names` are offered as suggestions, `aliases` are accepted too;
     /// `params(name)` lists the parameters each name takes. `defaultName` applies to a map
     /// without `name` (e.g. `optimizer: {lr: 0.1}` is SGD).
     func named(_ t: YAMLTree, _ path: String, kind: String, names: [String], aliases: [String] = [],
                defaultName: String?, params: (String) -> [String]) -> NamedValue? {
         guard let entries = t.entries else {
-            error(t.location, "'\(path)' must be a name or a map with 'name' and parameters, got \(Checker.describe(t))")
+            error(t.location, "'\(path)' must be a name or a map with 'name' and parameters, got \(ValueReader.describe(t))")
             return nil
         }
         let nameTree = entries.first { $0.key == "name" }?.value
@@ -25,7 +25,7 @@ extension Checker {
         let nameLocation: SourceLocation
         if let nameTree {
             guard let s = nameTree.scalar else {
-                error(nameTree.location, "'\(path).name' must be a name (one of: \(names.joined(separator: ", "))), got \(Checker.describe(nameTree))")
+                error(nameTree.location, "'\(path).name' must be a name (one of: \(names.joined(separator: ", "))), got \(ValueReader.describe(nameTree))")
                 return nil
             }
             guard names.contains(s) || aliases.contains(s) else {
@@ -64,7 +64,7 @@ extension Checker {
             default: []
             }
         }
-        guard let v = named(t, path, kind: "activation", names: Activation.names, aliases: ["silu", "linear"],
+        guard let v = named(t, path, kind: "activation", names: Activation.names, aliases: Activation.aliases.keys.sorted(),
                             defaultName: fallback.name, params: params),
               var a = Activation(name: v.name) else { return nil }
         switch a {
@@ -98,7 +98,7 @@ extension Checker {
             default: []
             }
         }
-        guard let v = named(t, path, kind: "init", names: InitScheme.names, aliases: ["glorot", "kaiming"],
+        guard let v = named(t, path, kind: "init", names: InitScheme.names, aliases: InitScheme.aliases.keys.sorted(),
                             defaultName: "torch-default", params: params),
               var scheme = InitScheme(name: v.name) else { return nil }
         if case .normal = scheme, let s = v.params["std"] {
@@ -190,7 +190,7 @@ extension Checker {
         if let n = v.params["nesterov"] {
             if let b = bool(n, "optimizer.nesterov") {
                 nesterov = b
-                if b, momentum == 0, ok {
+                if b, !OptimizerConfig.nesterovAllowed(momentum: momentum), ok {
                     error(n.location, "'optimizer.nesterov' needs a momentum above 0", hint: "set 'momentum: 0.9', say")
                     ok = false
                 }

@@ -19,7 +19,7 @@ struct ReportedRun {
     var inputDims: [Int]?
 }
 
-extension Checker {
+extension ValueReader {
     static let reportNames = ["histogram", "curve", "table", "summary", "dead-neurons", "gradient-check", "predictions", "function",
                               "filters", "feature-maps"]
 
@@ -39,13 +39,13 @@ extension Checker {
     }
 
     private func report(_ t: YAMLTree, _ ctx: ReportedRun) -> Report? {
-        guard let (name, at, options) = Checker.reportHead(t) else {
+        guard let (name, at, options) = ValueReader.reportHead(t) else {
             error(t.location, "each entry of 'show' must be a report name or a map with one report name",
                   hint: "e.g. '- histogram: {of: weights}'")
             return nil
         }
-        guard Checker.reportNames.contains(name) else {
-            error(at, "unknown report '\(name)'", hint: suggestion(for: name, in: Checker.reportNames))
+        guard ValueReader.reportNames.contains(name) else {
+            error(at, "unknown report '\(name)'", hint: suggestion(for: name, in: ValueReader.reportNames))
             return nil
         }
         if ctx.isRecurrent, !["curve", "function"].contains(name) {
@@ -56,7 +56,7 @@ extension Checker {
         switch name {
         case "table", "summary":
             if let options, options.scalar != "summary" {
-                error(options.location, "unknown table \(Checker.describe(options))", hint: "expected one of: summary")
+                error(options.location, "unknown table \(ValueReader.describe(options))", hint: "expected one of: summary")
                 return nil
             }
             return .summaryTable
@@ -231,7 +231,7 @@ extension Checker {
             if of == .losses {
                 guard let (loss, _) = loss(item, "function.names", defaultName: nil) else { ok = false; continue }
                 report.losses.append(loss)
-                report.names.append(Checker.label(item))
+                report.names.append(ValueReader.label(item))
             } else {
                 guard let a = activation(item, "function.names", default: .relu), item["name"] != nil else {
                     if item["name"] == nil { error(item.location, "'function.names' entries need a 'name'") }
@@ -239,7 +239,7 @@ extension Checker {
                     continue
                 }
                 report.activations.append(a)
-                report.names.append(Checker.label(item))
+                report.names.append(ValueReader.label(item))
             }
         }
         return ok ? .function(report) : nil

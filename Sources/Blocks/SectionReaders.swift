@@ -2,7 +2,7 @@
 import LabbookCore
 import Vocabulary
 
-extension Checker {
+extension ValueReader {
     static let dataKeys = ["source", "samples", "features", "labels", "train", "validation", "test", "normalize", "path",
                            "noise", "factor", "classes", "std", "label", "split", "test-path"]
 
@@ -21,7 +21,7 @@ extension Checker {
     }
 
     func data(_ t: YAMLTree) -> DataSpec? {
-        guard let fields = map(t, "data", keys: Checker.dataKeys) else { return nil }
+        guard let fields = map(t, "data", keys: ValueReader.dataKeys) else { return nil }
         guard let sourceTree = fields["source"] else {
             error(t.location, "'data.source' is missing", hint: "expected one of: " + DataSource.allCases.map(\.rawValue).joined(separator: ", "))
             return nil
@@ -29,8 +29,8 @@ extension Checker {
         guard let sourceName = name(sourceTree, kind: "data source", names: DataSource.allCases.map(\.rawValue), path: "data.source"),
               let source = DataSource(rawValue: sourceName) else { return nil }
         var ok = true
-        let allowed = Checker.dataKeys(for: source)
-        for e in t.entries ?? [] where Checker.dataKeys.contains(e.key) && !allowed.contains(e.key) {
+        let allowed = ValueReader.dataKeys(for: source)
+        for e in t.entries ?? [] where ValueReader.dataKeys.contains(e.key) && !allowed.contains(e.key) {
             error(e.keyLocation, "'data.\(e.key)' does not apply to data source '\(source.rawValue)'",
                   hint: "\(source.rawValue) data takes: " + allowed.dropFirst().joined(separator: ", "))
             ok = false
@@ -133,7 +133,7 @@ extension Checker {
             return widths.contains(where: { $0 == nil }) ? nil : widths.compactMap { $0 }
         }
         guard t.entries != nil else {
-            error(t.location, "'model.hidden' must be a list of widths or {width: W, depth: D}, got \(Checker.describe(t))")
+            error(t.location, "'model.hidden' must be a list of widths or {width: W, depth: D}, got \(ValueReader.describe(t))")
             return nil
         }
         guard let fields = map(t, "model.hidden", keys: ["width", "depth"]) else { return nil }
@@ -174,7 +174,7 @@ extension Checker {
     private func clip(_ t: YAMLTree, _ path: String) -> GradientClip? {
         if t.scalar == "none" { return GradientClip.none }
         guard t.entries != nil, let f = map(t, path, keys: ["norm", "value"]) else {
-            if t.entries == nil { error(t.location, "'\(path)' must be none, {norm: N} or {value: V}, got \(Checker.describe(t))") }
+            if t.entries == nil { error(t.location, "'\(path)' must be none, {norm: N} or {value: V}, got \(ValueReader.describe(t))") }
             return nil
         }
         switch (f["norm"], f["value"]) {

@@ -13,7 +13,7 @@ enum SpecBudget {
     static var memory: Int { Budget.defaultMemoryBudget }
 
     /// Checks one variant (its merged tree gives the key locations; a swept value is located in `sweep`).
-    static func check(_ built: BlockReader.Built, _ tree: YAMLTree, _ fence: SourceLocation, _ c: Checker) {
+    static func check(_ built: BlockReader.Built, _ tree: YAMLTree, _ fence: SourceLocation, _ c: ValueReader) {
         func at(_ path: String...) -> SourceLocation {
             var node: YAMLTree? = tree
             var best = fence
@@ -69,7 +69,7 @@ enum SpecBudget {
     }
 
     /// hidden² weights per scale, and the states and their gradients over every step.
-    static func recurrent(_ r: RecurrentProbeConfig, _ hiddenAt: SourceLocation, _ stepsAt: SourceLocation, _ c: Checker) {
+    static func recurrent(_ r: RecurrentProbeConfig, _ hiddenAt: SourceLocation, _ stepsAt: SourceLocation, _ c: ValueReader) {
         let h = Double(r.hidden), t = Double(r.steps)
         let bytes = 4 * (h * h + 4 * h * t)
         let work = Double(r.weightScales.count) * 2 * t * h * h

@@ -34,10 +34,10 @@ extension BlockReader {
     /// The sweep's groups in the order written: each plain key is a group of one axis; `zip:` is one group
     /// whose axes advance together (all lists the same length). Variants are the cartesian product of the
     /// groups. `labels:`, when given, names the variants in that order.
-    static func sweepGroups(_ t: YAMLTree?, _ c: Checker) -> (groups: [[SweepAxisValues]], labels: [String]?) {
+    static func sweepGroups(_ t: YAMLTree?, _ c: ValueReader) -> (groups: [[SweepAxisValues]], labels: [String]?) {
         guard let t else { return ([], nil) }
         guard let entries = t.entries else {
-            c.error(t.location, "'sweep' must be a map from keys to lists of values, got \(Checker.describe(t))",
+            c.error(t.location, "'sweep' must be a map from keys to lists of values, got \(ValueReader.describe(t))",
                     hint: "e.g. 'sweep: {model.activation: [sigmoid, tanh, relu]}'")
             return ([], nil)
         }
@@ -50,12 +50,12 @@ extension BlockReader {
                 return nil
             }
             guard case .sequence(let values) = e.value.value, !values.isEmpty else {
-                c.error(e.value.location, "'sweep.\(prefix)\(e.key)' must be a non-empty list of values, got \(Checker.describe(e.value))",
+                c.error(e.value.location, "'sweep.\(prefix)\(e.key)' must be a non-empty list of values, got \(ValueReader.describe(e.value))",
                         hint: "e.g. '\(e.key): [a, b]'")
                 return nil
             }
             let path = e.key.split(separator: ".").map(String.init)
-            return SweepAxisValues(key: e.key, path: path, values: values, labels: values.map { Checker.label($0) }, shortName: path.last ?? e.key)
+            return SweepAxisValues(key: e.key, path: path, values: values, labels: values.map { ValueReader.label($0) }, shortName: path.last ?? e.key)
         }
         for e in entries {
             switch e.key {
@@ -63,7 +63,7 @@ extension BlockReader {
                 labelsTree = e.value
             case "zip":
                 guard let inner = e.value.entries, !inner.isEmpty else {
-                    c.error(e.value.location, "'sweep.zip' must be a map from keys to lists of the same length, got \(Checker.describe(e.value))",
+                    c.error(e.value.location, "'sweep.zip' must be a map from keys to lists of the same length, got \(ValueReader.describe(e.value))",
                             hint: "e.g. 'zip: {optimizer.name: [sgd, adam], optimizer.lr: [0.1, 0.001]}'")
                     ok = false
                     continue
@@ -116,14 +116,14 @@ extension BlockReader {
     }
 
     /// `labels: [SGD, Adam]`: one distinct, non-empty text per variant, in the variants' order.
-    private static func variantLabels(_ t: YAMLTree, count: Int, _ c: Checker) -> [String]? {
+    private static func variantLabels(_ t: YAMLTree, count: Int, _ c: ValueReader) -> [String]? {
         guard let items = c.list(t, "sweep.labels", what: "a list of names, one per variant") else { return nil }
         var out: [String] = []
         for item in items {
             guard let s = c.text(item, "sweep.labels") else { return nil }
             let name = s.trimmingCharacters(in: .whitespaces)
             if name.isEmpty || name.contains("]") {
-                c.error(item.location, "a variant label must be non-empty text without ']', got \(Checker.describe(item))",
+                c.error(item.location, "a variant label must be non-empty text without ']', got \(ValueReader.describe(item))",
                         hint: "labels name variants in inline results: {=block[LABEL].test-accuracy}")
                 return nil
             }

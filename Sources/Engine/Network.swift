@@ -108,18 +108,19 @@ struct NetworkShape: Sendable, Equatable {
     var hasMixing: Bool { layers.contains(where: \.mixesRows) }
 
     /// Output units: sigmoid → 1 (binary, class-1 probability); softmax → one per class; identity →
-    /// one per class (raw scores: logits for cross-entropy, regressed onto one-hot targets for mse/huber).
+    /// one per class (raw scores regressed onto one-hot targets for mse/huber; `LossOutputMismatch` is the pairing rule).
     init(model: ModelConfig, loss: LossKind, inputWidth: Int, classes: Int) throws {
         guard inputWidth >= 1 else { throw EngineError.invalidConfiguration("the data has no features (input width 0)") }
         guard classes >= 2 else { throw EngineError.invalidConfiguration("need at least 2 classes, the data has \(classes)") }
-        switch (model.output, loss) {
-        case (.sigmoid, .crossEntropy):
-            throw EngineError.invalidConfiguration("loss cross-entropy needs output softmax or identity; with output sigmoid use bce")
-        case (.softmax, .bce), (.identity, .bce):
+        switch LossOutputMismatch.of(loss, model.output) {
+        case .crossEntropyWithoutSoftmax:
+            throw EngineError.invalidConfiguration("loss cross-entropy needs output softmax; with output \(model.output.rawValue) use \(model.output == .sigmoid ? "bce" : "a regression loss such as mse")")
+        case .bceWithoutSigmoid:
             throw EngineError.invalidConfiguration("loss bce needs output sigmoid (one unit, binary classes); with \(model.output.rawValue) use cross-entropy")
-        case (.sigmoid, _) where classes != 2:
-            throw EngineError.invalidConfiguration("output sigmoid is binary but the data has \(classes) classes; use output softmax")
-        default: break
+        case nil:
+            if model.output == .sigmoid, classes != 2 {
+                throw EngineError.invalidConfiguration("output sigmoid is binary but the data has \(classes) classes; use output softmax")
+            }
         }
         if case .huber(let d) = loss, !(d > 0) { throw EngineError.invalidConfiguration("huber delta must be positive, got \(d)") }
         if case .clippedMSE(let t) = loss, !(t > 0) { throw EngineError.invalidConfiguration("clipped-mse threshold must be positive, got \(t)") }

@@ -28,8 +28,6 @@ final class WorkerPool: @unchecked Sendable {
     private let finished = Atomic<Int>(0)
     private let busy = Atomic<Bool>(false)
     private let sleepers = Atomic<Int>(0)
-    /// Off: every region runs inline on its caller (tests use this to check results do not depend on threads).
-    let helpersEnabled = Atomic<Bool>(true)
     private var mutex = pthread_mutex_t()
     private var wake = pthread_cond_t()
     private var parts = 0
@@ -54,7 +52,7 @@ final class WorkerPool: @unchecked Sendable {
     /// Calls body(0..<parts), spread over the pool; returns when all are done. Runs inline when the pool
     /// has one thread, there is one part, or another region (another run on another thread) holds the pool.
     func run(parts: Int, _ body: (Int) -> Void) {
-        guard parts > 1, threads > 1, helpersEnabled.load(ordering: .relaxed), !busy.exchange(true, ordering: .acquiring) else {
+        guard parts > 1, threads > 1, ThreadBudget.current.helperAllowed(), !busy.exchange(true, ordering: .acquiring) else {
             for q in 0..<parts { body(q) }
             return
         }
@@ -108,12 +106,27 @@ private final class HelperStart {
 /// A busy-wait step; Swift has no pause intrinsic, and the atomic load in the loop keeps it honest.
 @inline(__always) private func spinPause() {}
 
-/// The engine's share of a fixed thread budget. Runs started side by side (`labbook build --jobs 2`)
-/// should each stay on their own thread; a run alone may use the helper thread too. This changes where
-/// parts run, never what they compute: results are the same bits either way.
-public enum EngineThreads {
-    public static var helpersAllowed: Bool {
-        get { WorkerPool.shared.helpersEnabled.load(ordering: .relaxed) }
-        set { WorkerPool.shared.helpersEnabled.store(newValue, ordering: .relaxed) }
+/// The threads one run may use, given to it by whoever starts it (`Trainer.run(threads:)`; a build's scheduler in
+/// Execute). It is asked at each parallel region, so a run left alone at the tail of a build takes the helper
+/// thread back. Runs started side by side (`labbook build --jobs 2`) each stay on their own thread. A budget
+/// applies to the thread that runs the work, never to the process: two runs, or two test suites, on two threads
+/// do not see each other's. It changes where parts run, never what they compute: the bits are the same either way.
+public struct ThreadBudget: Sendable {
+    let helperAllowed: @Sendable () -> Bool
+
+    /// `helperAllowed` is asked at each parallel region of the run.
+    public init(helperAllowed: @escaping @Sendable () -> Bool) { self.helperAllowed = helperAllowed }
+
+    /// The caller's thread and the pool's helper.
+    public static let all = ThreadBudget { true }
+    /// The caller's thread alone: every region runs inline.
+    public static let callerOnly = ThreadBudget { false }
+
+    /// Runs `body` with this budget for every parallel region it reaches on this thread.
+    public func apply<T>(_ body: () throws -> T) rethrows -> T {
+        try ThreadBudget.$current.withValue(self, operation: body)
     }
+
+    /// The budget of the work running on this thread (a task-local value, bound by `apply`): `.all` outside any.
+    @TaskLocal static var current = ThreadBudget.all
 }

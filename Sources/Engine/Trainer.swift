@@ -7,9 +7,15 @@ public enum Trainer {
     /// Throws EngineError.invalidConfiguration / .overBudget for impossible or too-large jobs.
     /// `shouldStop` is asked between minibatches (a deadline or a cancellation); when it answers true the run
     /// ends at once with `TrainingStopped`.
-    public static func run(_ job: TrainingJob, data: DataSplits,
+    /// `threads`: which threads the run may use (its scheduler's budget; the numbers do not depend on it).
+    public static func run(_ job: TrainingJob, data: DataSplits, threads: ThreadBudget = .all,
                            progress: (@Sendable (TrainingProgress) -> Void)? = nil,
                            shouldStop: (@Sendable () -> Bool)? = nil) throws -> TrainingResult {
+        try threads.apply { try train(job, data: data, progress: progress, shouldStop: shouldStop) }
+    }
+
+    static func train(_ job: TrainingJob, data: DataSplits, progress: (@Sendable (TrainingProgress) -> Void)?,
+                      shouldStop: (@Sendable () -> Bool)?) throws -> TrainingResult {
         let train = data.train
         try Budget.check(job, inputWidth: train.width, classes: train.classes, trainCount: train.count)
         try validate(job, data)
@@ -62,7 +68,7 @@ public enum Trainer {
         case .sgd(let lr, let mu, let nesterov):
             guard lr.isFinite, lr >= 0 else { throw EngineError.invalidConfiguration("learning rate must be a finite number ≥ 0, got \(lr)") }
             guard mu.isFinite, mu >= 0 else { throw EngineError.invalidConfiguration("momentum must be ≥ 0, got \(mu)") }
-            if nesterov && mu == 0 { throw EngineError.invalidConfiguration("nesterov needs a momentum > 0") }
+            if nesterov && !OptimizerConfig.nesterovAllowed(momentum: mu) { throw EngineError.invalidConfiguration("nesterov needs a momentum > 0") }
         case .adam(let lr, let b1, let b2, let eps):
             guard lr.isFinite, lr >= 0 else { throw EngineError.invalidConfiguration("learning rate must be a finite number ≥ 0, got \(lr)") }
             guard b1 >= 0, b1 < 1, b2 >= 0, b2 < 1 else { throw EngineError.invalidConfiguration("adam betas must be in [0, 1), got \(b1), \(b2)") }

@@ -65,8 +65,8 @@ public struct RunCache: Sendable {
             var stripped = o
             samples = (o.training?.snapshots ?? []).map { snap in
                 Moment(moment: snap.moment, layers: snap.layers.map {
-                    Layer(layer: $0.layer, weights: Stored.bytes($0.weights), activations: Stored.bytes($0.activations),
-                          gradients: Stored.bytes($0.gradients))
+                    Layer(layer: $0.layer, weights: LayerSample.bytes($0.weights), activations: LayerSample.bytes($0.activations),
+                          gradients: LayerSample.bytes($0.gradients))
                 })
             }
             stripped.training?.snapshots = []
@@ -79,25 +79,11 @@ public struct RunCache: Sendable {
             var o = outcome
             o.training?.snapshots = samples.map { m in
                 Snapshot(moment: m.moment, layers: m.layers.map {
-                    LayerSample(layer: $0.layer, weights: Stored.floats($0.weights), activations: Stored.floats($0.activations),
-                                gradients: Stored.floats($0.gradients))
+                    LayerSample(layer: $0.layer, weights: LayerSample.floats($0.weights), activations: LayerSample.floats($0.activations),
+                                gradients: LayerSample.floats($0.gradients))
                 })
             }
             return o
-        }
-
-        static func bytes(_ v: [Float]) -> Data {
-            var data = Data(count: v.count * 4)
-            data.withUnsafeMutableBytes { raw in
-                for (i, x) in v.enumerated() { raw.storeBytes(of: x.bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
-            }
-            return data
-        }
-
-        static func floats(_ d: Data) -> [Float] {
-            d.withUnsafeBytes { raw in
-                (0..<(d.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
-            }
         }
     }
 

@@ -61,7 +61,9 @@ public enum Runner {
 
     /// Runs one variant, taking it from `cache` when a valid entry exists. Never throws: problems become
     /// the variant's `failure`, located at the block.
+    /// `threads`: the run's share of its scheduler's thread budget (never changes the numbers).
     public static func runVariant(_ variant: Variant, of spec: ExperimentSpec, context: RunContext, cache: RunCache?,
+                                  threads: ThreadBudget = .all,
                                   progress: (@Sendable (TrainingProgress) -> Void)? = nil) -> VariantRun {
         var warnings: [Diagnostic] = []
         var key = ""
@@ -98,7 +100,7 @@ public enum Runner {
             } else if let job = variant.job, let dataSpec = variant.data {
                 let data = try DataLoader.load(dataSpec, seed: variant.seed, bookDirectory: context.bookDirectory,
                                                environment: context.environment)
-                let result = try Trainer.run(job, data: data, progress: progress, shouldStop: shouldStop)
+                let result = try Trainer.run(job, data: data, threads: threads, progress: progress, shouldStop: shouldStop)
                 outcome = VariantOutcome(label: variant.label, training: result)
                 // With `expect: divergence` a diverged run is the lesson: kept, cached, and judged by `assemble`.
                 if let d = result.divergence, spec.expect != .divergence {

@@ -20,7 +20,7 @@ public enum AtomicFile {
         // `.dat.nosync…` file of its own, which a kill at the wrong moment leaves behind.
         let fd = open(tmp.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw SafePathError.system(url.path, "write", errno) }
-        let e = writeAll(data, to: fd)
+        let e = writeAll(data, to: fd, path: url.path)
         guard e == 0, rename(tmp.path, url.path) == 0 else {
             let code = e != 0 ? e : errno
             unlink(tmp.path)
@@ -51,20 +51,33 @@ public enum AtomicFile {
         return parts.count >= 4 && Int(parts[parts.count - 2]) != nil && Int(parts[parts.count - 3]) != nil
     }
 
-    /// Writes all of `data`, fsyncs and closes `fd`; returns 0 or the errno of the first failure.
-    static func writeAll(_ data: Data, to fd: Int32) -> Int32 {
+    /// The crash-safety tests' hook (`LABBOOK_TEST_PAUSE_MID_WRITE=SUFFIX`): the write of a file whose path ends
+    /// in SUFFIX stops after half of its bytes, says so on stderr and waits to be killed, so a test can kill a
+    /// build at the one moment that matters and see what a reader would then find. Unset in every real build.
+    static let pauseMidWrite = ProcessInfo.processInfo.environment["LABBOOK_TEST_PAUSE_MID_WRITE"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// Writes all of `data` (for the file at `path`), fsyncs and closes `fd`; returns 0 or the errno of the first failure.
+    static func writeAll(_ data: Data, to fd: Int32, path: String) -> Int32 {
         var failure: Int32 = 0
+        let pauseAt = pauseMidWrite.map { path.hasSuffix($0) } == true ? data.count / 2 : nil
         data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }   // empty data
             var offset = 0
             while offset < raw.count {
-                let n = Glibc.write(fd, base.advanced(by: offset), raw.count - offset)
+                let end = pauseAt.map { offset < $0 ? $0 : raw.count } ?? raw.count
+                let n = Glibc.write(fd, base.advanced(by: offset), end - offset)
                 if n < 0 { if errno == EINTR { continue }; failure = errno; return }
                 offset += n
+                if let pauseAt, offset == pauseAt { pauseForTest(path, written: offset, of: raw.count) }
             }
         }
         if failure == 0, fsync(fd) != 0 { failure = errno }
         if close(fd) != 0, failure == 0 { failure = errno }
         return failure
+    }
+
+    private static func pauseForTest(_ path: String, written: Int, of total: Int) -> Never {
+        FileHandle.standardError.write(Data("labbook: paused mid-write of \(path) (\(written) of \(total) bytes written)\n".utf8))
+        while true { sleep(60) }
     }
 }

@@ -150,7 +150,7 @@ public final class SafeDirectory: @unchecked Sendable {
         let tmp = AtomicFile.temporaryName()
         let f = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard f >= 0 else { throw SafePathError.system(path, "write", errno) }
-        let e = AtomicFile.writeAll(data, to: f)
+        let e = AtomicFile.writeAll(data, to: f, path: path)
         guard e == 0 else {
             unlinkat(dir, tmp, 0)
             throw SafePathError.system(path, "write", e)

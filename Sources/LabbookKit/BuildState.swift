@@ -6,9 +6,6 @@ import LabbookCore
 /// Per chapter: a digest of everything its page is made from besides the runs; per block: the runs' cache keys.
 public struct BuildState: Codable, Sendable, Equatable {
     public static let fileName = StateDirectory.stateName
-    /// Bumped when the renderer (Render, Charts) changes what pages look like; the built-in stylesheets and
-    /// template are fingerprinted on their own (`SiteWriter.builtInFingerprint`).
-    public static let rendererVersion = "2"
 
     public var engine: String
     public var chapters: [String: String]
@@ -30,10 +27,12 @@ public struct BuildState: Codable, Sendable, Equatable {
 
     public static func options(rawHTML: Bool) -> String { rawHTML ? "raw-html" : "no-raw-html" }
 
-    /// SHA-256 over the renderer version and the texts a chapter page depends on (book.yml, the chapter, the template, custom CSS).
+    /// SHA-256 over a format tag and the texts a chapter page depends on (book.yml, the chapter, the template,
+    /// custom CSS). The renderer is not in it: `labbook check` draws the pages again and compares their bytes, so a
+    /// renderer change needs no number bumped by hand. The tag stays "-2" so digests written before stay valid.
     public static func pageDigest(_ parts: [String]) -> String {
         let h = SHA256()
-        h.update("labbook-page-\(rendererVersion)\n")
+        h.update("labbook-page-2\n")
         for p in parts {
             h.update("\(p.utf8.count):")
             h.update(p)

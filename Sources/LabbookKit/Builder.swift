@@ -1,6 +1,5 @@
 // The driver: load → validate → run blocks → render chapters → write the site. Stage order only.
 import Blocks
-import Engine
 import Execute
 import Foundation
 import LabbookCore
@@ -119,13 +118,14 @@ public struct BuildReport: Sendable {
 }
 
 public enum Builder {
-    /// Builds the book. `onBlock` is called as each block finishes (invalid blocks first, then runs as they
+    /// Builds the book: load → validate → plan → run → render → write, each stage a function of the one before
+    /// (`Stages`). `onBlock` is called as each block finishes (invalid blocks first, then runs as they
     /// complete); `progress`, when given, follows the running variants for a live display.
     public static func build(_ options: BuildOptions, progress: BuildProgress? = nil,
                              onBlock: (@Sendable (BlockStatus) -> Void)? = nil) throws -> BuildReport {
+        // load. One build per output directory at a time; a build that waited reads the book again.
         var book = try BookLoader.load(options.book, allowOutside: options.allowOutside)
         let output = try BookFiles.outputDirectory(options.output, allowOutside: options.allowOutside)
-        // One build per output directory at a time; a build that waited reads the book again.
         var waited = false
         let lock = try BuildLock.acquire(options.stateDirectory) { pid in
             waited = true
@@ -133,148 +133,65 @@ public enum Builder {
         }
         defer { withExtendedLifetime(lock) {} }
         if waited { book = try BookLoader.load(options.book, allowOutside: options.allowOutside) }
+
         let context = RunContext(bookDirectory: options.book.path, environment: options.environment, timeLimit: options.timeLimit)
-        if let unchanged = upToDate(book, options: options) {
+        let validated = Stages.validate(book)
+        let plan = Stages.plan(validated, context: context, rawHTML: options.rawHTML)
+        let renderOptions = RenderOptions(rawHTML: options.rawHTML, katexDirectory: options.katexDirectory)
+        if let unchanged = upToDate(plan, options: options, render: renderOptions) {
             for s in unchanged { onBlock?(s) }
             return BuildReport(blocks: unchanged, diagnostics: [], site: SiteReport())
-        }
-
-        // Run every valid block. Each run is independent; results are collected by index so the
-        // output does not depend on the order in which runs finish.
-        struct Job { var chapter: Int; var block: Int; var spec: ExperimentSpec }
-        var jobs: [Job] = []
-        for (ci, ch) in book.chapters.enumerated() {
-            for (bi, b) in ch.blocks.enumerated() {
-                if let spec = b.spec { jobs.append(Job(chapter: ci, block: bi, spec: spec)) }
-            }
         }
         for ch in book.chapters {
             for b in ch.blocks where b.spec == nil {
                 onBlock?(status(location: b.location, id: b.id, spec: nil, diagnostics: b.diagnostics, run: nil, seconds: 0))
             }
         }
-        let specs = jobs.map(\.spec)
-        let unavailable = try prepareRuns(specs, options: options, context: context)
-        let runs = Executor.runAll(specs, context: context, cache: options.cache.map { RunCache(directory: $0) }, jobs: options.jobs,
-                                   unavailable: unavailable, progress: progress) { i, run, seconds in
-            onBlock?(status(location: specs[i].location, id: specs[i].id, spec: specs[i], diagnostics: [], run: run, seconds: seconds))
-        }
-        var runFor: [String: (BlockRun, Double)] = [:]
-        for (job, r) in zip(jobs, runs) { runFor["\(job.chapter)/\(job.block)"] = r }
+        let runs = try Stages.run(plan, options: options, progress: progress, onBlock: onBlock)
+        let site = try Stages.render(book, runs: runs, options: renderOptions)
 
-        // Inline results resolve against any block of the book: `{=block.q}` in its own chapter,
-        // `{=chapter/block.q}` elsewhere.
-        var outcomes: [String: BlockOutcome] = [:]
-        var failedBlocks = Set<String>()
-        for (ci, ch) in book.chapters.enumerated() {
-            for (bi, b) in ch.blocks.enumerated() {
-                guard let id = b.id else { continue }
-                if let run = runFor["\(ci)/\(bi)"], run.0.failure == nil {
-                    outcomes["\(ch.slug)/\(id)"] = run.0.outcome
-                } else {
-                    failedBlocks.insert("\(ch.slug)/\(id)")
-                }
-            }
-        }
-        func resolver(for slug: String) -> (ResultReference) -> Result<String, ReferenceError> {
-            { ref in
-                let key = "\(ref.chapter ?? slug)/\(ref.block)"
-                if let outcome = outcomes[key] { return InlineResults.evaluate(ref, in: outcome) }
-                if failedBlocks.contains(key) { return .failure(ReferenceError("block '\(ref.block)' failed")) }
-                let known = outcomes.keys.filter { $0.hasPrefix("\(ref.chapter ?? slug)/") }.map { String($0.split(separator: "/").last ?? "") }.sorted()
-                return .failure(ReferenceError("no block '\(ref.block)' in \(ref.chapter ?? "this chapter")", hint: suggestion(for: ref.block, in: known)))
-            }
-        }
-
+        // The per-block report, and what the next build and check compare against: failed blocks are never current.
         var statuses: [BlockStatus] = []
-        var diagnostics = book.allDiagnostics
-        var rendered: [RenderedChapter] = []
-        var files: [String: Data] = [:]
+        var diagnostics = book.allDiagnostics + site.diagnostics
+        var state = plan.state
         for (ci, ch) in book.chapters.enumerated() {
-            var figures: [String] = []
-            let language = ch.meta.language ?? book.config.language
-            let words = ChromeStrings.forLanguage(language)
             for (bi, b) in ch.blocks.enumerated() {
-                let id = b.id ?? "block-\(b.location.line)"
-                let run = runFor["\(ci)/\(bi)"]
-                var input = BlockInput(chapterSlug: ch.slug, location: b.location, id: id, spec: b.spec,
-                                       diagnostics: b.diagnostics, run: run?.0, engineVersion: EngineInfo.version)
-                input.number = words.numbered(words.figure, "\(ci + 1).\(bi + 1)")
-                input.numberSeparator = words.captionSeparator
-                input.dataWord = words.data
-                let figure = BlockRenderer.render(input)
-                figures.append(figure.html)
-                if let json = figure.json { files["data/\(ch.slug)/\(id).json"] = json }
-                if let csv = figure.csv { files["data/\(ch.slug)/\(id).csv"] = csv }
-                for (k, table) in figure.tables.enumerated() { files["data/\(ch.slug)/\(id)-table-\(k + 1).csv"] = table }
-                if let f = run?.0.failure { diagnostics.append(f) }
-                diagnostics += run?.0.warnings ?? []
+                let run = runs[ci, bi]
+                if let f = run?.failure { diagnostics.append(f) }
+                diagnostics += run?.warnings ?? []
                 statuses.append(status(location: b.location, id: b.id, spec: b.spec, diagnostics: b.diagnostics,
-                                       run: run?.0, seconds: run?.1 ?? 0))
-            }
-            let reserved = Set(ch.blocks.compactMap(\.id))
-            let page = ChapterRenderer.render(ch.chapter, slug: ch.slug, frontMatterTitle: ch.meta.title,
-                                              figures: figures, reservedIDs: reserved, rawHTML: options.rawHTML,
-                                              number: ci + 1, language: language, resolve: resolver(for: ch.slug))
-            diagnostics += page.diagnostics
-            rendered.append(page)
-        }
-        // References, citations and links across the book; the chapters' own files join the site.
-        let linked = BookLinks.link(book, pages: rendered)
-        rendered = linked.pages
-        diagnostics += linked.diagnostics
-        diagnostics += BookLinks.addLocalFiles(linked, to: &files, book: book)
-
-        // What check (and the next build's shortcut) compares against later.
-        var state = BuildState(options: BuildState.options(rawHTML: options.rawHTML))
-        let bookYML = (try? String(contentsOf: book.directory.appendingPathComponent("book.yml"), encoding: .utf8)) ?? ""
-        for (ci, ch) in book.chapters.enumerated() {
-            state.chapters[ch.slug] = Checker.pageDigest(book: book, bookYML: bookYML, chapter: ch)
-            for (bi, b) in ch.blocks.enumerated() {
-                guard let id = b.id else { continue }
-                let run = runFor["\(ci)/\(bi)"]?.0
-                state.blocks["\(ch.slug)/\(id)"] = b.spec == nil ? ["invalid"] : (run?.failure != nil ? ["failed"] : (run?.keys ?? []))
+                                       run: run, seconds: runs.seconds[BlockRuns.key(ci, bi)] ?? 0))
+                if let id = b.id, run?.failure != nil { state.blocks["\(ch.slug)/\(id)"] = ["failed"] }
             }
         }
-        let clean = diagnostics.isEmpty && !rendered.contains { !$0.diagnostics.isEmpty }
-            && !runFor.values.contains { $0.0.failure != nil || !$0.0.warnings.isEmpty }
+        state.clean = diagnostics.isEmpty && !runs.runs.values.contains { $0.failure != nil || !$0.warnings.isEmpty }
+            && book.templateSource.map { (try? PageTemplate.compile($0)) != nil } ?? true
 
-        state.clean = clean && book.templateSource.map { (try? PageTemplate.compile($0)) != nil } ?? true
-
-        let info = BookInfo(title: book.config.title ?? book.directory.lastPathComponent,
-                            author: book.config.author, description: book.config.description,
-                            language: book.config.language)
-        let site = try SiteWriter.write(SiteInput(book: info, chapters: rendered, files: files,
-                                                  templateSource: book.templateSource, customCSS: book.customCSS,
-                                                  seal: (BuildState.fileName, state.encoded())),
-                                        to: output, state: options.stateDirectory, katexDirectory: options.katexDirectory)
-        if let why = site.templateError {
+        let report = try Stages.write(site, state: state, options: options, output: output)
+        if let why = report.templateError {
             diagnostics.append(.error(at: SourceLocation(file: "templates/page.mustache", line: 1),
                                       "the page template cannot be used: \(why)",
                                       hint: "the built-in template was used; fix the template's {{…}} tags"))
         }
-        return BuildReport(blocks: statuses, diagnostics: DiagnosticList(Array(Set(diagnostics))).sorted, site: site)
+        return BuildReport(blocks: statuses, diagnostics: DiagnosticList(Array(Set(diagnostics))).sorted, site: report)
     }
 
     /// When output/ was written by a clean build of exactly this book (same chapters, templates, block keys,
-    /// engine and options) and every file it wrote is still there, the per-block report of that build;
-    /// nothing needs to run, render or be written. nil otherwise.
-    static func upToDate(_ book: LoadedBook, options: BuildOptions) -> [BlockStatus]? {
+    /// engine and options) and drawing it again from output/data gives output/'s bytes (what `labbook check`
+    /// verifies), the per-block report of that build: nothing needs to run or be written. nil otherwise.
+    static func upToDate(_ plan: PlannedBuild, options: BuildOptions, render: RenderOptions) -> [BlockStatus]? {
+        let book = plan.validated.book
         guard options.cache != nil, book.allDiagnostics.isEmpty,
               let stateDir = try? SafeDirectory(options.stateDirectory, create: false),
-              let out = try? SafeDirectory(options.output, create: false) else { return nil }
-        guard let data = stateDir.read(BuildState.fileName),
-              let built = try? JSONDecoder().decode(BuildState.self, from: data), built.clean,
-              let expected = try? Checker.expectedState(book, environment: options.environment, rawHTML: options.rawHTML),
-              expected.engine == built.engine, expected.chapters == built.chapters, expected.blocks == built.blocks,
-              expected.options == built.options,
-              let manifest = stateDir.read(SiteWriter.manifestName).map({ String(decoding: $0, as: UTF8.self) })
+              let out = try? SafeDirectory(options.output, create: false),
+              let data = stateDir.read(BuildState.fileName),
+              let built = try? JSONDecoder().decode(BuildState.self, from: data), built.clean, built == plan.state,
+              // Labbook's old files still in output/ must go: not up to date.
+              !SiteWriter.legacyNames.contains(where: { out.read($0) != nil })
         else { return nil }
-        // Labbook's old files still in output/ must go: not up to date.
-        if SiteWriter.legacyNames.contains(where: { out.read($0) != nil }) { return nil }
-        for line in manifest.split(separator: "\n") where !line.hasPrefix("#") {
-            if !out.isRegularFile(String(line)) { return nil }
-        }
+        let (runs, problems) = Stages.read(plan.validated, output: out)
+        guard problems.isEmpty, let site = try? Stages.render(book, runs: runs, options: render), site.diagnostics.isEmpty,
+              site.templateError == nil, Stages.differences(site, output: out).isEmpty else { return nil }
         return book.chapters.flatMap { ch in
             ch.blocks.map { b in
                 BlockStatus(location: b.location, id: b.id ?? "block-\(b.location.line)", state: BlockState.untrained(b.spec) ?? .cached,
@@ -297,3 +214,6 @@ public enum Builder {
         return status
     }
 }
+
+/// What is running now, for a live display (Execute's scheduler keeps it up to date).
+public typealias BuildProgress = Execute.BuildProgress

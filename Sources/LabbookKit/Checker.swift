@@ -1,4 +1,5 @@
-// `labbook check`: validate every block and compare the book with what output/ was built from; runs nothing.
+// `labbook check`: validate every block, compare the book with what output/ was built from, and draw the pages
+// again from output/data to compare their bytes; runs nothing.
 import Execute
 import Render
 import Foundation
@@ -16,47 +17,96 @@ public struct CheckReport: Sendable {
 }
 
 public enum Checker {
-    /// The state is read from the output's state directory (`.labbook/state.json` for `BOOK/output`), which a
-    /// book that commits its site commits too; Labbook's files left inside output/ by older versions make it stale.
+    /// Validates the book, compares it with the state output/ was built from (`.labbook/state.json` for
+    /// `BOOK/output`, which a book that commits its site commits too), then draws every current page again from
+    /// the chapters and output/data, as the build would, and compares the bytes with output/: a page edited by
+    /// hand, or a Labbook that now draws differently, is stale. Runs nothing.
     public static func check(book directory: URL, output: URL? = nil, allowOutside: [URL] = [],
                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CheckReport {
         let book = try BookLoader.load(directory, allowOutside: allowOutside)
         let out = output ?? directory.appendingPathComponent("output")
-        let current = try expectedState(book, environment: environment)
-        var stale: [String] = []
         let stateDir = StateDirectory.url(book: directory, output: out)
         let stateData = (try? SafeDirectory(stateDir, create: false))?.read(BuildState.fileName)
         let outDir = try? SafeDirectory(out, create: false)
+        let built = stateData.flatMap { try? JSONDecoder().decode(BuildState.self, from: $0) }
+        let rawHTML = built?.options != BuildState.options(rawHTML: false)
+        let validated = Stages.validate(book)
+        let plan = Stages.plan(validated, context: RunContext(bookDirectory: directory.path, environment: environment), rawHTML: rawHTML)
+        let current = plan.state
+        var stale: [String] = []
         for name in SiteWriter.legacyNames where outDir?.read(name) != nil {
             stale.append("output/\(name) was left by an older Labbook; output/ must hold only the site (run labbook build to move it to \(stateDir.lastPathComponent)/)")
         }
-        if let data = stateData, let built = try? JSONDecoder().decode(BuildState.self, from: data) {
-            if built.engine != current.engine {
-                stale.append("output/ was built by engine \(built.engine); this is engine \(current.engine): every block would re-run")
-            }
-            for ch in book.chapters {
-                if built.chapters[ch.slug] == nil {
-                    stale.append("\(ch.file): no page in output/")
-                } else if built.chapters[ch.slug] != current.chapters[ch.slug] {
-                    stale.append("\(ch.file): the page is out of date (the chapter, book.yml, the template or Labbook's built-in page style changed)")
-                }
-                for b in ch.blocks {
-                    guard let id = b.id else { continue }
-                    let key = "\(ch.slug)/\(id)"
-                    if built.blocks[key] != current.blocks[key] {
-                        stale.append("\(b.location.file):\(b.location.line) \(id): results are out of date (training config, seed or data changed)")
-                    }
-                }
-            }
-            for slug in built.chapters.keys.sorted() where current.chapters[slug] == nil {
-                stale.append("output/\(slug).html belongs to a chapter that no longer exists")
-            }
-        } else {
-            stale.append("output/ has not been built (no \(stateDir.lastPathComponent)/\(BuildState.fileName))")
+        let diagnostics = DiagnosticList(book.allDiagnostics + InlineReferences.problems(book) + linkProblems(book)).sorted
+        func report() -> CheckReport {
+            CheckReport(diagnostics: diagnostics, stale: stale, blockCount: book.blockCount,
+                        invalidBlocks: book.chapters.flatMap(\.blocks).filter { $0.spec == nil }.count)
         }
-        let diagnostics = DiagnosticList(book.allDiagnostics + ReferenceChecker.check(book) + linkProblems(book)).sorted
-        return CheckReport(diagnostics: diagnostics, stale: stale, blockCount: book.blockCount,
-                           invalidBlocks: book.chapters.flatMap(\.blocks).filter { $0.spec == nil }.count)
+        guard let built else {
+            stale.append("output/ has not been built (no \(stateDir.lastPathComponent)/\(BuildState.fileName))")
+            return report()
+        }
+        if built.engine != current.engine {
+            stale.append("output/ was built by engine \(built.engine); this is engine \(current.engine): every block would re-run")
+        }
+        var currentChapters = Set<String>()
+        for ch in book.chapters {
+            var fresh = true
+            if built.chapters[ch.slug] == nil {
+                stale.append("\(ch.file): no page in output/")
+                fresh = false
+            } else if built.chapters[ch.slug] != current.chapters[ch.slug] {
+                stale.append("\(ch.file): the page is out of date (the chapter, book.yml, the template or Labbook's built-in page style changed)")
+                fresh = false
+            }
+            for b in ch.blocks {
+                guard let id = b.id else { continue }
+                let key = "\(ch.slug)/\(id)"
+                if built.blocks[key] != current.blocks[key] {
+                    stale.append("\(b.location.file):\(b.location.line) \(id): results are out of date (training config, seed or data changed)")
+                    fresh = false
+                }
+            }
+            if fresh { currentChapters.insert(ch.slug) }
+        }
+        for slug in built.chapters.keys.sorted() where current.chapters[slug] == nil {
+            stale.append("output/\(slug).html belongs to a chapter that no longer exists")
+        }
+        stale += redrawn(plan, output: outDir, rawHTML: rawHTML, environment: environment,
+                         current: currentChapters, everything: stale.isEmpty)
+        return report()
+    }
+
+    /// The files of output/ that drawing the site again from the chapters and output/data does not reproduce:
+    /// the pages and data of `current` chapters, and the book-wide files (index, assets) when `everything` is.
+    static func redrawn(_ plan: PlannedBuild, output: SafeDirectory?, rawHTML: Bool, environment: [String: String],
+                        current: Set<String>, everything: Bool) -> [String] {
+        let book = plan.validated.book
+        let (runs, unreadable) = Stages.read(plan.validated, output: output)
+        let chapterOf = Dictionary(uniqueKeysWithValues: book.chapters.map { ($0.slug, $0) })
+        var problems = unreadable.filter { p in current.contains { p.hasPrefix("output/data/\($0)/") } }
+        let options = RenderOptions(rawHTML: rawHTML, katexDirectory: environment["LABBOOK_KATEX"] ?? SiteWriter.defaultKatexDirectory)
+        let site: RenderedSite
+        do {
+            site = try Stages.render(book, runs: runs, options: options)
+        } catch {
+            return problems + ["the site cannot be drawn again to compare with output/: \(error)"]
+        }
+        // A page or data file belongs to its chapter; everything else (index, search index, assets) to the book.
+        func owner(_ path: String) -> String? {
+            if path.hasSuffix(".html"), !path.contains("/"), let slug = Optional(String(path.dropLast(5))), chapterOf[slug] != nil { return slug }
+            if path.hasPrefix("data/") { return path.split(separator: "/").dropFirst().first.map(String.init) }
+            return nil
+        }
+        let paths = Set(site.files.keys.filter { path in owner(path).map { current.contains($0) } ?? everything })
+        for path in Stages.differences(site, output: output, among: paths) {
+            if output?.read(path) == nil {
+                problems.append("output/\(path) is missing")
+            } else {
+                problems.append("output/\(path) differs from what the chapters and output/data draw (edited by hand, or Labbook now draws it differently); run labbook build")
+            }
+        }
+        return problems
     }
 
     /// Broken references, citations, links and local files, found by rendering the prose (no block runs):
@@ -70,32 +120,5 @@ public enum Checker {
         let linked = BookLinks.link(book, pages: pages)
         var files: [String: Data] = [:]
         return linked.diagnostics + BookLinks.addLocalFiles(linked, to: &files, book: book)
-    }
-
-    /// The state a build of `book` now would record.
-    static func expectedState(_ book: LoadedBook, environment: [String: String], rawHTML: Bool = true) throws -> BuildState {
-        let context = RunContext(bookDirectory: book.directory.path, environment: environment)
-        var state = BuildState(options: BuildState.options(rawHTML: rawHTML), clean: true)
-        let bookYML = (try? String(contentsOf: book.directory.appendingPathComponent("book.yml"), encoding: .utf8)) ?? ""
-        for ch in book.chapters {
-            state.chapters[ch.slug] = pageDigest(book: book, bookYML: bookYML, chapter: ch)
-            for b in ch.blocks {
-                guard let id = b.id else { continue }
-                state.blocks["\(ch.slug)/\(id)"] = b.spec.map { (try? Runner.keys($0, context: context)) ?? ["unreadable-data"] } ?? ["invalid"]
-            }
-        }
-        return state
-    }
-
-    static func pageDigest(book: LoadedBook, bookYML: String, chapter: LoadedChapter) -> String {
-        let chapterSource = (try? String(contentsOf: book.directory.appendingPathComponent(chapter.file), encoding: .utf8)) ?? ""
-        let neighbours = book.chapters.map(\.file).joined(separator: "\n")   // prev/next links and the index
-        let css = book.customCSS.map { String(decoding: $0, as: UTF8.self) } ?? ""
-        // The sidebar, cross-references and link checks show what other chapters hold (titles, headings, block
-        // ids, labels), so the book's outline is part of each page, as are the bibliography and the files the
-        // chapters may link to; a prose edit in one chapter still leaves the other pages current.
-        return BuildState.pageDigest([bookYML, chapterSource, neighbours, book.templateSource ?? "", css,
-                                      SiteWriter.builtInFingerprint, BookLinks.outline(book),
-                                      BookLinks.bibliographyText(book), BookLinks.chapterFilesFingerprint(book)])
     }
 }

@@ -27,23 +27,13 @@ public struct PlannedRun: Sendable, Codable, Hashable {
     }
 }
 
-/// Where the runs of a build are computed. The local build trains them itself (`Executor.runAll`); an executor
+/// Where the runs of a build are computed. The local build trains them itself (`Scheduler.runAll` in Execute); an executor
 /// gets them computed elsewhere into the (shared) cache first, and says which it could not get.
 public protocol RunExecutor: Sendable {
     /// Makes the cache hold the planned runs. Returns, per key, why a run could not be computed (it becomes
     /// its block's error box); a key it does not name and that is still missing is trained locally.
     /// Throws for problems with the executor itself (no sbatch, a bad partition): the build stops with exit 2.
     func prepare(_ plan: [PlannedRun], book: URL, cache: URL, context: RunContext) throws -> [String: RunProblem]
-}
-
-/// Why a planned run did not reach the cache.
-public struct RunProblem: Sendable, Hashable {
-    public var message: String
-    public var hint: String?
-    public init(_ message: String, hint: String? = nil) {
-        self.message = message
-        self.hint = hint
-    }
 }
 
 public enum Planner {
@@ -62,7 +52,7 @@ public enum Planner {
                 case .damaged(let why): reason = why
                 }
                 out.append(PlannedRun(key: key, chapter: spec.location.file, line: spec.location.line, block: spec.id,
-                                      variant: v.label, gflop: Executor.estimatedCost(v) * 6 / 1e9, reason: reason))
+                                      variant: v.label, gflop: Scheduler.estimatedCost(v) * 6 / 1e9, reason: reason))
             }
         }
         return out

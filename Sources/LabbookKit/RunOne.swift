@@ -62,12 +62,11 @@ public enum TaskIdentity {
 
 public enum RunOne {
     /// Trains the runs named by `keys` (each at most once) into `cache`. Unknown keys fail with a message; the
-    /// others still run. Results in the order of `keys`. `helperThreads`: whether the engine may use a helper
-    /// thread (nil: as it is set).
-    public static func run(book directory: URL, keys: [String], cache: URL,
-                           environment: [String: String] = ProcessInfo.processInfo.environment, helperThreads: Bool? = nil,
+    /// others still run. Results in the order of `keys`. One run at a time: with `cpus` > 1 (the cores the task
+    /// was given) each may use the engine's helper thread too.
+    public static func run(book directory: URL, keys: [String], cache: URL, cpus: Int = 1,
+                           environment: [String: String] = ProcessInfo.processInfo.environment,
                            onResult: ((RunOneResult) -> Void)? = nil) throws -> [RunOneResult] {
-        if let helperThreads { EngineThreads.helpersAllowed = helperThreads }
         let book = try BookLoader.load(directory)
         let context = RunContext(bookDirectory: book.directory.path, environment: environment, timeLimit: nil)
         let runCache = RunCache(directory: cache)
@@ -90,7 +89,7 @@ public enum RunOne {
                     result = RunOneResult(key: key, name: name, outcome: .present)
                 } else {
                     let start = ContinuousClock.now
-                    let r = Runner.runVariant(v, of: spec, context: context, cache: runCache)
+                    let r = Runner.runVariant(v, of: spec, context: context, cache: runCache, threads: cpus > 1 ? .all : .callerOnly)
                     let s = ContinuousClock.now - start
                     let seconds = Double(s.components.seconds) + Double(s.components.attoseconds) / 1e18
                     if runCache.holds(key) {

@@ -63,8 +63,10 @@ public enum BlockRenderer {
             if !expected.isEmpty { expectedErrorBox(&html, expected) }
         }
 
-        var export = BlockExport(engine: input.engineVersion, chapter: input.chapterSlug, id: input.id,
-                                 location: "\(input.location.file):\(input.location.line)", variants: [], reports: [])
+        var data = BlockData(engine: input.engineVersion, chapter: input.chapterSlug, id: input.id,
+                             location: "\(input.location.file):\(input.location.line)", configs: [],
+                             outcome: input.run?.outcome ?? BlockOutcome(engineVersion: input.engineVersion, variants: []),
+                             failure: input.run?.failure, expectedFailure: input.run?.expectedFailure, reports: [])
         if let spec = input.spec, let run = input.run {
             let ctx = ReportContext(spec: spec, outcome: run.outcome, idPrefix: input.id)
             // A diverged run: its loss curve up to the divergence, right under the error box.
@@ -74,12 +76,9 @@ public enum BlockRenderer {
             for (i, report) in spec.show.enumerated() {
                 let r = ctx.render(report, index: i)
                 html.append(r.html)
-                export.reports.append(contentsOf: r.data)
+                data.reports.append(contentsOf: r.data)
             }
-            export.variants = zip(spec.variants, run.outcome.variants).map { variant, outcome in
-                VariantExport(label: outcome.label, config: variant.canonicalConfig, result: outcome.training.map(TrainingExport.init),
-                              recurrent: outcome.recurrent)
-            }
+            data.configs = spec.variants.map { JSONValue.parse($0.canonicalConfig) }
         }
         if let spec = input.spec, spec.echo {
             html.element("details", [("class", "echo")], breaks: .after) { w in
@@ -87,7 +86,7 @@ public enum BlockRenderer {
                 w.element("pre") { w in w.element("code", [("class", "language-yaml")], text: spec.yaml) }
             }
         }
-        let json: Data? = input.run == nil ? nil : encodeJSON(export)
+        let json: Data? = input.run == nil ? nil : data.encoded()
         let tables = json == nil ? [] : CurveCSV.tables(inHTML: html.string)
         let csv = input.run.flatMap { CurveCSV.csv($0.outcome) }
         if json != nil {
@@ -156,66 +155,14 @@ public enum BlockRenderer {
             for p in problems { w.element("li", breaks: .after) { w in located(&w, p) } }
         }
     }
-
-    static func encodeJSON<T: Encodable>(_ value: T) -> Data? {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return try? enc.encode(value)
-    }
-}
-
-// MARK: - JSON export
-
-struct BlockExport: Encodable {
-    var engine: String
-    var chapter: String
-    var id: String
-    var location: String
-    var variants: [VariantExport]
-    var reports: [ReportData]
-}
-
-struct VariantExport: Encodable {
-    var label: String
-    var config: String
-    var result: TrainingExport?
-    var recurrent: RecurrentProbeResult?
-}
-
-/// A TrainingResult without the raw histogram samples (the reports' bins are exported instead).
-struct TrainingExport: Encodable {
-    var layerWidths: [Int]
-    var parameters: Int
-    var epochsRun: Int
-    var bestEpoch: Int
-    var final: FinalMetrics
-    var epochs: [EpochRecord]
-    var iterations: [IterationRecord]
-    var deadNeurons: [DeadNeuronRecord]
-    var gradientCheck: [GradientCheckRow]?
-    var divergence: Divergence?
-
-    init(_ r: TrainingResult) {
-        layerWidths = r.layerWidths
-        parameters = r.parameters
-        epochsRun = r.epochsRun
-        bestEpoch = r.bestEpoch
-        final = r.final
-        epochs = r.epochs
-        iterations = r.iterations
-        deadNeurons = r.deadNeurons
-        gradientCheck = r.gradientCheck
-        divergence = r.divergence
-    }
 }
 
 /// Numbers behind one chart panel, e.g. a histogram's edges and counts.
-struct ReportData: Encodable {
-    var report: String
-    var variant: String
-    var moment: String?
-    var layer: Int?
-    var edges: [Double]?
-    var counts: [Int]?
+public struct ReportData: Codable, Sendable {
+    public var report: String
+    public var variant: String
+    public var moment: String?
+    public var layer: Int?
+    public var edges: [Double]?
+    public var counts: [Int]?
 }

@@ -69,6 +69,26 @@ public struct ResultReference: Sendable, Hashable {
     ]
 }
 
+extension ResultReference {
+    /// What is wrong with the arguments, judged from the quantity's signature in `quantities` alone (how many,
+    /// whole numbers or a number): the one rule `labbook check` applies and `InlineResults.evaluate` applies
+    /// first, so check rejects what build would. nil for an unknown quantity (reported as such).
+    public var argumentProblem: ReferenceError? {
+        guard let entry = Self.quantities.first(where: { $0.name == quantity }) else { return nil }
+        let names = entry.arguments.split(separator: ":").map(String.init)
+        guard arguments.count == names.count else {
+            return ReferenceError("'\(quantity)' takes \(names.count) argument\(names.count == 1 ? "" : "s") after ':', got \(arguments.count)",
+                                  hint: names.isEmpty ? "write {=\(block).\(quantity)}" : "write {=\(block).\(quantity):\(names.joined(separator: ":"))}")
+        }
+        for (name, value) in zip(names, arguments) {
+            if name == "SCALE" ? Double(value) == nil : Int(value) == nil {
+                return ReferenceError("'\(quantity)': \(name) must be \(name == "SCALE" ? "a number" : "a whole number"), got '\(value)'")
+            }
+        }
+        return nil
+    }
+}
+
 public enum InlineResults {
     /// The value of `ref` in `outcome`, formatted for prose, or why it cannot be computed.
     public static func evaluate(_ ref: ResultReference, in outcome: BlockOutcome) -> Result<String, ReferenceError> {
@@ -87,10 +107,8 @@ public enum InlineResults {
                                            hint: "write \(ref.block)[\(candidates.first?.label ?? "")].\(ref.quantity)"))
         }
         guard let variant = chosen else { return .failure(ReferenceError("block '\(ref.block)' produced nothing")) }
+        if let e = ref.argumentProblem { return .failure(e) }
         func int(_ i: Int) -> Int? { i < ref.arguments.count ? Int(ref.arguments[i]) : nil }
-        func need(_ n: Int) -> ReferenceError? {
-            ref.arguments.count == n ? nil : ReferenceError("'\(ref.quantity)' takes \(n) argument\(n == 1 ? "" : "s") after ':', got \(ref.arguments.count)")
-        }
 
         if ref.quantity.hasPrefix("rnn-") {
             guard let probe = variant.recurrent else { return .failure(ReferenceError("block '\(ref.block)' is not a recurrent probe")) }
@@ -103,13 +121,11 @@ public enum InlineResults {
             }
             switch ref.quantity {
             case "rnn-gradient-norm":
-                if let e = need(2) { return .failure(e) }
                 guard let t = int(1), t >= 0, t < series.gradientNorms.count else {
                     return .failure(ReferenceError("time step out of range 0…\(series.gradientNorms.count - 1)"))
                 }
                 return .success(NumberFormat.scientific(series.gradientNorms[t]))
             case "rnn-gradient-ratio":
-                if let e = need(1) { return .failure(e) }
                 guard let first = series.gradientNorms.first, let last = series.gradientNorms.last, last != 0 else {
                     return .failure(ReferenceError("no gradient norms recorded"))
                 }
@@ -136,7 +152,6 @@ public enum InlineResults {
         case "validation-loss": return loss(f.validationLoss)
         case "test-loss": return loss(f.testLoss)
         case "validation-accuracy-at", "train-accuracy-at":
-            if let e = need(1) { return .failure(e) }
             guard let n = int(0), n >= 1, n <= r.epochs.count else {
                 return .failure(ReferenceError("epoch '\(ref.arguments.first ?? "")' out of range 1…\(r.epochs.count)"))
             }
@@ -146,14 +161,12 @@ public enum InlineResults {
         case "best-epoch": return .success("\(r.bestEpoch)")
         case "parameters": return .success(NumberFormat.grouped(r.parameters))
         case "dead-init", "dead-trained":
-            if let e = need(1) { return .failure(e) }
             let moment: Moment = ref.quantity == "dead-init" ? .initial : .trained
             guard let layer = int(0), let d = r.deadNeurons.first(where: { $0.layer == layer && $0.moment == moment }), d.units > 0 else {
                 return .failure(ReferenceError("no dead-unit count for hidden layer '\(ref.arguments.first ?? "")' \(moment == .initial ? "at init" : "after training")"))
             }
             return .success(NumberFormat.percent(Double(d.dead) / Double(d.units), 1))
         case "median-log10-gradient-init", "median-log10-gradient-trained":
-            if let e = need(1) { return .failure(e) }
             let moment: Moment = ref.quantity.hasSuffix("init") ? .initial : .trained
             guard let layer = int(0), let sample = r.snapshots.first(where: { $0.moment == moment })?.layers.first(where: { $0.layer == layer }) else {
                 return .failure(ReferenceError("no gradient sample for layer '\(ref.arguments.first ?? "")'"))
@@ -162,14 +175,12 @@ public enum InlineResults {
             guard !logs.isEmpty else { return .failure(ReferenceError("every gradient of layer \(layer) is zero")) }
             return .success(NumberFormat.fixed(logs[logs.count / 2], 1).replacingOccurrences(of: "-", with: "−"))
         case "mean-abs-gradient-first", "mean-abs-gradient-last":
-            if let e = need(1) { return .failure(e) }
             let rec = ref.quantity.hasSuffix("first") ? r.iterations.first : r.iterations.last
             guard let layer = int(0), let rec, layer >= 0, layer < rec.meanAbsGradient.count else {
                 return .failure(ReferenceError("no gradient record for layer '\(ref.arguments.first ?? "")'"))
             }
             return .success(NumberFormat.scientific(rec.meanAbsGradient[layer]))
         case "gradient-ratio-first", "gradient-ratio-last":
-            if let e = need(2) { return .failure(e) }
             let rec = ref.quantity.hasSuffix("first") ? r.iterations.first : r.iterations.last
             guard let a = int(0), let b = int(1), let rec, a >= 0, b >= 0, a < rec.meanAbsGradient.count, b < rec.meanAbsGradient.count,
                   rec.meanAbsGradient[b] != 0 else {
@@ -177,7 +188,6 @@ public enum InlineResults {
             }
             return .success(NumberFormat.scientific(rec.meanAbsGradient[a] / rec.meanAbsGradient[b]))
         case "gradient-check":
-            if let e = need(1) { return .failure(e) }
             guard let layer = int(0), let row = r.gradientCheck?.first(where: { $0.layer == layer }) else {
                 return .failure(ReferenceError("no gradient check for layer '\(ref.arguments.first ?? "")'", hint: "add gradient-check to show"))
             }
@@ -188,7 +198,6 @@ public enum InlineResults {
             }
             return .success(NumberFormat.scientific(m))
         case "fraction-zero-activations":
-            if let e = need(1) { return .failure(e) }
             guard let layer = int(0), let sample = r.snapshots.first(where: { $0.moment == .trained })?.layers.first(where: { $0.layer == layer }),
                   !sample.activations.isEmpty else {
                 return .failure(ReferenceError("no trained activation sample for layer '\(ref.arguments.first ?? "")'"))

@@ -85,28 +85,15 @@ public enum SiteWriter {
     /// (`SafeDirectory`), and the old manifest is read as untrusted data.
     public static func write(_ input: SiteInput, to output: URL, state: URL, katexDirectory: String,
                              highlightDirectory: String = defaultHighlightDirectory) throws -> SiteReport {
-        var report = SiteReport()
-        var input = input
-        if let source = input.templateSource {
-            do {
-                _ = try PageTemplate.compile(source)
-            } catch {
-                report.templateError = "\(error)"
-                input.templateSource = nil
-            }
-        }
-        let highlight = highlightAssets(highlightDirectory)
-        var files = try pages(input, highlight: !highlight.isEmpty)
-        if input.chapters.contains(where: { $0.html.contains("<code class=\"language-") }) {
-            for (path, data) in highlight { files[path] = data }
-        }
-        files["assets/search-index.js"] = Data(SearchIndex.script(SearchIndex.documents(input.chapters)).utf8)
-        files["assets/labbook.css"] = Data((Stylesheet.css + "\n" + SiteStyles.css + "\n/* Charts */\n" + Chart.stylesheet).utf8)
-        files["assets/labbook.js"] = Data(PageTemplate.script.utf8)
-        if let css = input.customCSS { files["assets/custom.css"] = css }
-        for (path, data) in try katexAssets(katexDirectory) { files[path] = data }
-        for (path, data) in input.files { files[path] = data }
+        let site = try files(input, katexDirectory: katexDirectory, highlightDirectory: highlightDirectory)
+        return try write(files: site.files, templateError: site.templateError, seal: input.seal, to: output, state: state)
+    }
 
+    /// Writes the files `files(_:katexDirectory:)` made; see `write(_:to:state:katexDirectory:)`.
+    public static func write(files: [String: Data], templateError: String?, seal: (path: String, data: Data)?,
+                             to output: URL, state: URL) throws -> SiteReport {
+        var report = SiteReport()
+        report.templateError = templateError
         let out: SafeDirectory, stateDir: SafeDirectory
         do {
             out = try SafeDirectory(output)
@@ -114,7 +101,7 @@ public enum SiteWriter {
         } catch let e as SafePathError {
             throw SiteError.write("", e)
         }
-        if let seal = input.seal {
+        if let seal {
             guard isSafeRelativePath(seal.path) else { throw SiteError.unsafePath(seal.path) }
             if let old = stateDir.read(seal.path), old != seal.data { stateDir.remove(seal.path) }
         }
@@ -151,13 +138,41 @@ public enum SiteWriter {
         do {
             try stateDir.write(Data(manifest.utf8), to: manifestName)
             for name in legacyNames where out.remove(name) { report.removed.append(name) }
-            if let seal = input.seal {
+            if let seal {
                 if try stateDir.write(seal.data, to: seal.path) { report.written.append(seal.path) } else { report.unchanged += 1 }
             }
         } catch let e as SafePathError {
             throw SiteError.write(manifestName, e)
         }
         return report
+    }
+
+    /// Every file of the site, in memory, by path relative to the output directory; what `write` writes and
+    /// `labbook check` compares with output/. `templateError`: why the book's template was not used.
+    public static func files(_ input: SiteInput, katexDirectory: String,
+                             highlightDirectory: String = defaultHighlightDirectory) throws -> (files: [String: Data], templateError: String?) {
+        var input = input
+        var templateError: String?
+        if let source = input.templateSource {
+            do {
+                _ = try PageTemplate.compile(source)
+            } catch {
+                templateError = "\(error)"
+                input.templateSource = nil
+            }
+        }
+        let highlight = highlightAssets(highlightDirectory)
+        var files = try pages(input, highlight: !highlight.isEmpty)
+        if input.chapters.contains(where: { $0.html.contains("<code class=\"language-") }) {
+            for (path, data) in highlight { files[path] = data }
+        }
+        files["assets/search-index.js"] = Data(SearchIndex.script(SearchIndex.documents(input.chapters)).utf8)
+        files["assets/labbook.css"] = Data((Stylesheet.css + "\n" + SiteStyles.css + "\n/* Charts */\n" + Chart.stylesheet).utf8)
+        files["assets/labbook.js"] = Data(PageTemplate.script.utf8)
+        if let css = input.customCSS { files["assets/custom.css"] = css }
+        for (path, data) in try katexAssets(katexDirectory) { files[path] = data }
+        for (path, data) in input.files { files[path] = data }
+        return (files, templateError)
     }
 
     static func removeStaleTemporaries(in output: SafeDirectory) {

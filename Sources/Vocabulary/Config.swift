@@ -20,9 +20,12 @@ public enum Activation: Hashable, Sendable, Codable {
     public static let names = ["sigmoid", "tanh", "relu", "leaky-relu", "prelu", "elu", "gelu", "swish", "mish", "identity",
                                "selu", "softplus", "hard-tanh"]
 
-    /// The activation with its default parameters, for a bare name; nil for an unknown name.
+    /// Other names PyTorch users write, and the name each stands for; the one table readers and the engine use.
+    public static let aliases = ["silu": "swish", "linear": "identity"]
+
+    /// The activation with its default parameters, for a bare name or an alias; nil for an unknown name.
     public init?(name: String) {
-        switch name {
+        switch Self.aliases[name] ?? name {
         case "sigmoid": self = .sigmoid
         case "tanh": self = .tanh
         case "relu": self = .relu
@@ -30,9 +33,9 @@ public enum Activation: Hashable, Sendable, Codable {
         case "prelu": self = .prelu(initialSlope: 0.25)
         case "elu": self = .elu(alpha: 1)
         case "gelu": self = .gelu
-        case "swish", "silu": self = .swish
+        case "swish": self = .swish
         case "mish": self = .mish
-        case "identity", "linear": self = .identity
+        case "identity": self = .identity
         case "selu": self = .selu
         case "softplus": self = .softplus
         case "hard-tanh": self = .hardTanh
@@ -75,12 +78,15 @@ public enum InitScheme: Hashable, Sendable, Codable {
     public static let names = ["normal", "uniform", "xavier", "he", "torch-default", "xavier-uniform", "xavier-normal",
                                "he-normal", "he-uniform", "lecun-normal", "lecun-uniform", "orthogonal"]
 
+    /// Other names for a scheme, and the name each stands for (`xavier-uniform` and `he-normal` are names of their own).
+    public static let aliases = ["glorot": "xavier", "kaiming": "he"]
+
     public init?(name: String) {
-        switch name {
+        switch Self.aliases[name] ?? name {
         case "normal": self = .normal(std: 1)
         case "uniform": self = .uniform(limit: 0.05)
-        case "xavier", "glorot", "xavier-uniform": self = .xavier
-        case "he", "kaiming", "he-normal": self = .he
+        case "xavier", "xavier-uniform": self = .xavier
+        case "he", "he-normal": self = .he
         case "torch-default": self = .torchDefault
         case "xavier-normal": self = .xavierNormal
         case "he-uniform": self = .heUniform
@@ -117,6 +123,21 @@ public enum OutputKind: String, Hashable, Sendable, Codable, CaseIterable {
     case sigmoid, softmax, identity
 }
 
+/// The one rule pairing a loss with the output nonlinearity; the block reader reports a mismatch at the key, the
+/// engine refuses a job that has one. bce trains the sigmoid's single unit; cross-entropy the softmax's
+/// probabilities; regression losses fit any output.
+public enum LossOutputMismatch: Sendable, Hashable {
+    case bceWithoutSigmoid, crossEntropyWithoutSoftmax
+
+    public static func of(_ loss: LossKind, _ output: OutputKind) -> LossOutputMismatch? {
+        switch (loss, output) {
+        case (.bce, .softmax), (.bce, .identity): .bceWithoutSigmoid
+        case (.crossEntropy, .sigmoid), (.crossEntropy, .identity): .crossEntropyWithoutSoftmax
+        default: nil
+        }
+    }
+}
+
 public enum LossKind: Hashable, Sendable, Codable {
     case bce                          // binary cross-entropy on logits (stable form)
     case crossEntropy                 // softmax cross-entropy on logits (stable form)
@@ -149,6 +170,10 @@ public enum LossKind: Hashable, Sendable, Codable {
 }
 
 public enum OptimizerConfig: Hashable, Sendable, Codable {
+    /// Nesterov momentum needs a momentum: torch raises "Nesterov momentum requires a momentum and zero dampening".
+    /// The one rule: the block reader reports it at the key, the trainer refuses a job that breaks it.
+    public static func nesterovAllowed(momentum: Float) -> Bool { momentum > 0 }
+
     /// PyTorch SGD: v ← μ·v + g; p ← p − lr·v (nesterov: p ← p − lr·(g + μ·v)).
     case sgd(lr: Float, momentum: Float, nesterov: Bool)
     /// PyTorch Adam with bias correction.

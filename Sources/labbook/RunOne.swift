@@ -42,7 +42,7 @@ struct RunOneCommand: ParsableCommand {
         let cpus = ProcessInfo.processInfo.environment["SLURM_CPUS_PER_TASK"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
         let results = try exitingOnUsageErrors {
             try RunOne.run(book: dir, keys: keys, cache: cache.map(absoluteURL) ?? dir.appendingPathComponent(".labbook-cache"),
-                           helperThreads: cpus > 1) { printLine($0.line) }
+                           cpus: cpus) { printLine($0.line) }
         }
         if results.contains(where: { if case .failed = $0.outcome { return true }; return false }) { throw ExitCode(1) }
     }

@@ -130,7 +130,7 @@ func fastConvMatchesDirectConvolution(_ g: ConvGeometry) {
     expectClose(doubles(fast.bias), back.bias, "bias gradient")
 }
 
-/// A LeNet-sized batch runs as two row parts; with the helper thread off every part runs on the caller.
+/// A LeNet-sized batch runs as two row parts; with the caller-only budget every part runs on the caller.
 /// The bits must not move.
 @Test func convBitsDoNotDependOnThreads() {
     let g = ConvGeometry(channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padding: 2)
@@ -138,12 +138,9 @@ func fastConvMatchesDirectConvolution(_ g: ConvGeometry) {
     #expect(ConvBuffers(geometry: g, keptImages: n).rowParts(n) == 2)
     let x = randomFloats(n * g.inputSize, seed: 5), w = randomFloats(g.weightCount, seed: 6)
     let b = randomFloats(g.filters, seed: 7), dy = randomFloats(n * g.outputSize, seed: 8)
-    let before = EngineThreads.helpersAllowed
-    defer { EngineThreads.helpersAllowed = before }
-    EngineThreads.helpersAllowed = true
-    let two = fastConv(g, x: x, weights: w, bias: b, outputGradient: dy, images: n)
-    EngineThreads.helpersAllowed = false
-    let one = fastConv(g, x: x, weights: w, bias: b, outputGradient: dy, images: n)
+    // Budgets scoped to this test's thread: suites training beside it keep theirs.
+    let two = ThreadBudget.all.apply { fastConv(g, x: x, weights: w, bias: b, outputGradient: dy, images: n) }
+    let one = ThreadBudget.callerOnly.apply { fastConv(g, x: x, weights: w, bias: b, outputGradient: dy, images: n) }
     #expect(two.output == one.output && two.input == one.input && two.weights == one.weights && two.bias == one.bias)
     // Patches lowered again in backward (an evaluation chunk beyond the kept images) are the same patches.
     let relowered = fastConv(g, x: x, weights: w, bias: b, outputGradient: dy, images: n, kept: 7)

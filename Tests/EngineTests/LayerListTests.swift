@@ -128,11 +128,11 @@ func regularisedFastPathMatchesReference(_ rows: Int) throws {
     let shape = try NetworkShape(model: model, loss: .crossEntropy, inputWidth: width, classes: 3)
     let x = [Float](repeating: 1, count: rows * width)
     func masks(helpers: Bool, training: Bool, steps: Int) -> [Float] {
-        WorkerPool.shared.helpersEnabled.store(helpers, ordering: .relaxed)
-        defer { WorkerPool.shared.helpersEnabled.store(true, ordering: .relaxed) }
-        let ws = Workspace(shape: shape, parameters: [Float](repeating: 0, count: shape.parameterCount), capacity: rows, dropoutSeed: 5)
-        x.withUnsafeBufferPointer { for _ in 0..<steps { ws.forward($0.baseAddress!, rows: rows, training: training) } }
-        return Array(UnsafeBufferPointer(start: ws.output(0), count: rows * width))
+        (helpers ? ThreadBudget.all : .callerOnly).apply {
+            let ws = Workspace(shape: shape, parameters: [Float](repeating: 0, count: shape.parameterCount), capacity: rows, dropoutSeed: 5)
+            x.withUnsafeBufferPointer { for _ in 0..<steps { ws.forward($0.baseAddress!, rows: rows, training: training) } }
+            return Array(UnsafeBufferPointer(start: ws.output(0), count: rows * width))
+        }
     }
     let m = masks(helpers: true, training: true, steps: 1)
     let zeros = Double(m.filter { $0 == 0 }.count) / Double(m.count)
@@ -152,10 +152,8 @@ func regularisedFastPathMatchesReference(_ rows: Int) throws {
                 diagnostics: Diagnostics(gradientCheck: true))
     j.model = ModelConfig(layers: [.dense(units: 64, initScheme: nil), .batchNorm(momentum: 0.1, eps: 1e-5), .activation(.relu),
                                    .dropout(rate: 0.25), .dense(units: 3, initScheme: nil)])
-    let a = try Trainer.run(j, data: data)
-    WorkerPool.shared.helpersEnabled.store(false, ordering: .relaxed)
-    let b = try Trainer.run(j, data: data)
-    WorkerPool.shared.helpersEnabled.store(true, ordering: .relaxed)
+    let a = try Trainer.run(j, data: data, threads: .all)
+    let b = try Trainer.run(j, data: data, threads: .callerOnly)
     #expect(a == b)
     #expect(a.final.trainAccuracy > 0.6)
     #expect(a.gradientCheck?.map(\.layer) == [0, 1, 4])

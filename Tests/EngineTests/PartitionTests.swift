@@ -46,8 +46,9 @@ func partitionedFastPathMatchesReference(_ a: Activation) throws {
     var rng = SeededRandom(seed: 8)
     let p = initialParameters(shape, model: model, rng: &rng)
     func run(fused: Bool, helpers: Bool) -> (Double, Int, [Float]) {
-        WorkerPool.shared.helpersEnabled.store(helpers, ordering: .relaxed)
-        defer { WorkerPool.shared.helpersEnabled.store(true, ordering: .relaxed) }
+        (helpers ? ThreadBudget.all : .callerOnly).apply { step(fused: fused) }
+    }
+    func step(fused: Bool) -> (Double, Int, [Float]) {
         let ws = Workspace(shape: shape, parameters: p, capacity: rows)
         var x = [Float](repeating: 0, count: rows * 100), y = [Int32](repeating: 0, count: rows)
         let r = data.features.withUnsafeBufferPointer { f in
@@ -83,10 +84,8 @@ func partitionedFastPathMatchesReference(_ a: Activation) throws {
 @Test func trainingRunIsIdenticalWithoutHelperThread() throws {
     let data = gaussianData(count: 600, width: 64, classes: 5, seed: 2)
     let j = job(hidden: [128, 96], optimizer: .sgd(lr: 0.05, momentum: 0.9, nesterov: false), epochs: 2, batch: 100)
-    let two = try Trainer.run(j, data: DataSplits(train: data, validation: data))
-    WorkerPool.shared.helpersEnabled.store(false, ordering: .relaxed)
-    defer { WorkerPool.shared.helpersEnabled.store(true, ordering: .relaxed) }
-    let one = try Trainer.run(j, data: DataSplits(train: data, validation: data))
+    let two = try Trainer.run(j, data: DataSplits(train: data, validation: data), threads: .all)
+    let one = try Trainer.run(j, data: DataSplits(train: data, validation: data), threads: .callerOnly)
     #expect(one == two)
 }
 
@@ -97,7 +96,5 @@ func partitionedFastPathMatchesReference(_ a: Activation) throws {
     let j = job(hidden: [256, 128, 64], optimizer: .sgd(lr: 0.05, momentum: 0.9, nesterov: false), epochs: 2, batch: 256)
     let first = try Trainer.run(j, data: DataSplits(train: data))
     for _ in 0..<3 { #expect(try Trainer.run(j, data: DataSplits(train: data)) == first) }
-    WorkerPool.shared.helpersEnabled.store(false, ordering: .relaxed)
-    defer { WorkerPool.shared.helpersEnabled.store(true, ordering: .relaxed) }
-    #expect(try Trainer.run(j, data: DataSplits(train: data)) == first)
+    #expect(try Trainer.run(j, data: DataSplits(train: data), threads: .callerOnly) == first)
 }

@@ -110,6 +110,49 @@ enum Binary {
         #expect(after == expected)
     }
 
+    /// The kill lands mid-write, and the test knows it: the build's write of the edited page stops after half its
+    /// bytes (`LABBOOK_TEST_PAUSE_MID_WRITE`, a hook no real build sets), and the build is killed there. At that
+    /// moment the half-written bytes are in a temporary file beside the page, and the page is the old one, whole;
+    /// the next build removes the temporary file and writes the new page. (Written in place, the page is cut short.)
+    @Test func aKillMidWriteLeavesTheOldPageWholeBesideATemporaryFile() throws {
+        let work = Fixtures.tempDir("midwrite")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let book = work.appendingPathComponent("book")
+        try FileManager.default.copyItem(at: Self.tiny, to: book)
+        let output = book.appendingPathComponent("output")
+        var p = try Binary.start(["build", book.path, "--jobs", "2"], logs: work)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(Fixtures.read(work, "stderr"))")
+        let page = output.appendingPathComponent("01-xor.html")
+        let old = try Data(contentsOf: page)
+        let chapter = book.appendingPathComponent("chapters/01-xor.md")
+        try (try String(contentsOf: chapter, encoding: .utf8) + "\nAn edited paragraph.\n").write(to: chapter, atomically: true, encoding: .utf8)
+
+        let victim = try Binary.start(["build", book.path, "--jobs", "2"], logs: work,
+                                      environment: ["LABBOOK_TEST_PAUSE_MID_WRITE": "01-xor.html"])
+        let deadline = Date().addingTimeInterval(120)
+        while !Fixtures.read(work, "stderr").contains("paused mid-write"), victim.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        defer { if victim.isRunning { kill(victim.processIdentifier, SIGKILL) } }
+        try #require(Fixtures.read(work, "stderr").contains("paused mid-write of 01-xor.html"), "\(Fixtures.read(work, "stderr"))")
+        #expect(victim.isRunning)
+        let temporaries = try FileManager.default.contentsOfDirectory(atPath: output.path).filter(AtomicFile.isTemporaryName)
+        #expect(temporaries.count == 1, "\(temporaries)")
+        let partial = try temporaries.first.map { try Data(contentsOf: output.appendingPathComponent($0)) } ?? Data()
+        #expect(!partial.isEmpty && !String(decoding: partial, as: UTF8.self).hasSuffix("</html>\n"), "the new page, cut in half")
+        #expect(try Data(contentsOf: page) == old, "the page a reader sees is still the old one, whole")
+        kill(victim.processIdentifier, SIGKILL)
+        victim.waitUntilExit()
+        #expect(try Data(contentsOf: page) == old)
+
+        p = try Binary.start(["build", book.path, "--jobs", "2"], logs: work)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(Fixtures.read(work, "stderr"))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).filter(AtomicFile.isTemporaryName) == [])
+        #expect(Fixtures.read(output, "01-xor.html").contains("An edited paragraph."))
+    }
+
     @Test func aSecondBuildWaitsForTheFirstWithAMessage() throws {
         let work = Fixtures.tempDir("wait")
         defer { try? FileManager.default.removeItem(at: work) }

@@ -1,19 +1,30 @@
-// Runs blocks' variants concurrently on a fixed number of workers; results come back in input order.
+// The build's scheduling: blocks' variants on a fixed number of workers, largest first, each run given its share of
+// the thread budget; results come back in input order.
 import Blocks
 import Datasets
 import Dispatch
 import Engine
-import Execute
 import Foundation
+import LabbookCore
 import Outcomes
 import Synchronization
 
-enum Executor {
+/// Why a run was not computed by the executor that was to compute it (a failed Slurm task, say).
+public struct RunProblem: Sendable, Hashable {
+    public var message: String
+    public var hint: String?
+    public init(_ message: String, hint: String? = nil) {
+        self.message = message
+        self.hint = hint
+    }
+}
+
+public enum Scheduler {
     /// Runs every variant of every spec with at most `jobs` at once, largest first so that a long run does
     /// not start last. Returns (run, seconds of training) per spec, in order; the output does not depend on
     /// which worker ran what.
     /// Runs named in `unavailable` (by key) are not trained: another executor was to compute them and could not.
-    static func runAll(_ specs: [ExperimentSpec], context: RunContext, cache: RunCache?, jobs: Int,
+    public static func runAll(_ specs: [ExperimentSpec], context: RunContext, cache: RunCache?, jobs: Int,
                        unavailable: [String: RunProblem] = [:], progress: BuildProgress? = nil,
                        onBlockDone: (@Sendable (Int, BlockRun, Double) -> Void)? = nil) -> [(BlockRun, Double)] {
         struct Task { var spec: Int; var variant: Int; var cost: Double }
@@ -33,7 +44,9 @@ enum Executor {
         let workers = max(1, min(jobs, tasks.count))
         // Thread budget: while several runs go side by side each stays on its own thread; the engine's
         // helper thread is for a run that is alone (and at the tail of the build, when one run is left).
+        // Each run asks at every parallel region; the count belongs to this call, not to the process.
         let active = Atomic<Int>(0)
+        let budget = ThreadBudget { active.load(ordering: .relaxed) <= 1 }
         if !tasks.isEmpty {
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while true {
@@ -44,12 +57,8 @@ enum Executor {
                     let start = DispatchTime.now().uptimeNanoseconds
                     let variant = spec.variants[t.variant]
                     let name = variant.label.isEmpty ? spec.id : "\(spec.id)[\(variant.label)]"
-                    let nowActive = active.wrappingAdd(1, ordering: .relaxed).newValue
-                    EngineThreads.helpersAllowed = nowActive <= 1
-                    defer {
-                        let left = active.wrappingSubtract(1, ordering: .relaxed).newValue
-                        EngineThreads.helpersAllowed = left <= 1
-                    }
+                    active.wrappingAdd(1, ordering: .relaxed)
+                    defer { active.wrappingSubtract(1, ordering: .relaxed) }
                     progress?.started(name)
                     var onProgress: (@Sendable (TrainingProgress) -> Void)?
                     if let progress {
@@ -59,7 +68,7 @@ enum Executor {
                     if !unavailable.isEmpty, let key = try? Runner.key(variant, context: context), let p = unavailable[key] {
                         run = Runner.unavailable(variant, of: spec, key: key, message: p.message, hint: p.hint)
                     } else {
-                        run = Runner.runVariant(variant, of: spec, context: context, cache: cache, progress: onProgress)
+                        run = Runner.runVariant(variant, of: spec, context: context, cache: cache, threads: budget, progress: onProgress)
                     }
                     progress?.finished(name)
                     let s = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -84,7 +93,7 @@ enum Executor {
     }
 
     /// A rough size of a variant's work (examples × epochs × weights), to start the longest runs first.
-    static func estimatedCost(_ v: Variant) -> Double {
+    public static func estimatedCost(_ v: Variant) -> Double {
         guard let job = v.job, let data = v.data else { return 0 }
         let examples = Double(data.train ?? data.samples)
         let widths = [Double(data.inputWidth ?? 1)] + job.model.denseWidths.map(Double.init) + [10]
@@ -106,12 +115,12 @@ public final class BuildProgress: Sendable {
 
     public init() {}
 
-    func started(_ name: String) {
+    public func started(_ name: String) {
         let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
         state.withLock { $0[name] = Entry(name: name, epoch: 0, epochs: 0, loss: .nan, started: now) }
     }
 
-    func update(_ name: String, _ p: TrainingProgress) {
+    public func update(_ name: String, _ p: TrainingProgress) {
         state.withLock { s in
             s[name]?.epoch = p.epoch
             s[name]?.epochs = p.epochs
@@ -119,7 +128,7 @@ public final class BuildProgress: Sendable {
         }
     }
 
-    func finished(_ name: String) { state.withLock { _ = $0.removeValue(forKey: name) } }
+    public func finished(_ name: String) { state.withLock { _ = $0.removeValue(forKey: name) } }
 
     /// `activation-sweep[relu] epoch 12/50 loss 0.312 ETA 41 s`, one per running variant, sorted by name.
     public func lines() -> [String] {

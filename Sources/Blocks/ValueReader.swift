@@ -5,7 +5,7 @@ import Vocabulary
 
 /// Accumulates diagnostics; each accessor returns nil (and reports why) when a value is unusable,
 /// so the caller can carry on and find the block's other problems in the same pass.
-final class Checker {
+final class ValueReader {
     private(set) var diagnostics: [Diagnostic] = []
     /// Where data files are read at validation time; nil: CSV tables are checked when the block runs.
     var dataRoot: DataRoot?
@@ -39,7 +39,7 @@ final class Checker {
     /// suggestion. `path` is "" at the top level of a block, else the dotted path ("train").
     func map(_ t: YAMLTree, _ path: String, keys: [String]) -> [String: YAMLTree]? {
         guard let entries = t.entries else {
-            error(t.location, "'\(path)' must be a map of keys (one of: \(keys.joined(separator: ", "))), got \(Checker.describe(t))")
+            error(t.location, "'\(path)' must be a map of keys (one of: \(keys.joined(separator: ", "))), got \(ValueReader.describe(t))")
             return nil
         }
         var out: [String: YAMLTree] = [:]
@@ -56,7 +56,7 @@ final class Checker {
 
     func int(_ t: YAMLTree, _ path: String, min: Int, what: String, _ accept: (Int) -> Bool = { _ in true }) -> Int? {
         if let s = t.scalar, let v = Int(s.replacingOccurrences(of: "_", with: "")), v >= min, accept(v) { return v }
-        error(t.location, "'\(path)' must be \(what), got \(Checker.describe(t))")
+        error(t.location, "'\(path)' must be \(what), got \(ValueReader.describe(t))")
         return nil
     }
 
@@ -71,7 +71,7 @@ final class Checker {
     /// A finite number satisfying `accept`; `what` completes "'optimizer.lr' must be …".
     func number(_ t: YAMLTree, _ path: String, what: String, _ accept: (Double) -> Bool) -> Double? {
         if let v = number(t), accept(v) { return v }
-        error(t.location, "'\(path)' must be \(what), got \(Checker.describe(t))")
+        error(t.location, "'\(path)' must be \(what), got \(ValueReader.describe(t))")
         return nil
     }
 
@@ -84,21 +84,21 @@ final class Checker {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
         default:
-            error(t.location, "'\(path)' must be true or false, got \(Checker.describe(t))")
+            error(t.location, "'\(path)' must be true or false, got \(ValueReader.describe(t))")
             return nil
         }
     }
 
     func text(_ t: YAMLTree, _ path: String) -> String? {
         if let s = t.scalar { return s }
-        error(t.location, "'\(path)' must be text, got \(Checker.describe(t))")
+        error(t.location, "'\(path)' must be text, got \(ValueReader.describe(t))")
         return nil
     }
 
     /// A name from `names`; otherwise "unknown KIND 'x'" with a did-you-mean.
     func name(_ t: YAMLTree, kind: String, names: [String], path: String) -> String? {
         guard let s = t.scalar else {
-            error(t.location, "'\(path)' must be a name (one of: \(names.joined(separator: ", "))), got \(Checker.describe(t))")
+            error(t.location, "'\(path)' must be a name (one of: \(names.joined(separator: ", "))), got \(ValueReader.describe(t))")
             return nil
         }
         if names.contains(s) { return s }
@@ -110,7 +110,7 @@ final class Checker {
     func list(_ t: YAMLTree, _ path: String, what: String, single: Bool = false) -> [YAMLTree]? {
         if case .sequence(let items) = t.value { return items }
         if single, t.scalar != nil || t.entries != nil { return [t] }
-        error(t.location, "'\(path)' must be \(what), got \(Checker.describe(t))")
+        error(t.location, "'\(path)' must be \(what), got \(ValueReader.describe(t))")
         return nil
     }
 
