@@ -123,6 +123,8 @@ public struct CSVSettings: Hashable, Sendable, Codable {
     public var test: Double
     /// A separate test table with the same columns; then `test` is 0.
     public var testPath: String?
+    /// Regression (a residual loss): `label` is a numeric target, scaled as said; nil: `label` holds classes.
+    public var target: TargetScaling?
 
     public init(label: String, features: [String]? = nil, train: Double = 0.8, validation: Double = 0.2, test: Double = 0,
                 testPath: String? = nil) {
@@ -133,6 +135,15 @@ public struct CSVSettings: Hashable, Sendable, Codable {
         self.test = test
         self.testPath = testPath
     }
+}
+
+/// How a CSV regression target is scaled for training (`data.normalize-target`). Reports give its errors and
+/// predictions in the table's units either way.
+public enum TargetScaling: String, Hashable, Sendable, Codable, CaseIterable {
+    /// (y − mean) / std with the training split's mean and population std (sklearn's StandardScaler on y).
+    case standard
+    /// The target as written.
+    case none
 }
 
 /// A problem with an experiment's data, found while loading it. The description names the file

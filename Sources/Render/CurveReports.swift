@@ -172,6 +172,7 @@ extension ReportContext {
     /// One decision surface per variant, each titled with the variant's name in a sweep; the training points
     /// of a generated 2-D set are drawn on top (at most 200, two classes).
     func predictions(chartID: String) -> RenderedReport {
+        if isRegression { return regressionPredictions(chartID: chartID) }
         let runs = trained.filter { $0.result.predictionGrid != nil }
         guard !runs.isEmpty else {
             return RenderedReport(html: section("Decision surface", note("Predictions need a trained model with 2-D inputs.")))
@@ -180,8 +181,21 @@ extension ReportContext {
         for (k, (label, r)) in runs.enumerated() {
             guard let grid = r.predictionGrid else { continue }
             let n = grid.resolution
-            let values = (0..<n).map { row in Array(grid.probabilities[(row * n)..<((row + 1) * n)]) }
             let variant = spec.variants.first { $0.label == label } ?? spec.variants.first
+            if let classes = grid.classes, let confidence = grid.confidence, classes.count == n * n, confidence.count == n * n {
+                // More than two classes: the most probable class per cell, paler where the model is less sure.
+                let classCount = grid.classCount ?? ((classes.max() ?? 1) + 1)
+                let title = multi ? "Most probable class — \(variantName(label))" : "Most probable class"
+                let cr = ClassRegionSpec(id: runs.count > 1 ? "\(chartID)-v\(k)" : chartID, title: title, xLabel: "x₁", yLabel: "x₂",
+                                         xRange: grid.xRange, yRange: grid.yRange,
+                                         classes: (0..<n).map { Array(classes[($0 * n)..<(($0 + 1) * n)]) },
+                                         confidence: (0..<n).map { Array(confidence[($0 * n)..<(($0 + 1) * n)]) },
+                                         classNames: (0..<classCount).map { "class \($0)" },
+                                         points: trainingPoints(variant).map { ClassPoint(x: $0.x, y: $0.y, classIndex: Int($0.value)) })
+                html += runs.count > 1 ? Chart.classRegions(cr) : chartSection(Chart.classRegions(cr))
+                continue
+            }
+            let values = (0..<n).map { row in Array(grid.probabilities[(row * n)..<((row + 1) * n)]) }
             let title = multi ? "Predicted probability of class 1 — \(variantName(label))" : "Predicted probability of class 1"
             let hm = HeatmapSpec(id: runs.count > 1 ? "\(chartID)-v\(k)" : chartID, title: title, xLabel: "x₁", yLabel: "x₂",
                                  xRange: grid.xRange, yRange: grid.yRange, values: values, points: trainingPoints(variant))
@@ -195,14 +209,14 @@ extension ReportContext {
         return RenderedReport(html: html)
     }
 
-    /// XOR's four corners, or up to 200 training points of a two-class generated 2-D set (regenerated from
-    /// the variant's seed: the same points the run trained on, before any normalisation).
+    /// XOR's four corners, or up to 200 training points of a generated 2-D set (regenerated from the variant's
+    /// seed: the same points the run trained on, before any normalisation); `value` is the class.
     func trainingPoints(_ variant: Variant?) -> [HeatmapPoint] {
         guard let data = variant?.data else { return [] }
         if data.source == .xor {
             return [(0.0, 0.0, 0.0), (0, 1, 1), (1, 0, 1), (1, 1, 0)].map { HeatmapPoint(x: $0.0, y: $0.1, value: $0.2) }
         }
-        guard data.source.isPlane, data.normalize == .none, DataLoader.classCount(data) == 2,
+        guard data.source.isPlane, data.normalize == .none,
               let splits = try? DataLoader.load(data, seed: variant?.seed ?? 0, bookDirectory: "/", environment: [:]) else { return [] }
         let d = splits.train
         let step = max(1, d.count / 200)
