@@ -1,18 +1,6 @@
 // Decision regions of a classifier with more than two classes: each cell in its class's colour, lighter where
 // the model is less sure; training points in their class's colour and shape; a legend naming the classes.
 
-/// A training example drawn over the regions.
-public struct ClassPoint: Sendable, Hashable {
-    public var x: Double
-    public var y: Double
-    public var classIndex: Int
-    public init(x: Double, y: Double, classIndex: Int) {
-        self.x = x
-        self.y = y
-        self.classIndex = classIndex
-    }
-}
-
 /// `classes[row][column]` and `confidence[row][column]` (the class's probability) on an evenly divided
 /// rectangle, row 0 at the bottom, as `HeatmapSpec`.
 public struct ClassRegionSpec: Sendable, Hashable {
@@ -25,10 +13,11 @@ public struct ClassRegionSpec: Sendable, Hashable {
     public var classes: [[Int]]
     public var confidence: [[Double]]
     public var classNames: [String]
-    public var points: [ClassPoint]
+    /// Training examples on top, `value` being the class index.
+    public var points: [HeatmapPoint]
 
     public init(id: String, title: String, xLabel: String, yLabel: String, xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
-                classes: [[Int]], confidence: [[Double]], classNames: [String], points: [ClassPoint] = []) {
+                classes: [[Int]], confidence: [[Double]], classNames: [String], points: [HeatmapPoint] = []) {
         self.id = id
         self.title = title
         self.xLabel = xLabel
@@ -80,32 +69,16 @@ enum ClassRegionChart {
 
     /// One path per (class, shade) of row runs, as the heatmap's cells.
     static func drawCells(_ w: inout SVGWriter, _ spec: ClassRegionSpec, frame: PanelFrame, k: Int) {
-        let rows = spec.classes.count
-        let (x0, x1) = (spec.xRange.lowerBound, spec.xRange.upperBound)
-        let (y0, y1) = (spec.yRange.lowerBound, spec.yRange.upperBound)
         func shade(_ p: Double) -> Int {
             let guess = 1 / Double(k)
             let t = (p - guess) / (1 - guess)
             return t.isFinite ? Int((min(max(t, 0), 1) * Double(shades - 1)).rounded()) : 0
         }
-        var paths: [Int: String] = [:]
-        for (r, row) in spec.classes.enumerated() where !row.isEmpty {
-            let cols = row.count
-            guard let top = frame.y.position(y0 + (y1 - y0) * Double(r + 1) / Double(rows)),
-                  let bottom = frame.y.position(y0 + (y1 - y0) * Double(r) / Double(rows)) else { continue }
+        let keys = spec.classes.enumerated().map { r, row in
             let conf = r < spec.confidence.count ? spec.confidence[r] : []
-            let key = row.enumerated().map { c, cls in cls * shades + shade(c < conf.count ? conf[c] : 1) }
-            var c = 0
-            while c < cols {
-                var end = c + 1
-                while end < cols, key[end] == key[c] { end += 1 }
-                if let left = frame.x.position(x0 + (x1 - x0) * Double(c) / Double(cols)),
-                   let right = frame.x.position(x0 + (x1 - x0) * Double(end) / Double(cols)) {
-                    paths[key[c], default: ""] += "M\(num(left)) \(num(top))H\(num(right))V\(num(bottom))H\(num(left))Z"
-                }
-                c = end
-            }
+            return row.enumerated().map { c, cls in cls * shades + shade(c < conf.count ? conf[c] : 1) }
         }
+        let paths = HeatmapChart.cellRuns(keys, frame: frame, xRange: spec.xRange, yRange: spec.yRange)
         w.open("g", [("class", "cells"), ("shape-rendering", "crispEdges")])
         for key in paths.keys.sorted() {
             let cls = key / shades, s = key % shades
@@ -129,19 +102,20 @@ enum ClassRegionChart {
     }
 
     /// Class i: its colour, and a shape that cycles circle, square, triangle, diamond (colour is never the only cue).
-    static func drawPoints(_ w: inout SVGWriter, _ points: [ClassPoint], frame: PanelFrame) {
+    static func drawPoints(_ w: inout SVGWriter, _ points: [HeatmapPoint], frame: PanelFrame) {
         guard !points.isEmpty else { return }
         w.open("g", [("class", "points"), ("clip-path", "url(#\(frame.clipID))")])
         for p in points {
             guard let x = frame.x.position(p.x), let y = frame.y.position(p.y) else { continue }
             let shape: (String, [(String, String)])
-            switch p.classIndex % 4 {
+            let cls = Int(p.value)
+            switch cls % 4 {
             case 0: shape = ("circle", [("cx", num(x)), ("cy", num(y)), ("r", "4.5")])
             case 1: shape = ("rect", [("x", num(x - 4)), ("y", num(y - 4)), ("width", "8"), ("height", "8")])
             case 2: shape = ("path", [("d", "M\(num(x)) \(num(y - 5.5))L\(num(x + 5)) \(num(y + 3.5))L\(num(x - 5)) \(num(y + 3.5))Z")])
             default: shape = ("path", [("d", "M\(num(x)) \(num(y - 5.5))L\(num(x + 5)) \(num(y))L\(num(x)) \(num(y + 5.5))L\(num(x - 5)) \(num(y))Z")])
             }
-            let fill = Palette.classColor(p.classIndex)
+            let fill = Palette.classColor(cls)
             w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#000"), ("stroke-width", "3")])
             w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#fff"), ("stroke-width", "1")])
         }

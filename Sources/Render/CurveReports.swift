@@ -191,7 +191,7 @@ extension ReportContext {
                                          classes: (0..<n).map { Array(classes[($0 * n)..<(($0 + 1) * n)]) },
                                          confidence: (0..<n).map { Array(confidence[($0 * n)..<(($0 + 1) * n)]) },
                                          classNames: (0..<classCount).map { "class \($0)" },
-                                         points: trainingPoints(variant).map { ClassPoint(x: $0.x, y: $0.y, classIndex: Int($0.value)) })
+                                         points: trainingPoints(variant))
                 html += runs.count > 1 ? Chart.classRegions(cr) : chartSection(Chart.classRegions(cr))
                 continue
             }

@@ -155,7 +155,7 @@ enum Fixtures {
             confidence.append(pr)
         }
         let points = centres.enumerated().flatMap { k, c in
-            (0..<4).map { i in ClassPoint(x: c.0 + 0.3 * cos(Double(i) * 1.6), y: c.1 + 0.3 * sin(Double(i) * 1.6), classIndex: k) }
+            (0..<4).map { i in HeatmapPoint(x: c.0 + 0.3 * cos(Double(i) * 1.6), y: c.1 + 0.3 * sin(Double(i) * 1.6), value: Double(k)) }
         }
         return ClassRegionSpec(id: "blobs-regions", title: "Most probable class", xLabel: "x₁", yLabel: "x₂", xRange: -2...2, yRange: -2...2,
                                classes: classes, confidence: confidence, classNames: ["class 0", "class 1", "class 2"], points: points)
