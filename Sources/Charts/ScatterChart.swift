@@ -61,7 +61,8 @@ enum ScatterChart {
         let frame = Frame.draw(&w, id: pid, style: style, title: spec.title, x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
         if dots.isEmpty && linePoints.isEmpty { Frame.noData(&w, frame) }
         if !dots.isEmpty {
-            // All dots in one path of two arcs each, half transparent so that overlaps show density.
+            // All dots in one path of two arcs each, partly transparent so that overlaps show density, ringed in
+            // the text colour so that they stand out on a dark page as on a light one.
             let r = 2.6
             var d = ""
             for p in dots {
@@ -70,10 +71,11 @@ enum ScatterChart {
             }
             w.open("g", [("class", "points"), ("clip-path", "url(#\(frame.clipID))")])
             w.text("title", [], spec.pointLabel)
-            w.empty("path", [("d", d), ("fill", Palette.color(0)), ("fill-opacity", "0.55")])
+            w.empty("path", [("d", d), ("fill", Palette.color(0)), ("fill-opacity", "0.7"), ("stroke", "currentColor"),
+                             ("stroke-width", "0.6"), ("stroke-opacity", "0.55")])
             w.close("g")
         }
-        var legend = dots.isEmpty ? [] : [LegendItem(label: spec.pointLabel, swatch: .box(Palette.color(0)))]
+        var legend = dots.isEmpty ? [] : [LegendItem(label: spec.pointLabel, swatch: .classMarker(shape: 0, fill: Palette.color(0)))]
         for (k, line) in spec.lines.enumerated() {
             let style = k < spec.lineStyles.count ? spec.lineStyles[k] : 5 + k
             if LineChart.drawSeries(&w, line, color: style, frame: frame, markers: false), !line.label.isEmpty {
