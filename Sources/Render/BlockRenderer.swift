@@ -156,6 +156,8 @@ struct TrainingExport: Encodable {
     var deadNeurons: [DeadNeuronRecord]
     var gradientCheck: [GradientCheckRow]?
     var divergence: Divergence?
+    /// A regression's metrics in the target's units and its predicted-vs-actual pairs (absent for classes).
+    var regression: RegressionResult?
 
     init(_ r: TrainingResult) {
         layerWidths = r.layerWidths
@@ -168,6 +170,7 @@ struct TrainingExport: Encodable {
         deadNeurons = r.deadNeurons
         gradientCheck = r.gradientCheck
         divergence = r.divergence
+        regression = r.regression
     }
 }
 

@@ -25,6 +25,12 @@ import TestSupport
         #expect(r2 > 0.995, "R² \(r2)")
         #expect(page.contains("Predicted against actual y") && page.contains("<th class=\"num\">RMSE</th>"))
         #expect(!page.contains("experiment-error"))
+        // The block's data file carries the metrics the page shows.
+        let json = try JSONSerialization.jsonObject(with: Data(Fixture.read(out1, "data/01-bowl/bowl.json").utf8)) as? [String: Any]
+        let variant = (json?["variants"] as? [[String: Any]])?.first?["result"] as? [String: Any]
+        let test = (variant?["regression"] as? [String: Any])?["test"] as? [String: Any]
+        let exported = try #require(test?["rmse"] as? Double)
+        #expect(String(format: "%.4f", exported) == String(format: "%.4f", rmse), "\(exported) vs \(rmse)")
         // From the cache: the same site byte for byte.
         let warm = try Builder.build(Fixture.options("regression", output: out2, cache: cache))
         #expect(warm.failed == 0)
