@@ -106,7 +106,9 @@ public struct Variant: Sendable, Hashable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var value = Canonical(data: data, job: job, recurrent: recurrent, seed: seed)
-        if let job, job.diagnostics.predictionGrid != nil, job.model.output != .sigmoid { value.records = "class-regions" }
+        if let job, job.diagnostics.predictionGrid != nil, job.model.output != .sigmoid, data?.csv?.target == nil {
+            value.records = "class-regions"
+        }
         guard let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) else {
             return "{}"
         }

@@ -67,6 +67,16 @@ import Testing
             .first?.hasPrefix("chapters/01-intro.md:12:69: error: 'data.normalize-target' scales a regression target") == true)
     }
 
+    /// A surface over more than two classes records each cell's class, which an entry cached before did not: its key
+    /// says so. Sigmoid surfaces (the shipped book's) and regressions keep their keys.
+    @Test func classRegionsMarkTheCacheKeyOnlyWhereTheyAreRecorded() throws {
+        func config(_ yaml: String) throws -> String { try #require(check(yaml).0?.variants.first?.canonicalConfig) }
+        #expect(try config("id: b\ndata: {source: blobs, classes: 3}\nmodel: {hidden: [8]}\nshow: [predictions]\n").contains("\"records\":\"class-regions\""))
+        #expect(try !config("id: b\ndata: {source: blobs, classes: 3}\nmodel: {hidden: [8]}\n").contains("records"))
+        #expect(try !config("id: m\ndata: {source: moons}\nmodel: {hidden: [8]}\nshow: [predictions]\n").contains("records"))
+        #expect(try !config("id: r\n" + data + "model: {hidden: [8]}\nloss: mse\nshow: [predictions]\n").contains("records"))
+    }
+
     /// On classes a squared error through softmax is refused (use cross-entropy); through identity it is the
     /// default output when there are more than two classes.
     @Test func residualLossesOnClasses() throws {
