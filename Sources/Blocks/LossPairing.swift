@@ -1,6 +1,6 @@
 // Which loss fits which output and target: the one place the authoring rules live (torch users' expectations).
-import Engine
 import LabbookCore
+import Vocabulary
 
 /// The rules, as a PyTorch user expects them:
 ///  - `bce` is `BCEWithLogitsLoss`: one sigmoid unit, two classes;

@@ -1,4 +1,5 @@
 // Losses on the output layer, per example, with their gradient ∂ℓ/∂z on the output layer's pre-activations.
+import Vocabulary
 
 /// Loss of one example and whether it is classified correctly.
 /// z: output pre-activations (logits), q: output after its nonlinearity, `units` of each.
@@ -96,14 +97,4 @@ func outputLoss(z: UnsafeMutablePointer<Float>, q: UnsafeMutablePointer<Float>, 
         }
     }
     return (sum, correct)
-}
-
-extension LossKind {
-    /// A loss on the residual q − t (mse, huber, clipped-mse): it fits real targets (regression) as well as one-hot ones.
-    public var isResidual: Bool {
-        switch self {
-        case .mse, .huber, .clippedMSE: true
-        case .bce, .crossEntropy: false
-        }
-    }
 }

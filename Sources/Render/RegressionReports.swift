@@ -1,9 +1,10 @@
 // A regression's reports: the summary's errors in the target's units, and predictions against the targets.
 import Blocks
 import Charts
-import Engine
 import Foundation
 import LabbookCore
+import Outcomes
+import Vocabulary
 
 extension ReportContext {
     /// True when the block trains on a regression target (its runs carry regression metrics).

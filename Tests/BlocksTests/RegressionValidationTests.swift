@@ -1,10 +1,10 @@
 // A CSV label read as a regression target: when it is, its defaults, and the errors for what does not fit it.
+import Execute
 import Foundation
 import LabbookCore
 import Testing
+import Vocabulary
 @testable import Blocks
-@testable import Datasets
-@testable import Engine
 
 @Suite struct RegressionValidationTests {
     let dir: String
@@ -20,7 +20,7 @@ import Testing
     /// Reads the block at fence line 10 with the table's directory known (YAML line n = chapter line 10 + n).
     func check(_ yaml: String) -> (ExperimentSpec?, [String]) {
         let (spec, d) = BlockReader.read(yaml: yaml, at: fence, bookDefaults: nil, chapterDefaults: nil,
-                                         dataRoot: DataRoot(bookDirectory: dir, environment: [:]))
+                                         dataRoot: DataRoot(bookDirectory: dir, environment: [:]), feasibility: EngineFeasibility())
         return (spec, d.map(\.description))
     }
 

@@ -1,6 +1,8 @@
 // Regression on real targets: mse and huber against PyTorch, against central differences, and a fit to a known function.
 import Foundation
+import Outcomes
 import Testing
+import Vocabulary
 @testable import Engine
 
 struct TorchRegression: Decodable {

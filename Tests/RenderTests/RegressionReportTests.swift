@@ -5,7 +5,9 @@ import Engine
 import Execute
 import Foundation
 import LabbookCore
+import Outcomes
 import Testing
+import Vocabulary
 @testable import Render
 
 @Suite struct RegressionReportTests {

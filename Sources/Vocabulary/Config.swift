@@ -147,6 +147,15 @@ public enum LossKind: Hashable, Sendable, Codable {
         }
     }
 }
+extension LossKind {
+    /// A loss on the residual q − t (mse, huber, clipped-mse): it fits real targets (regression) as well as one-hot ones.
+    public var isResidual: Bool {
+        switch self {
+        case .mse, .huber, .clippedMSE: true
+        case .bce, .crossEntropy: false
+        }
+    }
+}
 
 public enum OptimizerConfig: Hashable, Sendable, Codable {
     /// PyTorch SGD: v ← μ·v + g; p ← p − lr·v (nesterov: p ← p − lr·(g + μ·v)).
