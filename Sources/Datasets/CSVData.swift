@@ -79,6 +79,7 @@ public enum CSVData {
         guard let trainSet = subset(0..<trainCount) else { throw DataError(file: spec.path, "no training rows") }
         var splits = DataSplits(train: trainSet, validation: subset(trainCount..<(trainCount + validation)), test: testSet)
         splits.featureNames = selected.shape.features
+        if !selected.shape.regression { splits.classNames = selected.shape.classes }
         if settings.target == .standard { standardizeTargets(&splits) }
         return splits
     }

@@ -58,6 +58,8 @@ public struct DataSplits: Sendable {
     public var featureScale: ColumnScale?
     /// Regression: the feature columns' names (for a fitted curve's axis), when the data has them.
     public var featureNames: [String]?
+    /// The classes' names in class order, when the data has them (a CSV label column's values).
+    public var classNames: [String]?
 
     public init(train: Dataset, validation: Dataset? = nil, test: Dataset? = nil) {
         self.train = train

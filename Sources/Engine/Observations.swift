@@ -157,6 +157,7 @@ extension TrainingSession {
             grid2D.classes = classes
             grid2D.confidence = confidence
             grid2D.classCount = units
+            if let names = data.classNames, names.count == units { grid2D.classNames = names }
         }
         return grid2D
     }

@@ -220,6 +220,8 @@ public struct PredictionGrid: Sendable, Codable, Hashable {
     public var classes: [Int]?
     public var confidence: [Double]?
     public var classCount: Int?
+    /// The classes' names (a CSV label column's values), for the legend; nil: "class 0", "class 1", …
+    public var classNames: [String]?
 
     public init(resolution: Int, xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, probabilities: [Double]) {
         self.resolution = resolution

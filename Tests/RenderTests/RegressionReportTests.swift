@@ -87,6 +87,9 @@ import Vocabulary
         #expect(html.contains("Most probable class") && !html.contains("P(class 1)"))
         for k in 0..<3 { #expect(html.contains(">class \(k)</li>")) }
         #expect(html.contains("fill=\"#009E73\" stroke=\"#000\""), "blob 2's training points")
+        r.predictionGrid?.classNames = ["setosa", "versicolor", "virginica"]
+        let named = try VariantReportTests.context("id: b\ndata: {source: blobs, samples: 30, classes: 3}\nmodel: {hidden: [4]}\nshow: [predictions]\n", [r])
+        #expect(named.predictions(chartID: "b-0").html.contains(">virginica</li>"), "the data's class names when it has them")
         let two = try VariantReportTests.context("id: m\ndata: {source: moons, samples: 30}\nmodel: {hidden: [4]}\nshow: [predictions]\n",
                                                  [VariantReportTests.result(0.1, grid: true)])
         #expect(two.predictions(chartID: "m-0").html.contains("Predicted probability of class 1"))
