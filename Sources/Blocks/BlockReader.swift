@@ -177,16 +177,29 @@ public enum BlockReader {
             built.recurrent = tree["recurrent"].flatMap { c.recurrent($0) }
             built.reports = c.reports(tree["show"], ReportedRun(isRecurrent: true, epochs: 0, trains: false))
         case .training:
-            let data: DataSpec?
+            var data: DataSpec?
             if let d = tree["data"] { data = c.data(d) } else {
                 data = nil
                 c.error(fence, "missing 'data'", hint: "add e.g. 'data: {source: gaussian, samples: 1000, features: 50}'")
+            }
+            // A CSV label column is a regression target exactly when the loss is a residual one (mse, huber, clipped-mse).
+            if var d = data, d.source == .csv, var csv = d.csv {
+                if LossPairing.isResidualName(LossPairing.lossName(tree["loss"])) {
+                    csv.target = csv.target ?? .standard
+                } else if csv.target != nil, let at = tree["data"]?["normalize-target"] {
+                    c.error(at.location, "'data.normalize-target' scales a regression target, but the loss reads the label column as classes",
+                            hint: "use 'loss: mse' or 'loss: huber' for a regression, or remove 'normalize-target'")
+                    csv.target = nil
+                }
+                d.csv = csv
+                data = d
             }
             let shape = data.flatMap { d in tree["data"].flatMap { c.dataShape(d, $0) } }
             let job = trainingJob(tree, data: data, classes: shape?.classes, inputWidth: shape?.inputWidth, seed: seed, fence: fence, c)
             let hidden = job?.model.hidden ?? tree["model"]?["hidden"].flatMap { ValueReader().hidden($0) }
             // A CSV table that could not be read has been reported; its width is not a second problem.
             var ctx = ReportedRun(isRecurrent: false, epochs: job?.train.epochs ?? 1, trains: data == nil || shape != nil)
+            ctx.regression = data?.csv?.target != nil
             ctx.layerCount = hidden.map { $0.count + 1 }
             ctx.hiddenCount = hidden?.count
             if let specs = job?.model.layers {
@@ -223,6 +236,7 @@ public enum BlockReader {
         var model: ModelConfig?
         var outputLocation: SourceLocation?
         var layerLocations: [SourceLocation] = []
+        let regression = data?.csv?.target != nil
         if let m = tree["model"] {
             let f = c.map(m, "model", keys: ["hidden", "activation", "init", "bias-init", "output", "layers", "input"]) ?? [:]
             let hidden: [Int]?
@@ -261,12 +275,14 @@ public enum BlockReader {
             if let b = f["bias-init"] {
                 biasInit = c.name(b, kind: "bias init", names: BiasInit.allCases.map(\.rawValue), path: "model.bias-init").flatMap(BiasInit.init(rawValue:))
             }
-            // A CSV table's class count is known only by reading it, so its default does not depend on it.
+            // A CSV table's class count is known only by reading it, so its default does not depend on it. A regression
+            // target, and a residual loss on more than 2 classes, default to identity (softmax would not fit them).
             var output: OutputKind? = data?.source == .csv || (classes ?? 10) > 2 ? .softmax : .sigmoid
+            if regression || (output == .softmax && LossPairing.isResidualName(LossPairing.lossName(tree["loss"]))) { output = .identity }
             if let o = f["output"] {
                 outputLocation = o.location
                 output = c.name(o, kind: "output", names: OutputKind.allCases.map(\.rawValue), path: "model.output").flatMap(OutputKind.init(rawValue:))
-                if output == .sigmoid, let classes, classes != 2, let source = data?.source.rawValue {
+                if output == .sigmoid, !regression, let classes, classes != 2, let source = data?.source.rawValue {
                     c.error(o.location, "output 'sigmoid' needs 2 classes, but \(source) data has \(classes)",
                             hint: "use 'output: softmax' with 'loss: cross-entropy'")
                 }
@@ -280,7 +296,7 @@ public enum BlockReader {
                     model = ModelConfig(layers: layers.layers, input: input, initScheme: initScheme, biasInit: biasInit, output: output)
                     if let classes, let width = inputWidth ?? data.flatMap(\.inputWidth), let problem = c.feasibility?.layerProblem(
                         model: ModelConfig(layers: layers.layers, input: input, initScheme: initScheme, biasInit: biasInit, output: output),
-                        inputWidth: width, classes: classes) {
+                        inputWidth: width, classes: classes, targets: regression ? 1 : nil) {
                         c.error(problem.layer.map { layers.locations[$0] } ?? m.location, problem.message)
                         model = nil
                     }
@@ -299,11 +315,12 @@ public enum BlockReader {
             if let l = tree["loss"] {
                 if let (kind, at) = c.loss(l, "loss", defaultName: defaultLoss) {
                     loss = kind
-                    checkPairing(kind, output, at, c)
+                    // A regression with the wrong output: the output is the key to change.
+                    checkPairing(kind, output, regression: regression, regression ? (outputLocation ?? at) : at, c)
                 }
             } else {
                 loss = LossKind(name: defaultLoss)
-                if let outputLocation, let loss { checkPairing(loss, output, outputLocation, c) }
+                if let outputLocation, let loss { checkPairing(loss, output, regression: regression, outputLocation, c) }
             }
         } else if let l = tree["loss"] {
             _ = c.loss(l, "loss", defaultName: "mse")
@@ -332,17 +349,9 @@ public enum BlockReader {
         return job
     }
 
-    /// sigmoid pairs with bce, softmax with cross-entropy; regression losses fit any output.
-    private static func checkPairing(_ loss: LossKind, _ output: OutputKind, _ at: SourceLocation, _ c: ValueReader) {
-        guard LossOutputMismatch.of(loss, output) != nil else { return }
-        switch output {
-        case .softmax:
-            c.error(at, "loss 'bce' does not fit output 'softmax'", hint: "use 'loss: cross-entropy' with a softmax output, or 'output: sigmoid' for two classes")
-        case .sigmoid:
-            c.error(at, "loss 'cross-entropy' does not fit output 'sigmoid'", hint: "use 'loss: bce' with a sigmoid output, or 'output: softmax'")
-        case .identity:
-            c.error(at, "loss '\(loss.name)' does not fit output 'identity'", hint: "use 'output: sigmoid' with bce, 'output: softmax' with cross-entropy, or a regression loss such as mse")
-        }
+    /// The rules are LossPairing's (sigmoid with bce, softmax with cross-entropy, a regression target with identity).
+    private static func checkPairing(_ loss: LossKind, _ output: OutputKind, regression: Bool, _ at: SourceLocation, _ c: ValueReader) {
+        if let p = LossPairing.problem(loss: loss, output: output, regression: regression) { c.error(at, p.message, hint: p.hint) }
     }
 }
 

@@ -35,7 +35,7 @@ extension ValueReader {
     /// `label`, `features` (names), `split` and `test-path` of a CSV source.
     func csv(_ f: [String: YAMLTree], _ t: YAMLTree) -> CSVSettings? {
         guard let l = f["label"] else {
-            error(t.location, "'data.label' is missing", hint: "name the column that holds the classes, e.g. 'label: quality'")
+            error(t.location, "'data.label' is missing", hint: "name the column that holds the classes (or, with loss mse or huber, the target), e.g. 'label: quality'")
             return nil
         }
         guard let label = text(l, "data.label") else { return nil }
@@ -52,6 +52,12 @@ extension ValueReader {
         }
         if let p = f["test-path"] {
             if let s = text(p, "data.test-path") { settings.testPath = s } else { ok = false }
+        }
+        if let n = f["normalize-target"] {
+            // Kept only when the loss makes the label a regression target (BlockReader decides).
+            if let s = name(n, kind: "target scaling", names: TargetScaling.allCases.map(\.rawValue), path: "data.normalize-target") {
+                settings.target = TargetScaling(rawValue: s)
+            } else { ok = false }
         }
         if let s = f["split"] {
             if let split = self.split(s, hasTestFile: settings.testPath != nil) {
@@ -94,7 +100,7 @@ extension ValueReader {
         guard let root = dataRoot, let feasibility else { return (spec.inputWidth, spec.classCount) }
         do {
             let shape = try feasibility.csvShape(spec, bookDirectory: root.bookDirectory, environment: root.environment)
-            return (shape.features.count, shape.classes.count)
+            return (shape.features.count, shape.regression ? 0 : shape.classes.count)
         } catch let problem {
             for p in [problem] + problem.others {
                 let at: YAMLTree?

@@ -98,10 +98,16 @@ public struct Variant: Sendable, Hashable {
             var job: TrainingJob?
             var recurrent: RecurrentProbeConfig?
             var seed: UInt64
+            /// What the run records beyond v1, where an entry cached before would lack it: a decision surface
+            /// over more than two classes records each cell's class. Absent otherwise, so older keys stand.
+            var records: String?
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let value = Canonical(data: data, job: job, recurrent: recurrent, seed: seed)
+        var value = Canonical(data: data, job: job, recurrent: recurrent, seed: seed)
+        if let job, job.diagnostics.predictionGrid != nil, job.model.output != .sigmoid, data?.csv?.target == nil {
+            value.records = "class-regions"
+        }
         guard let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) else {
             return "{}"
         }

@@ -4,9 +4,9 @@
 import Vocabulary
 
 public protocol Feasibility: Sendable {
-    /// The first problem with a `layers:` list's shapes for this input and class count (and the entry it
-    /// concerns), or nil when the shapes fit.
-    func layerProblem(model: ModelConfig, inputWidth: Int, classes: Int) -> (layer: Int?, message: String)?
+    /// The first problem with a `layers:` list's shapes for this input and class count, or a regression's
+    /// `targets` (and the entry it concerns), or nil when the shapes fit.
+    func layerProblem(model: ModelConfig, inputWidth: Int, classes: Int, targets: Int?) -> (layer: Int?, message: String)?
     /// The limit of `Budget` the job goes over, in the engine's words, or nil. Impossible settings (batch 0, …)
     /// are nil here: the section readers report them in their own words.
     func overBudget(_ job: TrainingJob, inputWidth: Int, classes: Int, trainCount: Int) -> String?

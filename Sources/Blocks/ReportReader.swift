@@ -17,6 +17,8 @@ struct ReportedRun {
     /// The entries of `model.layers` and the input shape they see (nil: the shorthand, or the model is invalid).
     var layerSpecs: [LayerSpec]?
     var inputDims: [Int]?
+    /// A regression target (a CSV label read as a number): no accuracy; `predictions` is predicted against actual.
+    var regression = false
 }
 
 extension ValueReader {
@@ -81,6 +83,10 @@ extension ValueReader {
         case "predictions":
             let f = options.flatMap { map($0, "predictions", keys: ["grid"]) } ?? [:]
             let grid = f["grid"].map { bool($0, "predictions.grid") } ?? true
+            if ctx.regression {
+                // Predicted against actual for any number of features (and the fitted curve for one).
+                return grid.map { .predictions(grid: $0) }
+            }
             if let width = ctx.inputWidth, width != 2 {
                 error(at, "report 'predictions' needs 2-D input, but the data has \(width) features",
                       hint: "use a 2-D source (moons, circles, spirals, blobs, xor), or gaussian data with 'features: 2'")
@@ -118,6 +124,11 @@ extension ValueReader {
         if let of = f["of"] {
             if let n = name(of, kind: "curve quantity", names: CurveQuantity.allCases.map(\.rawValue), path: "curve.of"),
                let q = CurveQuantity(rawValue: n) { r.of = q } else { ok = false }
+            if r.of == .accuracy, ctx.regression {
+                error(of.location, "a regression has no accuracy: the loss reads the label column as a number",
+                      hint: "plot 'curve: {of: loss}'; the summary table gives MSE, RMSE, MAE and R²")
+                ok = false
+            }
         }
         if let per = f["per"] {
             if let n = name(per, kind: "curve axis", names: CurveAxis.allCases.map(\.rawValue), path: "curve.per"),

@@ -4,7 +4,7 @@ import Vocabulary
 
 extension ValueReader {
     static let dataKeys = ["source", "samples", "features", "labels", "train", "validation", "test", "normalize", "path",
-                           "noise", "factor", "classes", "std", "label", "split", "test-path"]
+                           "noise", "factor", "classes", "std", "label", "split", "test-path", "normalize-target"]
 
     /// The keys each source takes; others are reported as not applying to it.
     static func dataKeys(for source: DataSource) -> [String] {
@@ -16,7 +16,7 @@ extension ValueReader {
         case .circles: ["source", "samples", "noise", "factor", "validation", "test", "normalize"]
         case .spirals: ["source", "samples", "noise", "classes", "validation", "test", "normalize"]
         case .blobs: ["source", "samples", "classes", "std", "validation", "test", "normalize"]
-        case .csv: ["source", "path", "label", "features", "split", "test-path", "normalize"]
+        case .csv: ["source", "path", "label", "features", "split", "test-path", "normalize", "normalize-target"]
         }
     }
 

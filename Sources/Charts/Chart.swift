@@ -12,6 +12,10 @@ public enum Chart {
     public static func histogram(_ spec: HistogramSpec) -> Markup { HistogramChart.render(spec) }
     /// A value on a regular 2-D grid in a diverging colour scale, with points on top and a colour bar.
     public static func heatmap(_ spec: HeatmapSpec) -> Markup { HeatmapChart.render(spec) }
+    /// Decision regions of more than two classes: argmax class in its colour, paler where less certain.
+    public static func classRegions(_ spec: ClassRegionSpec) -> Markup { ClassRegionChart.render(spec) }
+    /// Dots with optional lines on top (predicted against actual with y = x, or a fitted curve).
+    public static func scatter(_ spec: ScatterSpec) -> Markup { ScatterChart.render(spec) }
     /// Rows of small heat-map tiles (a conv layer's filters, or feature maps), 0 at white.
     public static func tiles(_ spec: TileGridSpec) -> Markup { TileGridChart.render(spec) }
 
@@ -43,6 +47,8 @@ struct LegendItem {
         case box(String)
         /// A heatmap marker: a circle or a square, filled, with the markers' outline.
         case marker(square: Bool, fill: String)
+        /// A class's point marker: shape 0 circle, 1 square, 2 triangle, 3 diamond, in the class's colour.
+        case classMarker(shape: Int, fill: String)
     }
     var label: String
     var swatch: Swatch
@@ -101,6 +107,14 @@ enum Fragment {
                 case .marker(let square, let fill):
                     style = base + "width:0.7em;height:0.7em;background:\(fill);border:2px solid #fff;outline:1px solid #000"
                         + (square ? "" : ";border-radius:50%")
+                case .classMarker(let shape, let fill):
+                    let outline = "width:0.8em;height:0.8em;background:\(fill);"
+                    switch shape % 4 {
+                    case 0: style = base + outline + "border-radius:50%;outline:1px solid #000"
+                    case 1: style = base + "width:0.7em;height:0.7em;background:\(fill);outline:1px solid #000"
+                    case 2: style = base + outline + "clip-path:polygon(50% 0,100% 100%,0 100%)"
+                    default: style = base + outline + "clip-path:polygon(50% 0,100% 50%,50% 100%,0 50%)"
+                    }
                 }
                 w.element("li", breaks: .after) { w in
                     w.element("span", [("class", "swatch"), ("aria-hidden", "true"), ("style", style)], text: "", breaks: Markup.Breaks.none)

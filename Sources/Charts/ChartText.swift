@@ -38,3 +38,20 @@ func truncate(_ text: String, toWidth width: Double, fontSize: Double) -> String
     s.append(contentsOf: scalars.prefix(maxChars - 1))
     return String(s) + "…"
 }
+
+/// `text` broken at spaces into lines whose estimated width fits `width` (a word longer than a line stays whole
+/// on its own line, truncated), for titles that must not run past the panel.
+func wrap(_ text: String, toWidth width: Double, fontSize: Double) -> [String] {
+    var lines: [String] = [], line = ""
+    for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+        let candidate = line.isEmpty ? word : line + " " + word
+        if textWidth(candidate, fontSize: fontSize) <= width || line.isEmpty {
+            line = candidate
+        } else {
+            lines.append(line)
+            line = word
+        }
+    }
+    if !line.isEmpty || lines.isEmpty { lines.append(line) }
+    return lines.map { truncate($0, toWidth: width, fontSize: fontSize) }
+}

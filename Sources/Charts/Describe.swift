@@ -37,6 +37,16 @@ enum Describe {
             + "\(spec.points.count) data points on top."
     }
 
+    static func scatter(_ spec: ScatterSpec, count: Int) -> String {
+        let xs = spec.points.map(\.x).filter(\.isFinite), ys = spec.points.map(\.y).filter(\.isFinite)
+        guard let x0 = xs.min(), let x1 = xs.max(), let y0 = ys.min(), let y1 = ys.max() else { return "Scatter plot with no data." }
+        var text = "Scatter plot of \(count) points (\(spec.pointLabel)), \(spec.yLabel) from \(n(y0)) to \(n(y1)) against "
+            + "\(spec.xLabel) from \(n(x0)) to \(n(x1))"
+        let names = spec.lines.map(\.label).filter { !$0.isEmpty }
+        if !names.isEmpty { text += ", with " + names.joined(separator: " and ") }
+        return text + "."
+    }
+
     /// One transparent circle per point (at most `limit` per series, evenly spread) whose title names it.
     static func pointTargets(_ w: inout Markup, _ series: [Series], frame: PanelFrame, xLabel: String, limit: Int = 40) {
         var targets: [(x: Double, y: Double, title: String)] = []

@@ -103,36 +103,42 @@ enum HeatmapChart {
     /// the half megabyte of one <rect> per cell. Crisp edges keep neighbouring cells free of seams.
     static func drawCells(_ w: inout Markup, _ values: [[Double]], frame: PanelFrame, spec: HeatmapSpec,
                           unit: (Double) -> Double) {
-        let rows = values.count
-        let (x0, x1) = (spec.xRange.lowerBound, spec.xRange.upperBound)
-        let (y0, y1) = (spec.yRange.lowerBound, spec.yRange.upperBound)
         // Level per cell; `levels` stands for a non-finite value.
         func level(_ v: Double) -> Int {
             let t = unit(v)
             return t.isFinite ? Int((min(max(t, 0), 1) * Double(levels - 1)).rounded()) : levels
         }
-        var paths = [String](repeating: "", count: levels + 1)
-        for (r, row) in values.enumerated() where !row.isEmpty {
+        let paths = cellRuns(values.map { $0.map(level) }, frame: frame, xRange: spec.xRange, yRange: spec.yRange)
+        w.element("g", [("class", "cells"), ("shape-rendering", "crispEdges")]) { w in
+            for key in paths.keys.sorted() {
+                w.empty("path", [("d", paths[key] ?? ""), ("fill", color(level: key))])
+            }
+        }
+    }
+
+    /// Cells with equal keys merged into row runs, one path per key: `keys[row][column]` on the rectangle
+    /// xRange × yRange, row 0 at the bottom (a heatmap's colour levels, a class region's class and shade).
+    static func cellRuns(_ keys: [[Int]], frame: PanelFrame, xRange: ClosedRange<Double>, yRange: ClosedRange<Double>) -> [Int: String] {
+        let rows = keys.count
+        let (x0, x1) = (xRange.lowerBound, xRange.upperBound)
+        let (y0, y1) = (yRange.lowerBound, yRange.upperBound)
+        var paths: [Int: String] = [:]
+        for (r, row) in keys.enumerated() where !row.isEmpty {
             let cols = row.count
             guard let top = frame.y.position(y0 + (y1 - y0) * Double(r + 1) / Double(rows)),
                   let bottom = frame.y.position(y0 + (y1 - y0) * Double(r) / Double(rows)) else { continue }
-            let lv = row.map(level)
             var c = 0
             while c < cols {
                 var end = c + 1
-                while end < cols, lv[end] == lv[c] { end += 1 }
+                while end < cols, row[end] == row[c] { end += 1 }
                 if let left = frame.x.position(x0 + (x1 - x0) * Double(c) / Double(cols)),
                    let right = frame.x.position(x0 + (x1 - x0) * Double(end) / Double(cols)) {
-                    paths[lv[c]] += "M\(num(left)) \(num(top))H\(num(right))V\(num(bottom))H\(num(left))Z"
+                    paths[row[c], default: ""] += "M\(num(left)) \(num(top))H\(num(right))V\(num(bottom))H\(num(left))Z"
                 }
                 c = end
             }
         }
-        w.element("g", [("class", "cells"), ("shape-rendering", "crispEdges")]) { w in
-            for (i, d) in paths.enumerated() where !d.isEmpty {
-                w.empty("path", [("d", d), ("fill", color(level: i))])
-            }
-        }
+        return paths
     }
 
     static let levels = 64

@@ -25,6 +25,11 @@ public enum Palette {
     static let borderStyles: [String] = ["solid", "dashed", "dotted"]
 
     public static func color(_ i: Int) -> String { colors[((i % colors.count) + colors.count) % colors.count] }
+
+    /// Fill colours for up to 10 classes: the eight Okabe–Ito colours (no `currentColor`: a region needs a real
+    /// colour), then Paul Tol's indigo and wine; beyond 10 they repeat (points then differ by shape).
+    static let classColors: [String] = Array(colors.prefix(8)) + ["#332288", "#882255"]
+    public static func classColor(_ i: Int) -> String { classColors[((i % classColors.count) + classColors.count) % classColors.count] }
     static func dash(_ i: Int) -> String { dashes[((i % dashes.count) + dashes.count) % dashes.count] }
     static func borderStyle(_ i: Int) -> String { borderStyles[((i % borderStyles.count) + borderStyles.count) % borderStyles.count] }
 

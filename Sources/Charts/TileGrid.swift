@@ -59,7 +59,12 @@ enum TileGridChart {
         // Tiles as large as the width allows, at most 64 units (a 5×5 kernel at ~13 units a cell).
         let tile = min(64, (style.width - 2 * margin - Double(widest - 1) * gap) / Double(widest))
         let rowLabel = style.font + 8, tileLabel = labelFont + 4
-        var y = margin + (spec.title.isEmpty ? 0 : style.titleFont + 10)
+        // The title is centred over the tiles and wrapped to their width: a long feature-maps title ran past both
+        // edges of the panel (cut off at 400 px) and was centred on the panel rather than on the grid.
+        let gridWidth = Double(widest) * tile + Double(widest - 1) * gap
+        let titleLines = spec.title.isEmpty ? [] : wrap(spec.title, toWidth: max(gridWidth, 120), fontSize: style.titleFont)
+        let lineHeight = style.titleFont * 1.25
+        var y = margin + (titleLines.isEmpty ? 0 : style.titleFont + 10 + Double(titleLines.count - 1) * lineHeight)
         // The labels and outlines, drawn over the cells, which need the whole layout first.
         var body = Markup(breaks: .around)
         var paths = [String](repeating: "", count: levels + 1)
@@ -84,10 +89,10 @@ enum TileGridChart {
         let height = max(y + margin, 60)
         let pid = "\(Fragment.chartID(spec.id))-p0"
         let panel = Frame.panel(id: pid, width: style.width, height: height, title: spec.title, style: style) { w in
-            if !spec.title.isEmpty {
-                w.element("text", [("class", "chart-title"), ("x", num(style.width / 2)), ("y", num(margin + style.titleFont)),
+            for (i, line) in titleLines.enumerated() {
+                w.element("text", [("class", "panel-title"), ("x", num(margin + gridWidth / 2)), ("y", num(margin + style.titleFont + Double(i) * lineHeight)),
                                    ("text-anchor", "middle"), ("font-size", num(style.titleFont)), ("font-weight", "600"),
-                                   ("fill", "currentColor")], text: spec.title)
+                                   ("fill", "currentColor")], text: line)
             }
             w.element("g", [("class", "cells"), ("shape-rendering", "crispEdges")]) { w in
                 for (i, d) in paths.enumerated() where !d.isEmpty { w.empty("path", [("d", d), ("fill", color(level: i))]) }

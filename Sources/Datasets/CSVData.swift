@@ -66,16 +66,41 @@ public enum CSVData {
         }
         func subset(_ range: Range<Int>) -> Dataset? {
             guard !range.isEmpty else { return nil }
-            var f: [Float] = [], l: [Int32] = []
+            var f: [Float] = [], l: [Int32] = [], t: [Float] = []
             for i in order[range] {
                 f += all.features[(i * all.width)..<((i + 1) * all.width)]
                 l.append(all.labels[i])
+                if let targets = all.targets { t.append(targets[i]) }
             }
+            if all.isRegression { return Dataset(features: f, count: range.count, width: all.width, targets: t, targetWidth: 1) }
             return Dataset(features: f, count: range.count, width: all.width, labels: l, classes: all.classes)
         }
         let testSet = try test.map { try dataset($0, selected) } ?? subset((trainCount + validation)..<n)
         guard let trainSet = subset(0..<trainCount) else { throw DataError(file: spec.path, "no training rows") }
-        return DataSplits(train: trainSet, validation: subset(trainCount..<(trainCount + validation)), test: testSet)
+        var splits = DataSplits(train: trainSet, validation: subset(trainCount..<(trainCount + validation)), test: testSet)
+        splits.featureNames = selected.shape.features
+        if !selected.shape.regression { splits.classNames = selected.shape.classes }
+        if settings.target == .standard { standardizeTargets(&splits) }
+        return splits
+    }
+
+    /// z = (y − mean) / std with the training split's mean and population std (std 1 for a constant target),
+    /// applied to every split; the scale is kept so reports give predictions in the table's units.
+    static func standardizeTargets(_ splits: inout DataSplits) {
+        guard let y = splits.train.targets, !y.isEmpty else { return }
+        let n = Double(y.count)
+        let mean = y.reduce(0.0) { $0 + Double($1) } / n
+        let variance = y.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / n
+        let std = variance > 1e-24 ? variance.squareRoot() : 1
+        func scaled(_ d: Dataset?) -> Dataset? {
+            guard var d, let t = d.targets else { return d }
+            d.targets = t.map { Float((Double($0) - mean) / std) }
+            return d
+        }
+        splits.train = scaled(splits.train) ?? splits.train
+        splits.validation = scaled(splits.validation)
+        splits.test = scaled(splits.test)
+        splits.targetScale = ColumnScale(mean: [mean], std: [std])
     }
 
     /// SHA-256 of the table's bytes (and the test table's), for the cache key.
@@ -189,6 +214,7 @@ public enum CSVData {
                                                               fix: "the test table needs the same columns in the same order"))
         }
         var values = Set<String>()
+        let regression = settings.target != nil
         for read in [train] + (test.map { [$0] } ?? []) {
             for (r, row) in read.table.rows.enumerated() {
                 let v = row[label].trimmingCharacters(in: .whitespaces)
@@ -196,18 +222,26 @@ public enum CSVData {
                     throw CSVProblem(key: .label, error: DataError(file: place(read.path, read.table.lines[r], label + 1),
                                                                    "missing value in the label column '\(settings.label)'"))
                 }
+                if regression {
+                    guard let y = Double(v), y.isFinite else {
+                        throw CSVProblem(key: .label, error: DataError(file: place(read.path, read.table.lines[r], label + 1),
+                                                                       "'\(v)' in the target column '\(settings.label)' is not a number",
+                                                                       fix: "a regression loss (mse, huber) reads the label column as a number; use cross-entropy for classes"))
+                    }
+                    continue
+                }
                 values.insert(v)
             }
         }
         guard !train.table.rows.isEmpty else { throw CSVProblem(key: .path, error: DataError(file: train.path, "the table has a header but no rows")) }
         let classes = values.allSatisfy({ Int($0) != nil }) ? values.sorted { Int($0) ?? 0 < Int($1) ?? 0 } : values.sorted()
-        guard classes.count >= 2 else {
+        guard classes.count >= 2 || regression else {
             throw CSVProblem(key: .label, error: DataError(file: train.path, "the label column '\(settings.label)' holds a single value, '\(classes.first ?? "")'",
                                                            fix: "a classifier needs at least two classes"))
         }
         guard classes.count <= maxClasses else {
             throw CSVProblem(key: .label, error: DataError(file: train.path, "the label column '\(settings.label)' holds \(classes.count) distinct values, more than \(maxClasses) classes",
-                                                           fix: "csv data trains classifiers; a regression target is not supported"))
+                                                           fix: "for a regression target use 'loss: mse' or 'loss: huber' (with 'output: identity')"))
         }
         for read in [train] + (test.map { [$0] } ?? []) {
             for (r, row) in read.table.rows.enumerated() {
@@ -226,17 +260,23 @@ public enum CSVData {
                 }
             }
         }
-        return Selected(label: label, features: features, shape: CSVShape(features: features.map { header[$0] }, classes: classes))
+        return Selected(label: label, features: features,
+                        shape: CSVShape(features: features.map { header[$0] }, classes: classes, regression: regression))
     }
 
-    /// Every row of a checked table as an example (features as Float, the label as its class index).
+    /// Every row of a checked table as an example (features as Float, the label as its class index, or as the
+    /// regression target).
     static func dataset(_ read: Read, _ s: Selected) throws -> Dataset {
         let index = Dictionary(uniqueKeysWithValues: s.shape.classes.enumerated().map { ($1, Int32($0)) })
-        var features: [Float] = [], labels: [Int32] = []
+        var features: [Float] = [], labels: [Int32] = [], targets: [Float] = []
         features.reserveCapacity(read.table.rows.count * s.features.count)
         for row in read.table.rows {
             for j in s.features { features.append(Float(Double(row[j].trimmingCharacters(in: .whitespaces)) ?? .nan)) }
-            labels.append(index[row[s.label].trimmingCharacters(in: .whitespaces)] ?? 0)
+            let label = row[s.label].trimmingCharacters(in: .whitespaces)
+            if s.shape.regression { targets.append(Float(Double(label) ?? .nan)) } else { labels.append(index[label] ?? 0) }
+        }
+        if s.shape.regression {
+            return Dataset(features: features, count: read.table.rows.count, width: s.features.count, targets: targets, targetWidth: 1)
         }
         return Dataset(features: features, count: read.table.rows.count, width: s.features.count, labels: labels, classes: s.shape.classes.count)
     }

@@ -195,6 +195,7 @@ public enum DataLoader {
         case .perFeature:
             (mean, std) = featureStatistics(splits.train)
         }
+        splits.featureScale = ColumnScale(mean: mean.map(Double.init), std: std.map(Double.init))
         apply(&splits.train, mean, std)
         if var v = splits.validation { apply(&v, mean, std); splits.validation = v }
         if var t = splits.test { apply(&t, mean, std); splits.test = t }

@@ -53,7 +53,11 @@ enum Generators {
 extension Dataset {
     /// Rows `range` of this dataset, in order.
     func rows(_ range: Range<Int>) -> Dataset {
-        Dataset(features: Array(features[(range.lowerBound * width)..<(range.upperBound * width)]),
-                count: range.count, width: width, labels: Array(labels[range]), classes: classes)
+        let f = Array(features[(range.lowerBound * width)..<(range.upperBound * width)])
+        if let targets {
+            return Dataset(features: f, count: range.count, width: width,
+                           targets: Array(targets[(range.lowerBound * targetWidth)..<(range.upperBound * targetWidth)]), targetWidth: targetWidth)
+        }
+        return Dataset(features: f, count: range.count, width: width, labels: Array(labels[range]), classes: classes)
     }
 }

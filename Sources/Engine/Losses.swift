@@ -5,11 +5,15 @@ import Vocabulary
 /// z: output pre-activations (logits), q: output after its nonlinearity, `units` of each.
 ///  bce:            ℓ = softplus(z) − y·z = max(z,0) − y·z + log1p(e^−|z|)
 ///  cross-entropy:  ℓ = logsumexp(z) − z_y   (identity outputs are taken as logits too)
-///  mse/huber/…:    ℓ = (1/units)·Σ_k ρ(q_k − t_k), t = one-hot target (one unit: t = y)
+///  mse/huber/…:    ℓ = (1/units)·Σ_k ρ(q_k − t_k), t = one-hot target (one unit: t = y), or for regression
+///                  the example's real targets `values` (torch's MSELoss/HuberLoss with reduction 'mean' over
+///                  the batch and the units); a regression example is never "correct".
 @inline(__always) func exampleLoss<T: EngineFloat>(z: UnsafePointer<T>, q: UnsafePointer<T>, units: Int, label: Int,
-                                                  loss: LossKind) -> (loss: T, correct: Bool) {
+                                                  loss: LossKind, values: UnsafePointer<Float>? = nil) -> (loss: T, correct: Bool) {
     let correct: Bool
-    if units == 1 {
+    if values != nil {
+        correct = false
+    } else if units == 1 {
         correct = (q[0] >= 0.5) == (label == 1)
     } else {
         var best = 0
@@ -24,7 +28,7 @@ import Vocabulary
         return (logSumExp(z, units) - z[label], correct)
     default:
         var s: T = 0
-        for k in 0..<units { s += residualLoss(loss, q[k] - target(k, label: label, units: units)) }
+        for k in 0..<units { s += residualLoss(loss, q[k] - target(k, label: label, units: units, values: values)) }
         return (s / T(units), correct)
     }
 }
@@ -35,7 +39,7 @@ import Vocabulary
 ///   sigmoid g·q(1−q), softmax q_j(g_j − Σ_k g_k q_k), identity g.
 @inline(__always) func exampleGradient<T: EngineFloat>(z: UnsafePointer<T>, q: UnsafePointer<T>, units: Int, label: Int,
                                                       output: OutputKind, loss: LossKind, scale: T,
-                                                      into dz: UnsafeMutablePointer<T>) {
+                                                      into dz: UnsafeMutablePointer<T>, values: UnsafePointer<Float>? = nil) {
     switch loss {
     case .bce:
         dz[0] = scale * (stableSigmoid(z[0]) - T(label))
@@ -46,22 +50,23 @@ import Vocabulary
         switch output {
         case .identity, .sigmoid:
             for k in 0..<units {
-                let g = residualLossDerivative(loss, q[k] - target(k, label: label, units: units)) / T(units)
+                let g = residualLossDerivative(loss, q[k] - target(k, label: label, units: units, values: values)) / T(units)
                 dz[k] = scale * (output == .sigmoid ? g * q[k] * (1 - q[k]) : g)
             }
         case .softmax:
             var dot: T = 0
-            for k in 0..<units { dot += residualLossDerivative(loss, q[k] - target(k, label: label, units: units)) / T(units) * q[k] }
+            for k in 0..<units { dot += residualLossDerivative(loss, q[k] - target(k, label: label, units: units, values: values)) / T(units) * q[k] }
             for k in 0..<units {
-                let g = residualLossDerivative(loss, q[k] - target(k, label: label, units: units)) / T(units)
+                let g = residualLossDerivative(loss, q[k] - target(k, label: label, units: units, values: values)) / T(units)
                 dz[k] = scale * q[k] * (g - dot)
             }
         }
     }
 }
 
-@inline(__always) func target<T: EngineFloat>(_ k: Int, label: Int, units: Int) -> T {
-    units == 1 ? T(label) : (k == label ? 1 : 0)
+@inline(__always) func target<T: EngineFloat>(_ k: Int, label: Int, units: Int, values: UnsafePointer<Float>? = nil) -> T {
+    if let values { return T(values[k]) }
+    return units == 1 ? T(label) : (k == label ? 1 : 0)
 }
 
 /// log Σ e^z_k = m + log Σ e^(z_k − m), m = max z.
@@ -75,17 +80,20 @@ import Vocabulary
 
 /// The batch loss over `rows` examples: returns the sum of per-example losses (in Double, summed in row
 /// order) and the count correct; when gradientScale is given, z is overwritten by gradientScale·∂ℓ/∂z.
+/// `targets` (rows × units): regression targets in place of the labels.
 func outputLoss(z: UnsafeMutablePointer<Float>, q: UnsafeMutablePointer<Float>, rows: Int, units: Int,
-                labels: UnsafePointer<Int32>, output: OutputKind, loss: LossKind, gradientScale: Float?) -> (sum: Double, correct: Int) {
+                labels: UnsafePointer<Int32>, output: OutputKind, loss: LossKind, gradientScale: Float?,
+                targets: UnsafePointer<Float>? = nil) -> (sum: Double, correct: Int) {
     var sum = 0.0, correct = 0
     for r in 0..<rows {
         let zr = z + r * units, qr = q + r * units
         let label = Int(labels[r])
-        let (l, c) = exampleLoss(z: zr, q: qr, units: units, label: label, loss: loss)
+        let values = targets.map { $0 + r * units }
+        let (l, c) = exampleLoss(z: zr, q: qr, units: units, label: label, loss: loss, values: values)
         sum += Double(l)
         if c { correct += 1 }
         if let scale = gradientScale {
-            exampleGradient(z: zr, q: qr, units: units, label: label, output: output, loss: loss, scale: scale, into: zr)
+            exampleGradient(z: zr, q: qr, units: units, label: label, output: output, loss: loss, scale: scale, into: zr, values: values)
         }
     }
     return (sum, correct)

@@ -109,22 +109,34 @@ struct NetworkShape: Sendable, Equatable {
 
     /// Output units: sigmoid → 1 (binary, class-1 probability); softmax → one per class; identity →
     /// one per class (raw scores regressed onto one-hot targets for mse/huber; `LossOutputMismatch` is the pairing rule).
-    init(model: ModelConfig, loss: LossKind, inputWidth: Int, classes: Int) throws {
+    /// Regression (`targets`: real targets per example): one identity output unit per target.
+    init(model: ModelConfig, loss: LossKind, inputWidth: Int, classes: Int, targets: Int? = nil) throws {
         guard inputWidth >= 1 else { throw EngineError.invalidConfiguration("the data has no features (input width 0)") }
-        guard classes >= 2 else { throw EngineError.invalidConfiguration("need at least 2 classes, the data has \(classes)") }
-        switch LossOutputMismatch.of(loss, model.output) {
+        if let targets {
+            guard targets >= 1 else { throw EngineError.invalidConfiguration("a regression needs at least 1 target") }
+        } else {
+            guard classes >= 2 else { throw EngineError.invalidConfiguration("need at least 2 classes, the data has \(classes)") }
+        }
+        // Validation says the same with a hint (Blocks' LossPairing); this guards direct engine use.
+        switch LossOutputMismatch.of(loss, model.output, regression: targets != nil) {
+        case .regressionWithClassLoss:
+            throw EngineError.invalidConfiguration("loss \(loss.name) needs classes; a regression target needs mse, huber or clipped-mse")
+        case .regressionWithoutIdentity:
+            throw EngineError.invalidConfiguration("a regression target needs output identity, got \(model.output.rawValue)")
         case .crossEntropyWithoutSoftmax:
             throw EngineError.invalidConfiguration("loss cross-entropy needs output softmax; with output \(model.output.rawValue) use \(model.output == .sigmoid ? "bce" : "a regression loss such as mse")")
         case .bceWithoutSigmoid:
             throw EngineError.invalidConfiguration("loss bce needs output sigmoid (one unit, binary classes); with \(model.output.rawValue) use cross-entropy")
-        case nil:
+        case nil, .residualThroughSoftmax:
+            // A residual loss through softmax is valid math (the gradient tests use it); validation refuses it
+            // as authoring advice, because the squared error saturates where cross-entropy does not.
             if model.output == .sigmoid, classes != 2 {
                 throw EngineError.invalidConfiguration("output sigmoid is binary but the data has \(classes) classes; use output softmax")
             }
         }
         if case .huber(let d) = loss, !(d > 0) { throw EngineError.invalidConfiguration("huber delta must be positive, got \(d)") }
         if case .clippedMSE(let t) = loss, !(t > 0) { throw EngineError.invalidConfiguration("clipped-mse threshold must be positive, got \(t)") }
-        let outputs = model.output == .sigmoid ? 1 : classes
+        let outputs = targets ?? (model.output == .sigmoid ? 1 : classes)
         if let specs = model.layers {
             var input = TensorShape(model.input ?? [inputWidth])
             guard input.count == inputWidth, input.dims.allSatisfy({ $0 >= 1 }) else {
@@ -132,7 +144,7 @@ struct NetworkShape: Sendable, Equatable {
             }
             if model.input == nil { input = TensorShape([inputWidth]) }
             do {
-                try self.init(specs: specs, input: input, model: model, loss: loss, classes: classes, outputs: outputs)
+                try self.init(specs: specs, input: input, model: model, loss: loss, classes: targets == nil ? classes : 0, outputs: outputs)
             } catch let p as LayerProblem {
                 throw EngineError.invalidConfiguration(p.layer.map { "layer \($0): " + p.message } ?? p.message)
             }
@@ -141,7 +153,7 @@ struct NetworkShape: Sendable, Equatable {
                 throw EngineError.invalidConfiguration("hidden layer \(i) has width \(h); widths must be at least 1")
             }
             self.init(widths: [inputWidth] + model.hidden + [outputs], activation: model.activation, initScheme: model.initScheme,
-                      output: model.output, loss: loss, classes: classes)
+                      output: model.output, loss: loss, classes: targets == nil ? classes : 0)
         }
     }
 
@@ -179,7 +191,9 @@ struct NetworkShape: Sendable, Equatable {
             throw LayerProblem(layer: specs.count - 1, "the last layer must be the output 'dense' layer (\(outputs) unit\(outputs == 1 ? "" : "s") here)")
         }
         guard units == outputs else {
-            throw LayerProblem(layer: specs.count - 1, "the last dense layer has \(units) units, but output \(model.output.rawValue) with \(classes) classes needs \(outputs)")
+            throw LayerProblem(layer: specs.count - 1, classes == 0
+                ? "the last dense layer has \(units) units, but the regression has \(outputs) target\(outputs == 1 ? "" : "s") and needs \(outputs)"
+                : "the last dense layer has \(units) units, but output \(model.output.rawValue) with \(classes) classes needs \(outputs)")
         }
         var planned: [PlannedLayer] = []
         var shape = input, offset = 0, stateOffset = 0
@@ -254,16 +268,17 @@ struct LayerProblem: Error {
 /// Validation-time check of a layer-list model against the data, for Blocks' located errors.
 public enum LayerCheck {
     /// The first problem (and the `layers:` entry it concerns), or nil when the shapes fit.
-    public static func problem(model: ModelConfig, inputWidth: Int, classes: Int) -> (layer: Int?, message: String)? {
+    /// `targets`: a regression's target count (then `classes` is not used).
+    public static func problem(model: ModelConfig, inputWidth: Int, classes: Int, targets: Int? = nil) -> (layer: Int?, message: String)? {
         guard let specs = model.layers else { return nil }
         let loss: LossKind = model.output == .sigmoid ? .bce : model.output == .softmax ? .crossEntropy : .mse
-        let outputs = model.output == .sigmoid ? 1 : classes
+        let outputs = targets ?? (model.output == .sigmoid ? 1 : classes)
         let input = TensorShape(model.input ?? [inputWidth])
         guard input.count == inputWidth else {
             return (nil, "'model.input' \(input) has \(input.count) values per example, but the data has \(inputWidth)")
         }
         do {
-            _ = try NetworkShape(specs: specs, input: input, model: model, loss: loss, classes: max(classes, 2), outputs: outputs)
+            _ = try NetworkShape(specs: specs, input: input, model: model, loss: loss, classes: targets == nil ? max(classes, 2) : 0, outputs: outputs)
         } catch let p as LayerProblem {
             return (p.layer, p.message)
         } catch {

@@ -12,8 +12,10 @@ extension TrainingSession {
         let train = data.train
         let n = min(1_000, train.count)
         var layers: [LayerSample] = []
+        let targets = train.targets ?? []
         train.features.withUnsafeBufferPointer { f in
             train.labels.withUnsafeBufferPointer { l in
+              targets.withUnsafeBufferPointer { t in
                 let x = f.baseAddress.unsafelyUnwrapped
                 ws.forward(x, rows: n, training: false)
                 // Activations before the loss and backward overwrite Z with ∂L/∂Z.
@@ -26,8 +28,10 @@ extension TrainingSession {
                         layers.append(LayerSample(layer: fused, weights: [], activations: strided(UnsafeBufferPointer(start: ws.output(k), count: count)), gradients: []))
                     }
                 }
-                _ = ws.loss(labels: l.baseAddress.unsafelyUnwrapped, rows: n, gradient: true)
+                _ = ws.loss(labels: l.baseAddress.unsafelyUnwrapped, rows: n, gradient: true,
+                            targets: train.isRegression ? t.baseAddress.map { UnsafePointer($0) } : nil)
                 ws.backward(x, rows: n)
+              }
             }
         }
         for (k, plan) in shape.layers.enumerated() where plan.hasWeights {
@@ -61,7 +65,7 @@ extension TrainingSession {
         // Per watched unit, the OR of |a| bit patterns over all rows: nonzero iff some output was not ±0.
         var seen = watched.map { [UInt32](repeating: 0, count: shape.layers[$0.0].fanOut) }
         var sum = 0.0, correct = 0
-        forEachChunk(train) { _, n, labels in
+        forEachChunk(train) { _, n, labels, targets in
             for (i, (k, _)) in watched.enumerated() {
                 let width = shape.layers[k].fanOut
                 let bits = UnsafeRawPointer(ws.output(k)).assumingMemoryBound(to: UInt32.self)
@@ -73,7 +77,7 @@ extension TrainingSession {
                     }
                 }
             }
-            let (s, c) = ws.loss(labels: labels, rows: n, gradient: false)
+            let (s, c) = ws.loss(labels: labels, rows: n, gradient: false, targets: targets)
             sum += s
             correct += c
         }
@@ -94,7 +98,7 @@ extension TrainingSession {
     /// Class-1 probability on a resolution × resolution grid over the training data's range padded by 10%
     /// (row 0 at yMin). Sigmoid: σ(z); softmax: p₁; identity: softmax(z)₁ for cross-entropy, else z₁ clamped to [0, 1].
     func predictionGrid() -> PredictionGrid? {
-        guard let resolution = job.diagnostics.predictionGrid, data.train.width == 2 else { return nil }
+        guard let resolution = job.diagnostics.predictionGrid, data.train.width == 2, !data.train.isRegression else { return nil }
         let f = data.train.features
         var lo = [f[0], f[1]], hi = lo
         for k in 0..<data.train.count {
@@ -116,12 +120,25 @@ extension TrainingSession {
             }
         }
         let points2D = Dataset(features: grid, count: points, width: 2, labels: [Int32](repeating: 0, count: points), classes: data.train.classes)
-        var probabilities: [Double] = []
+        var probabilities: [Double] = [], classes: [Int] = [], confidence: [Double] = []
         probabilities.reserveCapacity(points)
         let units = shape.outputUnits, last = shape.layers.count - 1
-        forEachChunk(points2D) { _, n, _ in
+        forEachChunk(points2D) { _, n, _, _ in
             let z = ws.preActivation(last), q = ws.output(last)
             for r in 0..<n {
+                if units > 2 {
+                    // The most probable class (first on ties) and its probability: softmax's q, softmax(z) for logits
+                    // under cross-entropy, else the regressed one-hot score clamped to [0, 1].
+                    let zr = z + r * units
+                    var best = 0
+                    for k in 1..<units where zr[k] > zr[best] { best = k }
+                    classes.append(best)
+                    switch (shape.output, shape.loss) {
+                    case (.softmax, _): confidence.append(Double(q[r * units + best]))
+                    case (_, .crossEntropy): confidence.append(Double(Float.exp(zr[best] - logSumExp(zr, units))))
+                    default: confidence.append(Double(min(max(zr[best], 0), 1)))
+                    }
+                }
                 switch shape.output {
                 case .sigmoid: probabilities.append(Double(q[r]))
                 case .softmax: probabilities.append(Double(q[r * units + 1]))
@@ -135,6 +152,13 @@ extension TrainingSession {
                 }
             }
         }
-        return PredictionGrid(resolution: resolution, xRange: ranges[0], yRange: ranges[1], probabilities: probabilities)
+        var grid2D = PredictionGrid(resolution: resolution, xRange: ranges[0], yRange: ranges[1], probabilities: probabilities)
+        if units > 2 {
+            grid2D.classes = classes
+            grid2D.confidence = confidence
+            grid2D.classCount = units
+            if let names = data.classNames, names.count == units { grid2D.classNames = names }
+        }
+        return grid2D
     }
 }

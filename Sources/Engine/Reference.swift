@@ -134,41 +134,49 @@ struct ReferenceNetwork<T: EngineFloat> {
         return (zs, as_)
     }
 
-    /// Mean loss of the output layer's (z, q) over the rows.
-    func meanLoss(z: [T], q: [T], labels: [Int], rows: Int) -> T {
+    /// Mean loss of the output layer's (z, q) over the rows; `targets` (rows × units): regression targets.
+    func meanLoss(z: [T], q: [T], labels: [Int], rows: Int, targets: [Float]? = nil) -> T {
         let u = shape.outputUnits
         var s: T = 0
+        let t = targets ?? []
         z.withUnsafeBufferPointer { zp in
             q.withUnsafeBufferPointer { qp in
-                for e in 0..<rows {
-                    s += exampleLoss(z: zp.baseAddress.unsafelyUnwrapped + e * u, q: qp.baseAddress.unsafelyUnwrapped + e * u,
-                                     units: u, label: labels[e], loss: shape.loss).loss
+                t.withUnsafeBufferPointer { tp in
+                    for e in 0..<rows {
+                        s += exampleLoss(z: zp.baseAddress.unsafelyUnwrapped + e * u, q: qp.baseAddress.unsafelyUnwrapped + e * u,
+                                         units: u, label: labels[e], loss: shape.loss,
+                                         values: targets == nil ? nil : tp.baseAddress.map { UnsafePointer($0 + e * u) }).loss
+                    }
                 }
             }
         }
         return s / T(rows)
     }
 
-    func loss(_ x: [T], labels: [Int], rows: Int) -> T {
+    func loss(_ x: [T], labels: [Int], rows: Int, targets: [Float]? = nil) -> T {
         let (z, a) = forward(x, rows: rows)
-        return meanLoss(z: z[z.count - 1], q: a[a.count - 1], labels: labels, rows: rows)
+        return meanLoss(z: z[z.count - 1], q: a[a.count - 1], labels: labels, rows: rows, targets: targets)
     }
 
     /// Analytic gradient of the mean loss with respect to every parameter (same layout as params).
-    func gradient(_ x: [T], labels: [Int], rows: Int) -> (loss: T, gradient: [T]) {
+    func gradient(_ x: [T], labels: [Int], rows: Int, targets: [Float]? = nil) -> (loss: T, gradient: [T]) {
         let (zs, as_) = forward(x, rows: rows)
         let n = shape.layers.count - 1, u = shape.outputUnits
-        let loss = meanLoss(z: zs[n], q: as_[n], labels: labels, rows: rows)
+        let loss = meanLoss(z: zs[n], q: as_[n], labels: labels, rows: rows, targets: targets)
+        let t = targets ?? []
         var grad = [T](repeating: 0, count: params.count)
         // ∂ℓ/∂z of the output layer, scaled by 1/rows for the mean
         var dz = [T](repeating: 0, count: rows * u)
         zs[n].withUnsafeBufferPointer { zp in
             as_[n].withUnsafeBufferPointer { qp in
                 dz.withUnsafeMutableBufferPointer { dp in
-                    for e in 0..<rows {
-                        exampleGradient(z: zp.baseAddress.unsafelyUnwrapped + e * u, q: qp.baseAddress.unsafelyUnwrapped + e * u,
-                                        units: u, label: labels[e], output: shape.output, loss: shape.loss,
-                                        scale: 1 / T(rows), into: dp.baseAddress.unsafelyUnwrapped + e * u)
+                    t.withUnsafeBufferPointer { tp in
+                        for e in 0..<rows {
+                            exampleGradient(z: zp.baseAddress.unsafelyUnwrapped + e * u, q: qp.baseAddress.unsafelyUnwrapped + e * u,
+                                            units: u, label: labels[e], output: shape.output, loss: shape.loss,
+                                            scale: 1 / T(rows), into: dp.baseAddress.unsafelyUnwrapped + e * u,
+                                            values: targets == nil ? nil : tp.baseAddress.map { UnsafePointer($0 + e * u) })
+                        }
                     }
                 }
             }
@@ -269,8 +277,9 @@ func gradientCheck(shape: NetworkShape, parameters: [Float], data: Dataset, drop
                    shouldStop: (@Sendable () -> Bool)? = nil) -> [GradientCheckRow] {
     let rows = min(16, data.count)
     let labels = data.labels[0..<rows].map { Int($0) }
+    let targets = data.targets.map { Array($0[0..<(rows * data.targetWidth)]) }
     let analytic = ReferenceNetwork<Double>(shape: shape, parameters: parameters, state: state, training: training, dropoutSeed: dropoutSeed)
-        .gradient(data.features[0..<(rows * data.width)].map(Double.init), labels: labels, rows: rows).gradient
+        .gradient(data.features[0..<(rows * data.width)].map(Double.init), labels: labels, rows: rows, targets: targets).gradient
     // The differences are taken in CheckFloat (Float80 on x86: 11 more bits than Double), so that the
     // rounding of the loss, ~ε·L/(2h), stays below 1e-7 of gradients as small as ~1e-6.
     let x = data.features[0..<(rows * data.width)].map { CheckFloat($0) }
@@ -297,9 +306,9 @@ func gradientCheck(shape: NetworkShape, parameters: [Float], data: Dataset, drop
             // h relative to the parameter's size, so the perturbation is not lost in rounding.
             let h: CheckFloat = 1e-6 * max(1, abs(original))
             net.params[k] = original + h
-            let up = perturbedLoss(net, layer: i, parameter: k, input: input, cachedZ: zs[i], labels: labels, rows: rows)
+            let up = perturbedLoss(net, layer: i, parameter: k, input: input, cachedZ: zs[i], labels: labels, rows: rows, targets: targets)
             net.params[k] = original - h
-            let down = perturbedLoss(net, layer: i, parameter: k, input: input, cachedZ: zs[i], labels: labels, rows: rows)
+            let down = perturbedLoss(net, layer: i, parameter: k, input: input, cachedZ: zs[i], labels: labels, rows: rows, targets: targets)
             net.params[k] = original
             let numeric = Double((up - down) / (2 * h))
             let a = analytic[k]
@@ -313,7 +322,7 @@ func gradientCheck(shape: NetworkShape, parameters: [Float], data: Dataset, drop
 /// The loss after changing parameter k of layer i, recomputing only what it touches: one unit of a dense layer
 /// for a weight or bias (all of the layer for a PReLU slope or batch-norm's γ, β), then every later layer.
 private func perturbedLoss<T>(_ net: ReferenceNetwork<T>, layer i: Int, parameter k: Int, input: [T], cachedZ: [T],
-                              labels: [Int], rows: Int) -> T {
+                              labels: [Int], rows: Int, targets: [Float]?) -> T {
     let layer = net.shape.layers[i]
     var z: [T], a: [T]
     if layer.isDense && layer.slopeOffset != k {
@@ -331,7 +340,7 @@ private func perturbedLoss<T>(_ net: ReferenceNetwork<T>, layer i: Int, paramete
     for j in (i + 1)..<net.shape.layers.count {
         (z, a) = net.layerForward(j, input: a, rows: rows)
     }
-    return net.meanLoss(z: z, q: a, labels: labels, rows: rows)
+    return net.meanLoss(z: z, q: a, labels: labels, rows: rows, targets: targets)
 }
 
 #if arch(x86_64) && !os(Windows)

@@ -17,9 +17,10 @@ public enum Trainer {
     static func train(_ job: TrainingJob, data: DataSplits, progress: (@Sendable (TrainingProgress) -> Void)?,
                       shouldStop: (@Sendable () -> Bool)?) throws -> TrainingResult {
         let train = data.train
-        try Budget.check(job, inputWidth: train.width, classes: train.classes, trainCount: train.count)
+        try Budget.check(job, inputWidth: train.width, classes: train.isRegression ? train.targetWidth : train.classes, trainCount: train.count)
         try validate(job, data)
-        let shape = try NetworkShape(model: job.model, loss: job.loss, inputWidth: train.width, classes: train.classes)
+        let shape = try NetworkShape(model: job.model, loss: job.loss, inputWidth: train.width, classes: train.classes,
+                                     targets: train.isRegression ? train.targetWidth : nil)
         var rng = SeededRandom(seed: job.seed).fork("init")
         let initial = initialParameters(shape, model: job.model, rng: &rng)
         let session = TrainingSession(job: job, shape: shape, data: data, initial: initial)
@@ -37,12 +38,14 @@ public enum Trainer {
             guard s.width == train.width else {
                 throw EngineError.invalidConfiguration("the \(name) split has \(s.width) features, the training split \(train.width)")
             }
-            guard s.classes == train.classes else {
-                throw EngineError.invalidConfiguration("the \(name) split has \(s.classes) classes, the training split \(train.classes)")
+            guard s.classes == train.classes, s.targetWidth == train.targetWidth else {
+                throw EngineError.invalidConfiguration(train.isRegression
+                    ? "the \(name) split has \(s.targetWidth) targets, the training split \(train.targetWidth)"
+                    : "the \(name) split has \(s.classes) classes, the training split \(train.classes)")
             }
         }
         for (name, split) in [("training", Optional(train)), ("validation", data.validation), ("test", data.test)] {
-            guard let s = split else { continue }
+            guard let s = split, !s.isRegression else { continue }
             if let bad = s.labels.first(where: { $0 < 0 || Int($0) >= s.classes }) {
                 throw EngineError.invalidConfiguration("the \(name) split has label \(bad), outside 0..<\(s.classes)")
             }
@@ -115,6 +118,8 @@ final class TrainingSession {
     let dropoutSeed: UInt64
     private let batchX: UnsafeMutableBufferPointer<Float>
     private let batchY: UnsafeMutableBufferPointer<Int32>
+    /// Regression: the minibatch's targets (rows × targets); nil for classes.
+    private let batchT: UnsafeMutableBufferPointer<Float>?
     private var shuffler: SeededRandom
     /// The order of the training examples in the current epoch.
     private(set) var order: [Int]
@@ -135,6 +140,13 @@ final class TrainingSession {
         batchX.initialize(repeating: 0)
         batchY = .allocate(capacity: rows)
         batchY.initialize(repeating: 0)
+        if data.train.isRegression {
+            let t = UnsafeMutableBufferPointer<Float>.allocate(capacity: rows * data.train.targetWidth)
+            t.initialize(repeating: 0)
+            batchT = t
+        } else {
+            batchT = nil
+        }
         shuffler = SeededRandom(seed: job.seed).fork("shuffle")
         order = Array(0..<data.train.count)
     }
@@ -188,6 +200,7 @@ final class TrainingSession {
     deinit {
         batchX.deallocate()
         batchY.deallocate()
+        batchT?.deallocate()
     }
 
     func run(progress: (@Sendable (TrainingProgress) -> Void)?) -> TrainingResult {
@@ -239,7 +252,8 @@ final class TrainingSession {
             epochs.append(record)
             epochsRun = epoch
             progress?(TrainingProgress(epoch: epoch, epochs: t.epochs, loss: record.trainLoss))
-            if let patience = t.patience, let accuracy = record.validationAccuracy {
+            // Classes stop on validation accuracy; a regression (whose accuracy means nothing) on −validation loss.
+            if let patience = t.patience, let accuracy = data.train.isRegression ? record.validationLoss.map({ -$0 }) : record.validationAccuracy {
                 if best == nil || accuracy > best?.accuracy ?? 0 {
                     best = (epoch, accuracy, ws.parameterArray, ws.stateArray)
                 } else if epoch - (best?.epoch ?? 0) >= patience {
@@ -268,6 +282,7 @@ final class TrainingSession {
                                     gradientCheck: check, predictionGrid: predictionGrid(), divergence: divergence)
         result.filters = filters
         result.featureMaps = job.diagnostics.featureMaps.map { featureMapSamples($0) }
+        result.regression = regressionResult()
         if let specs = job.model.layers {
             result.layerKinds = specs.map(\.name)
             result.gradientLayers = shape.weighted.map { shape.layers[$0].number }
@@ -289,20 +304,26 @@ final class TrainingSession {
     /// Gathers the rows into the minibatch buffers, runs forward, loss and backward; gradients end in ws.grads.
     /// Each row part gathers its own rows on the thread that then computes with them.
     func step(_ indices: ArraySlice<Int>, update: (Double) -> OptimizerStep? = { _ in nil }) -> (sum: Double, correct: Int) {
-        let width = data.train.width
+        let width = data.train.width, tw = data.train.targetWidth
         let x = batchX.baseAddress.unsafelyUnwrapped, y = batchY.baseAddress.unsafelyUnwrapped
+        let t = batchT?.baseAddress
+        let targets = data.train.targets ?? []
         return data.train.features.withUnsafeBufferPointer { f in
             data.train.labels.withUnsafeBufferPointer { l in
-                indices.withUnsafeBufferPointer { idx in
-                    let fx = f.baseAddress.unsafelyUnwrapped, lx = l.baseAddress.unsafelyUnwrapped
-                    let order = idx.baseAddress.unsafelyUnwrapped
-                    return ws.trainStep(UnsafePointer(x), labels: UnsafePointer(y), rows: idx.count, gather: { lo, hi in
-                        for r in lo..<hi {
-                            let k = order[r]
-                            (x + r * width).update(from: fx + k * width, count: width)
-                            y[r] = lx[k]
-                        }
-                    }, update: update)
+                targets.withUnsafeBufferPointer { tp in
+                    indices.withUnsafeBufferPointer { idx in
+                        let fx = f.baseAddress.unsafelyUnwrapped, lx = l.baseAddress.unsafelyUnwrapped
+                        let order = idx.baseAddress.unsafelyUnwrapped
+                        return ws.trainStep(UnsafePointer(x), labels: UnsafePointer(y), targets: t.map { UnsafePointer($0) }, rows: idx.count,
+                                            gather: { lo, hi in
+                            for r in lo..<hi {
+                                let k = order[r]
+                                (x + r * width).update(from: fx + k * width, count: width)
+                                y[r] = lx[k]
+                                if let t, let tb = tp.baseAddress { (t + r * tw).update(from: tb + k * tw, count: tw) }
+                            }
+                        }, update: update)
+                    }
                 }
             }
         }
@@ -325,17 +346,23 @@ final class TrainingSession {
         return IterationRecord(iteration: iteration, loss: loss, meanAbsGradient: means, gradientNorm: norms)
     }
 
-    /// Calls `body` with each chunk of ≤ `rows` consecutive examples of the dataset after the forward pass.
-    func forEachChunk(_ d: Dataset, count: Int? = nil, _ body: (_ start: Int, _ n: Int, _ labels: UnsafePointer<Int32>) -> Void) {
+    /// Calls `body` with each chunk of ≤ `rows` consecutive examples of the dataset after the forward pass
+    /// (`targets`: the chunk's regression targets, nil for classes).
+    func forEachChunk(_ d: Dataset, count: Int? = nil,
+                      _ body: (_ start: Int, _ n: Int, _ labels: UnsafePointer<Int32>, _ targets: UnsafePointer<Float>?) -> Void) {
         let total = count ?? d.count
+        let targets = d.targets ?? []
         d.features.withUnsafeBufferPointer { f in
             d.labels.withUnsafeBufferPointer { l in
-                var start = 0
-                while start < total {
-                    let n = min(rows, total - start)
-                    ws.forward(f.baseAddress.unsafelyUnwrapped + start * d.width, rows: n, training: false)
-                    body(start, n, l.baseAddress.unsafelyUnwrapped + start)
-                    start += n
+                targets.withUnsafeBufferPointer { t in
+                    var start = 0
+                    while start < total {
+                        let n = min(rows, total - start)
+                        ws.forward(f.baseAddress.unsafelyUnwrapped + start * d.width, rows: n, training: false)
+                        body(start, n, l.baseAddress.unsafelyUnwrapped + start,
+                             d.isRegression ? t.baseAddress.map { UnsafePointer($0 + start * d.targetWidth) } : nil)
+                        start += n
+                    }
                 }
             }
         }
@@ -344,8 +371,8 @@ final class TrainingSession {
     /// Mean loss and accuracy over a whole split with the current weights (evaluation pass, no gradients).
     func evaluate(_ d: Dataset) -> (loss: Double, accuracy: Double) {
         var sum = 0.0, correct = 0
-        forEachChunk(d) { _, n, labels in
-            let (s, c) = ws.loss(labels: labels, rows: n, gradient: false)
+        forEachChunk(d) { _, n, labels, targets in
+            let (s, c) = ws.loss(labels: labels, rows: n, gradient: false, targets: targets)
             sum += s
             correct += c
         }

@@ -191,22 +191,26 @@ final class Workspace {
     /// Mean loss over the rows (its sum is returned for exact accumulation) and the number classified
     /// correctly; when `gradient`, Z of the output layer is replaced by ∂(mean loss)/∂Z.
     /// The sum is added up per row part, then over the parts in order, exactly as in `trainStep`.
-    func loss(labels: UnsafePointer<Int32>, rows: Int, gradient: Bool) -> (sum: Double, correct: Int) {
+    /// `targets` (rows × output units): regression targets, in place of the labels.
+    func loss(labels: UnsafePointer<Int32>, rows: Int, gradient: Bool, targets: UnsafePointer<Float>? = nil) -> (sum: Double, correct: Int) {
         let parts = rowParts(rows)
         var sum = 0.0, correct = 0
         for q in 0..<parts {
-            let r = lossRows(labels, rows: rows, partBoundary(q, of: parts, extent: rows), partBoundary(q + 1, of: parts, extent: rows), gradient: gradient)
+            let r = lossRows(labels, rows: rows, partBoundary(q, of: parts, extent: rows), partBoundary(q + 1, of: parts, extent: rows),
+                             gradient: gradient, targets: targets)
             sum += r.sum
             correct += r.correct
         }
         return (sum, correct)
     }
 
-    private func lossRows(_ labels: UnsafePointer<Int32>, rows: Int, _ lo: Int, _ hi: Int, gradient: Bool) -> (sum: Double, correct: Int) {
+    private func lossRows(_ labels: UnsafePointer<Int32>, rows: Int, _ lo: Int, _ hi: Int, gradient: Bool,
+                          targets: UnsafePointer<Float>?) -> (sum: Double, correct: Int) {
         guard hi > lo else { return (0, 0) }
         let units = shape.outputUnits, d = lastDense
         return outputLoss(z: d.z + lo * units, q: d.out + lo * units, rows: hi - lo, units: units, labels: labels + lo,
-                          output: shape.output, loss: shape.loss, gradientScale: gradient ? 1 / Float(rows) : nil)
+                          output: shape.output, loss: shape.loss, gradientScale: gradient ? 1 / Float(rows) : nil,
+                          targets: targets.map { $0 + lo * units })
     }
 
     // MARK: backward
@@ -242,11 +246,11 @@ final class Workspace {
     /// One training minibatch: forward, loss with its gradient, backward. The last stage runs forward → loss →
     /// input-gradient chain in one region per row part; without a layer that mixes rows that is the whole step
     /// up to the weight gradients, which sum over all rows and run split by units. Same bits as forward + loss + backward.
-    /// `gather(lo, hi)` fills rows lo..<hi of `input` and `labels` (called once per row part, on its thread).
+    /// `gather(lo, hi)` fills rows lo..<hi of `input` and `labels` (or `targets`) (called once per row part, on its thread).
     /// `update(lossSum)` may return an optimiser step: it is then applied to each part of the
     /// parameters right after that part's gradient, while it is still in cache (weights are not read again
     /// after the row parts); gradients stay in `grads` for the iteration records.
-    func trainStep(_ input: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int,
+    func trainStep(_ input: UnsafePointer<Float>, labels: UnsafePointer<Int32>, targets: UnsafePointer<Float>? = nil, rows: Int,
                    gather: (_ lo: Int, _ hi: Int) -> Void,
                    update: (_ lossSum: Double) -> OptimizerStep? = { _ in nil }) -> (sum: Double, correct: Int) {
         precondition(rows <= capacity)
@@ -261,7 +265,7 @@ final class Workspace {
                        before: { sp in if isFirst { gather(sp.lo, sp.hi) } },
                        after: { sp in
                            guard isLast, case .rows(let range) = stage else { return }
-                           out[sp.part] = self.lossRows(labels, rows: rows, sp.lo, sp.hi, gradient: true)
+                           out[sp.part] = self.lossRows(labels, rows: rows, sp.lo, sp.hi, gradient: true, targets: targets)
                            self.backwardRows(range, input, sp)
                        })
         }

@@ -8,8 +8,8 @@ import Vocabulary
 public struct EngineFeasibility: Feasibility {
     public init() {}
 
-    public func layerProblem(model: ModelConfig, inputWidth: Int, classes: Int) -> (layer: Int?, message: String)? {
-        LayerCheck.problem(model: model, inputWidth: inputWidth, classes: classes)
+    public func layerProblem(model: ModelConfig, inputWidth: Int, classes: Int, targets: Int?) -> (layer: Int?, message: String)? {
+        LayerCheck.problem(model: model, inputWidth: inputWidth, classes: classes, targets: targets)
     }
 
     public func overBudget(_ job: TrainingJob, inputWidth: Int, classes: Int, trainCount: Int) -> String? {

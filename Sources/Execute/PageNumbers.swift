@@ -54,14 +54,14 @@ enum PageNumbers {
         return RunCache.key(canonicalConfig: text, dataDigest: "function")
     }
 
-    /// XOR's four corners, or up to 200 training points of a two-class generated 2-D set (regenerated from the
-    /// variant's seed: the points the run trained on, before any normalisation); empty for other data.
+    /// XOR's four corners, or up to 200 training points of a generated 2-D set, any number of classes (regenerated
+    /// from the variant's seed: the points the run trained on, before any normalisation); empty for other data.
     static func trainingPoints(_ variant: Variant?) -> [PlanePoint] {
         guard let data = variant?.data else { return [] }
         if data.source == .xor {
             return [(0.0, 0.0, 0), (0, 1, 1), (1, 0, 1), (1, 1, 0)].map { PlanePoint(x: $0.0, y: $0.1, label: $0.2) }
         }
-        guard data.source.isPlane, data.normalize == .none, data.classCount == 2,
+        guard data.source.isPlane, data.normalize == .none,
               let splits = try? DataLoader.load(data, seed: variant?.seed ?? 0, bookDirectory: "/", environment: [:]) else { return [] }
         let d = splits.train
         let step = max(1, d.count / 200)

@@ -30,6 +30,9 @@ public struct TrainingResult: Sendable, Codable, Hashable {
     public var filters: [FilterSample]?
     /// `feature-maps`: one layer's activations for a few examples after training; nil unless asked for.
     public var featureMaps: [FeatureMapSample]?
+    /// A regression (real targets): errors in the target's units, and with `predictions` predicted-vs-actual
+    /// pairs; nil for classes. The accuracies of a regression are 0 (nothing is classified).
+    public var regression: RegressionResult?
 
     public init(layerWidths: [Int], parameters: Int, epochsRun: Int, bestEpoch: Int, final: FinalMetrics,
                 epochs: [EpochRecord], iterations: [IterationRecord], snapshots: [Snapshot],
@@ -212,6 +215,13 @@ public struct PredictionGrid: Sendable, Codable, Hashable {
     public var xRange: ClosedRange<Double>
     public var yRange: ClosedRange<Double>
     public var probabilities: [Double]
+    /// More than 2 classes: each cell's most probable class and its probability (nil otherwise, so 2-class
+    /// results encode as before).
+    public var classes: [Int]?
+    public var confidence: [Double]?
+    public var classCount: Int?
+    /// The classes' names (a CSV label column's values), for the legend; nil: "class 0", "class 1", …
+    public var classNames: [String]?
 
     public init(resolution: Int, xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, probabilities: [Double]) {
         self.resolution = resolution

@@ -48,6 +48,18 @@ public struct ResultReference: Sendable, Hashable {
         ("train-loss", "", "final loss on the training set"),
         ("validation-loss", "", "final loss on the validation split"),
         ("test-loss", "", "final loss on the test set"),
+        ("train-mse", "", "regression: final mean squared error on the training set, in the target's units squared"),
+        ("validation-mse", "", "regression: the same on the validation split"),
+        ("test-mse", "", "regression: the same on the test set"),
+        ("train-rmse", "", "regression: final root mean squared error on the training set, in the target's units"),
+        ("validation-rmse", "", "regression: the same on the validation split"),
+        ("test-rmse", "", "regression: the same on the test set"),
+        ("train-mae", "", "regression: final mean absolute error on the training set, in the target's units"),
+        ("validation-mae", "", "regression: the same on the validation split"),
+        ("test-mae", "", "regression: the same on the test set"),
+        ("train-r2", "", "regression: coefficient of determination R² on the training set"),
+        ("validation-r2", "", "regression: the same on the validation split"),
+        ("test-r2", "", "regression: the same on the test set"),
         ("validation-accuracy-at", ":EPOCH", "validation accuracy after epoch EPOCH (1-based), %"),
         ("train-accuracy-at", ":EPOCH", "accuracy on the minibatches of epoch EPOCH as they were seen, %"),
         ("epochs", "", "epochs run"),
@@ -144,6 +156,20 @@ public enum InlineResults {
         func loss(_ x: Double?) -> Result<String, ReferenceError> {
             x.map { .success(NumberFormat.fixed($0, 4)) } ?? .failure(ReferenceError("'\(ref.quantity)' was not computed (no such split?)"))
         }
+        if let reg = r.regression {
+            if ref.quantity.contains("accuracy") {
+                return .failure(ReferenceError("block '\(ref.block)' is a regression: it has no accuracy",
+                                               hint: "use \(ref.quantity.hasPrefix("train") ? "train" : ref.quantity.hasPrefix("test") ? "test" : "validation")-rmse, -mae or -r2"))
+            }
+            if let value = regressionQuantity(ref.quantity, reg) {
+                guard let x = value else { return .failure(ReferenceError("'\(ref.quantity)' was not computed (no such split?)")) }
+                return .success(x)
+            }
+        } else if ["-mse", "-rmse", "-mae", "-r2"].contains(where: { ref.quantity.hasSuffix($0) }),
+                  ResultReference.quantities.contains(where: { $0.name == ref.quantity }) {
+            return .failure(ReferenceError("'\(ref.quantity)' needs a regression, but block '\(ref.block)' trains a classifier",
+                                           hint: "a classifier reports train-accuracy, validation-accuracy and test-accuracy"))
+        }
         switch ref.quantity {
         case "train-accuracy": return percent(f.trainAccuracy)
         case "validation-accuracy": return percent(f.validationAccuracy)
@@ -208,6 +234,29 @@ public enum InlineResults {
             return .failure(ReferenceError("unknown quantity '\(ref.quantity)'",
                                            hint: suggestion(for: ref.quantity, in: ResultReference.quantities.map(\.name))))
         }
+    }
+
+    /// A regression metric by name (`test-rmse`): nil when the name is not one, .some(nil) when the split is missing.
+    /// Four significant digits, as the summary's largest values.
+    static func regressionQuantity(_ name: String, _ reg: RegressionResult) -> String?? {
+        let parts = name.split(separator: "-", maxSplits: 1).map(String.init)
+        guard parts.count == 2, ["mse", "rmse", "mae", "r2"].contains(parts[1]) else { return nil }
+        let metrics: RegressionMetrics?
+        switch parts[0] {
+        case "train": metrics = reg.train
+        case "validation": metrics = reg.validation
+        case "test": metrics = reg.test
+        default: return nil
+        }
+        guard let m = metrics else { return .some(nil) }
+        let x: Double = switch parts[1] {
+        case "mse": m.mse
+        case "rmse": m.rmse
+        case "mae": m.mae
+        default: m.r2
+        }
+        if parts[1] == "r2" { return .some(NumberFormat.fixed(x, 3).replacingOccurrences(of: "-", with: "−")) }
+        return .some(NumberFormat.compact(x, significant: 4))
     }
 }
 

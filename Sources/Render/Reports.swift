@@ -49,6 +49,7 @@ struct ReportContext {
     func summary() -> RenderedReport {
         let runs = trained
         guard !runs.isEmpty else { return RenderedReport(html: section("Summary", note("No training run in this block."))) }
+        if isRegression { return regressionSummary() }
         let hasVal = runs.contains { $0.result.final.validationAccuracy != nil }
         let hasTest = runs.contains { $0.result.final.testAccuracy != nil }
         var head: [TableCell] = multi ? [.name(variantHeader)] : []

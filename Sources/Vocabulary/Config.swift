@@ -128,12 +128,28 @@ public enum OutputKind: String, Hashable, Sendable, Codable, CaseIterable {
 /// probabilities; regression losses fit any output.
 public enum LossOutputMismatch: Sendable, Hashable {
     case bceWithoutSigmoid, crossEntropyWithoutSoftmax
+    /// `mse`/`huber`/`clipped-mse` through softmax on classes: the squared error saturates (use cross-entropy).
+    case residualThroughSoftmax
+    /// A regression target (a CSV label read as a number) with a classification loss.
+    case regressionWithClassLoss
+    /// A regression target through sigmoid or softmax (torch regresses with a plain nn.Linear last).
+    case regressionWithoutIdentity
 
-    public static func of(_ loss: LossKind, _ output: OutputKind) -> LossOutputMismatch? {
+    /// False only for advice: a residual loss through softmax is valid math (the engine's gradient tests use it),
+    /// but validation refuses it to authors because the squared error saturates where cross-entropy does not.
+    public var isImpossible: Bool { self != .residualThroughSoftmax }
+
+    /// The one pairing rule, used by validation (with the YAML position and a hint) and by the engine.
+    public static func of(_ loss: LossKind, _ output: OutputKind, regression: Bool = false) -> LossOutputMismatch? {
+        if regression {
+            if !loss.isResidual { return .regressionWithClassLoss }
+            return output == .identity ? nil : .regressionWithoutIdentity
+        }
         switch (loss, output) {
-        case (.bce, .softmax), (.bce, .identity): .bceWithoutSigmoid
-        case (.crossEntropy, .sigmoid), (.crossEntropy, .identity): .crossEntropyWithoutSoftmax
-        default: nil
+        case (.bce, .softmax), (.bce, .identity): return .bceWithoutSigmoid
+        case (.crossEntropy, .sigmoid), (.crossEntropy, .identity): return .crossEntropyWithoutSoftmax
+        case (.mse, .softmax), (.huber, .softmax), (.clippedMSE, .softmax): return .residualThroughSoftmax
+        default: return nil
         }
     }
 }
@@ -165,6 +181,15 @@ public enum LossKind: Hashable, Sendable, Codable {
         case .mse: "mse"
         case .huber: "huber"
         case .clippedMSE: "clipped-mse"
+        }
+    }
+}
+extension LossKind {
+    /// A loss on the residual q − t (mse, huber, clipped-mse): it fits real targets (regression) as well as one-hot ones.
+    public var isResidual: Bool {
+        switch self {
+        case .mse, .huber, .clippedMSE: true
+        case .bce, .crossEntropy: false
         }
     }
 }

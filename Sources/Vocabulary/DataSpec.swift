@@ -124,6 +124,8 @@ public struct CSVSettings: Hashable, Sendable, Codable {
     public var test: Double
     /// A separate test table with the same columns; then `test` is 0.
     public var testPath: String?
+    /// Regression (a residual loss): `label` is a numeric target, scaled as said; nil: `label` holds classes.
+    public var target: TargetScaling?
 
     public init(label: String, features: [String]? = nil, train: Double = 0.8, validation: Double = 0.2, test: Double = 0,
                 testPath: String? = nil) {
@@ -134,6 +136,15 @@ public struct CSVSettings: Hashable, Sendable, Codable {
         self.test = test
         self.testPath = testPath
     }
+}
+
+/// How a CSV regression target is scaled for training (`data.normalize-target`). Reports give its errors and
+/// predictions in the table's units either way.
+public enum TargetScaling: String, Hashable, Sendable, Codable, CaseIterable {
+    /// (y − mean) / std with the training split's mean and population std (sklearn's StandardScaler on y).
+    case standard
+    /// The target as written.
+    case none
 }
 
 /// A problem with an experiment's data, found while loading it. The description names the file
@@ -159,12 +170,15 @@ public struct DataError: Error, Sendable, Hashable, CustomStringConvertible {
 /// What validation learns from a CSV table without training: the input width and the class names.
 public struct CSVShape: Sendable, Hashable {
     public var features: [String]
-    /// The label column's distinct values in class order (class 0 first).
+    /// The label column's distinct values in class order (class 0 first); empty for a regression target.
     public var classes: [String]
+    /// The label column is a numeric regression target.
+    public var regression: Bool
 
-    public init(features: [String], classes: [String]) {
+    public init(features: [String], classes: [String], regression: Bool = false) {
         self.features = features
         self.classes = classes
+        self.regression = regression
     }
 }
 

@@ -108,12 +108,59 @@ enum Fixtures {
                            xRange: -0.5...1.5, yRange: -0.5...1.5, values: values, points: points)
     }
 
+    /// A regression's predictions against the targets (seeded noise around y = x) with the y = x reference.
+    static var scatter: ScatterSpec {
+        let actual = normals(60, seed: 5).map { 10 + 3 * $0 }
+        let predicted = zip(actual, normals(60, seed: 6)).map { $0 + 0.4 * $1 }
+        return ScatterSpec(id: "wave-pva", title: "Predicted against actual strength", xLabel: "actual strength", yLabel: "predicted strength",
+                           points: zip(actual, predicted).map { Point($0, $1) }, pointLabel: "test example",
+                           lines: [Series(label: "perfect prediction (y = x)", points: [Point(1, 1), Point(19, 19)])], lineStyles: [8],
+                           equalAxes: true)
+    }
+
+    /// One feature: the points and the model's curve through them.
+    static var scatterFit: ScatterSpec {
+        let x = (0..<40).map { -3 + 6 * Double($0) / 39 }
+        let noise = normals(40, seed: 7)
+        return ScatterSpec(id: "wave-fit", title: "Fitted y against x", xLabel: "x", yLabel: "y",
+                           points: zip(x, noise).map { Point($0, 2 * sin(1.5 * $0) + 0.1 * $1) }, pointLabel: "test example",
+                           lines: [Series.sampling(label: "model's prediction", over: -3.3...3.3, count: 67) { 2 * sin(1.5 * $0) }],
+                           lineStyles: [3])
+    }
+
+    /// Three classes in the plane: the class of the nearest of three centres, less certain near the borders.
+    static var classRegions: ClassRegionSpec {
+        let n = 30
+        let centres = [(-1.0, -1.0), (1.0, -0.5), (0.0, 1.2)]
+        var classes: [[Int]] = [], confidence: [[Double]] = []
+        for r in 0..<n {
+            var cr: [Int] = [], pr: [Double] = []
+            for c in 0..<n {
+                let x = -2 + 4 * (Double(c) + 0.5) / Double(n), y = -2 + 4 * (Double(r) + 0.5) / Double(n)
+                let scores = centres.map { exp(-2 * ((x - $0.0) * (x - $0.0) + (y - $0.1) * (y - $0.1))) }
+                let total = scores.reduce(0, +), best = scores.indices.max { scores[$0] < scores[$1] } ?? 0
+                cr.append(best)
+                pr.append(scores[best] / total)
+            }
+            classes.append(cr)
+            confidence.append(pr)
+        }
+        let points = centres.enumerated().flatMap { k, c in
+            (0..<4).map { i in HeatmapPoint(x: c.0 + 0.3 * cos(Double(i) * 1.6), y: c.1 + 0.3 * sin(Double(i) * 1.6), value: Double(k)) }
+        }
+        return ClassRegionSpec(id: "blobs-regions", title: "Most probable class", xLabel: "x₁", yLabel: "x₂", xRange: -2...2, yRange: -2...2,
+                               classes: classes, confidence: confidence, classNames: ["class 0", "class 1", "class 2"], points: points)
+    }
+
     static var all: [(name: String, html: String)] {
         [("line-legend", Chart.line(lineWithLegend).string),
          ("line-multiples-log", Chart.line(lineMultiplesLog).string),
          ("histogram-grid", Chart.histogram(histogramGrid).string),
          ("histogram-wide", Chart.histogram(histogramWide).string),
          ("function-plot", Chart.line(functionPlot).string),
-         ("heatmap", Chart.heatmap(heatmap).string)]
+         ("heatmap", Chart.heatmap(heatmap).string),
+         ("scatter", Chart.scatter(scatter).string),
+         ("scatter-fit", Chart.scatter(scatterFit).string),
+         ("class-regions", Chart.classRegions(classRegions).string)]
     }
 }

@@ -52,3 +52,26 @@ let tileFixture: TileGridSpec = {
     #expect(!paths[white].isEmpty && !paths[TileGridChart.levels - 1].isEmpty && !paths[0].isEmpty)
     #expect(TileGridChart.color(level: white) == Palette.divergingColor(0.5))
 }
+
+/// Issue 11: the feature-maps title ran past the panel's edges (cut off at 400 px) and was centred on the panel,
+/// not on the tiles. A long title is wrapped to the grid's width and centred over it.
+@Test func aLongTileGridTitleWrapsToTheGridAndIsCentredOverIt() throws {
+    let maps = (0..<6).map { c in Tile(label: "ch \(c)", width: 8, values: (0..<64).map { Double(($0 + c) % 5) }) }
+    let input = Tile(label: "input", width: 8, values: (0..<64).map { Double($0) / 63 }, range: 0...1)
+    let spec = TileGridSpec(id: "maps", title: "Layer 1 (relu) feature maps: 6 channels of 28×28, trained",
+                            rows: [TileRow(label: "test image 0, class 9", tiles: [input] + maps)], columns: 8, valueLabel: "activation")
+    let html = Chart.tiles(spec)
+    let titles = html.components(separatedBy: "<text class=\"panel-title\" x=\"").dropFirst()
+    #expect(titles.count == 2, "wrapped onto two lines")
+    // 7 tiles in 400 − 2·8 units with 6-unit gaps: the grid is 384 wide from x = 8, so its centre is 200 and no line is wider.
+    for t in titles {
+        #expect(t.hasPrefix("200\""), "centred over the grid: \(t.prefix(20))")
+        let text = String(t.drop { $0 != ">" }.dropFirst().prefix { $0 != "<" })
+        #expect(Double(text.unicodeScalars.count) * 0.6 * 14 <= 384, "'\(text)' fits the grid")
+    }
+    #expect(html.contains(">Layer 1 (relu) feature maps: 6 channels of</text>") && html.contains(">28×28, trained</text>"))
+    // Narrower grid (three 5×5 filters, capped at 64 units each): the title is centred over the tiles, not the panel.
+    let narrow = Chart.tiles(TileGridSpec(id: "f", title: "Layer 0 filters", rows: [TileRow(label: "init", tiles: (0..<3).map {
+        Tile(label: "\($0)", width: 5, values: (0..<25).map { Double($0) - 12 }) })], columns: 8, valueLabel: "weight"))
+    #expect(narrow.contains("<text class=\"panel-title\" x=\"110\""), "8 + (3·64 + 2·6)/2 = 110")
+}

@@ -48,6 +48,15 @@ import TestSupport
         let errors = Fixture.read(out1, "09-expected-errors.html")
         #expect(errors.components(separatedBy: "experiment-expected-error").count == 3 && !errors.contains("class=\"experiment-error\""))
         #expect(errors.contains("data/broken.csv:3:2: &#39;n/a&#39; in column &#39;width&#39; is not a number"))
+        // Three classes draw class regions; the regression chapter reaches near its noise floors (0.1 and 0.2).
+        let planes = Fixture.read(out1, "02-plane-sets.html")
+        #expect(planes.components(separatedBy: "Most probable class").count >= 3 && planes.contains(">class 2</li>"))
+        let flowers = Fixture.read(out1, "03-csv-tables.html")
+        #expect(flowers.contains(">virginica-like</li>") && flowers.contains(">petal_width (normalised)</text>"), "a CSV's classes and columns by name")
+        let regression = Fixture.read(out1, "30-regression.html")
+        let rmse = regression.components(separatedBy: "<span class=\"result\">").dropFirst().compactMap { Double($0.prefix { $0 != "<" }) }
+        #expect(rmse.count == 4 && rmse[0] < 0.15 && rmse[2] < 0.25 && rmse[3] < 0.25, "\(rmse)")
+        #expect(regression.contains("Fitted y against x") && regression.contains("Predicted against actual strength — Huber"))
     }
 
     @Test func ranCountsOnlyTheVariantsThatTrained() throws {
