@@ -1,5 +1,6 @@
 // Decision regions of a classifier with more than two classes: each cell in its class's colour, lighter where
 // the model is less sure; training points in their class's colour and shape; a legend naming the classes.
+import LabbookCore
 
 /// `classes[row][column]` and `confidence[row][column]` (the class's probability) on an evenly divided
 /// rectangle, row 0 at the bottom, as `HeatmapSpec`.

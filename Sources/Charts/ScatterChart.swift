@@ -1,4 +1,5 @@
 // Scatter plots: a regression's predictions against the targets, or against its one feature with the fitted curve.
+import LabbookCore
 
 /// Points drawn as dots, with lines on top (a y = x reference, a fitted curve). `equalAxes`: both axes span the
 /// same range and the plot is square, so that the diagonal is at 45° and errors read the same on both axes.

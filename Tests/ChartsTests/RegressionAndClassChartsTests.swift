@@ -5,8 +5,9 @@ import TestSupport
 @testable import Charts
 
 @Test func classRegionsShowEveryClassInItsColourAndAreWellFormed() throws {
-    let html = Chart.classRegions(Fixtures.classRegions)
-    #expect(MarkupCheck.svgProblems(html) == [] && MarkupCheck.htmlProblem(html) == nil)
+    let html = Chart.classRegions(Fixtures.classRegions).string
+    #expect(MarkupCheck.svgProblems(html) == [])
+    #expect(try HTML5Check.problems([("chart", html)], fragment: true) == [])
     for (k, name) in ["class 0", "class 1", "class 2"].enumerated() {
         #expect(html.contains(">\(name)</li>"), "the legend names \(name)")
         // The most certain shade of each class and its points' fill.
@@ -27,8 +28,9 @@ import TestSupport
 }
 
 @Test func predictedAgainstActualIsSquareWithTheDiagonal() throws {
-    let html = Chart.scatter(Fixtures.scatter)
-    #expect(MarkupCheck.svgProblems(html) == [] && MarkupCheck.htmlProblem(html) == nil)
+    let html = Chart.scatter(Fixtures.scatter).string
+    #expect(MarkupCheck.svgProblems(html) == [])
+    #expect(try HTML5Check.problems([("chart", html)], fragment: true) == [])
     // Equal axes: the panel is taller than the default 270 so that the plot is square, the same ticks on both axes.
     let viewBox = try #require(html.components(separatedBy: "viewBox=\"0 0 400 ").dropFirst().first?.prefix { $0 != "\"" })
     #expect((Double(viewBox) ?? 0) > 270)

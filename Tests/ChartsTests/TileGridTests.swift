@@ -60,7 +60,7 @@ let tileFixture: TileGridSpec = {
     let input = Tile(label: "input", width: 8, values: (0..<64).map { Double($0) / 63 }, range: 0...1)
     let spec = TileGridSpec(id: "maps", title: "Layer 1 (relu) feature maps: 6 channels of 28×28, trained",
                             rows: [TileRow(label: "test image 0, class 9", tiles: [input] + maps)], columns: 8, valueLabel: "activation")
-    let html = Chart.tiles(spec)
+    let html = Chart.tiles(spec).string
     let titles = html.components(separatedBy: "<text class=\"panel-title\" x=\"").dropFirst()
     #expect(titles.count == 2, "wrapped onto two lines")
     // 7 tiles in 400 − 2·8 units with 6-unit gaps: the grid is 384 wide from x = 8, so its centre is 200 and no line is wider.
@@ -72,6 +72,6 @@ let tileFixture: TileGridSpec = {
     #expect(html.contains(">Layer 1 (relu) feature maps: 6 channels of</text>") && html.contains(">28×28, trained</text>"))
     // Narrower grid (three 5×5 filters, capped at 64 units each): the title is centred over the tiles, not the panel.
     let narrow = Chart.tiles(TileGridSpec(id: "f", title: "Layer 0 filters", rows: [TileRow(label: "init", tiles: (0..<3).map {
-        Tile(label: "\($0)", width: 5, values: (0..<25).map { Double($0) - 12 }) })], columns: 8, valueLabel: "weight"))
+        Tile(label: "\($0)", width: 5, values: (0..<25).map { Double($0) - 12 }) })], columns: 8, valueLabel: "weight")).string
     #expect(narrow.contains("<text class=\"panel-title\" x=\"110\""), "8 + (3·64 + 2·6)/2 = 110")
 }

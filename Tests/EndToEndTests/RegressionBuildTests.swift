@@ -27,7 +27,8 @@ import TestSupport
         #expect(!page.contains("experiment-error"))
         // The block's data file carries the metrics the page shows.
         let json = try JSONSerialization.jsonObject(with: Data(Fixture.read(out1, "data/01-bowl/bowl.json").utf8)) as? [String: Any]
-        let variant = (json?["variants"] as? [[String: Any]])?.first?["result"] as? [String: Any]
+        let outcome = json?["outcome"] as? [String: Any]
+        let variant = (outcome?["variants"] as? [[String: Any]])?.first?["training"] as? [String: Any]
         let test = (variant?["regression"] as? [String: Any])?["test"] as? [String: Any]
         let exported = try #require(test?["rmse"] as? Double)
         #expect(String(format: "%.4f", exported) == String(format: "%.4f", rmse), "\(exported) vs \(rmse)")

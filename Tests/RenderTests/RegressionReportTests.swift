@@ -39,7 +39,7 @@ import Vocabulary
 
     @Test func summaryGivesErrorsPerSplitInTheTargetsUnits() throws {
         let ctx = try VariantReportTests.context(Self.regressionBlock, [Self.regressionResult(rmse: 1.5), Self.regressionResult(rmse: 0.25)])
-        let html = ctx.summary().html
+        let html = ctx.summary().html.string
         for head in ["<th>split</th>", ">MSE</th>", ">RMSE</th>", ">MAE</th>", ">R²</th>"] { #expect(html.contains(head), "\(head)") }
         #expect(!html.contains("acc."), "no accuracy columns for a regression")
         // One row per variant and split; the RMSE column keeps one number of decimals (4 significant digits of its largest, 1.5).
@@ -50,7 +50,7 @@ import Vocabulary
 
     @Test func predictionsArePredictedAgainstActualAndTheFittedCurve() throws {
         let ctx = try VariantReportTests.context(Self.regressionBlock, [Self.regressionResult(rmse: 1.5), Self.regressionResult(rmse: 0.25)])
-        let html = ctx.predictions(chartID: "wave-1").html
+        let html = ctx.predictions(chartID: "wave-1").html.string
         #expect(html.contains("Predicted against actual y — mse") && html.contains("Predicted against actual y — huber"))
         #expect(html.contains("Fitted y against x — mse"))
         #expect(html.components(separatedBy: "<svg").count == 5, "two charts per variant")
@@ -83,15 +83,15 @@ import Vocabulary
         r.predictionGrid?.confidence = [0.9, 0.5, 0.4, 1]
         r.predictionGrid?.classCount = 3
         let ctx = try VariantReportTests.context("id: b\ndata: {source: blobs, samples: 30, classes: 3}\nmodel: {hidden: [4]}\nshow: [predictions]\n", [r])
-        let html = ctx.predictions(chartID: "b-0").html
+        let html = ctx.predictions(chartID: "b-0").html.string
         #expect(html.contains("Most probable class") && !html.contains("P(class 1)"))
         for k in 0..<3 { #expect(html.contains(">class \(k)</li>")) }
         #expect(html.contains("fill=\"#009E73\" stroke=\"#000\""), "blob 2's training points")
         r.predictionGrid?.classNames = ["setosa", "versicolor", "virginica"]
         let named = try VariantReportTests.context("id: b\ndata: {source: blobs, samples: 30, classes: 3}\nmodel: {hidden: [4]}\nshow: [predictions]\n", [r])
-        #expect(named.predictions(chartID: "b-0").html.contains(">virginica</li>"), "the data's class names when it has them")
+        #expect(named.predictions(chartID: "b-0").html.string.contains(">virginica</li>"), "the data's class names when it has them")
         let two = try VariantReportTests.context("id: m\ndata: {source: moons, samples: 30}\nmodel: {hidden: [4]}\nshow: [predictions]\n",
                                                  [VariantReportTests.result(0.1, grid: true)])
-        #expect(two.predictions(chartID: "m-0").html.contains("Predicted probability of class 1"))
+        #expect(two.predictions(chartID: "m-0").html.string.contains("Predicted probability of class 1"))
     }
 }
