@@ -1,5 +1,5 @@
 // Issue 15 item 9: parsing, rendering and the search index grow linearly with the number of formulas, pipe
-// tables and identical headings. Checked as ratios (ten times the items must take well under a hundred
+// tables, identical headings and labels. Checked as ratios (ten times the items must take well under a hundred
 // times as long), not seconds, so the bound holds on a slow or loaded machine; the seconds are
 // bench/linearity.py's (docs/reliability.md).
 import Foundation
@@ -14,6 +14,7 @@ import Testing
         switch kind {
         case "formulas": "# Formulas\n\n" + (0..<n).map { "$x_{\($0)}$" }.joined(separator: " ") + "\n"
         case "tables": "# Tables\n\n" + (0..<n).map { "| a | b |\n|---|---|\n| \($0) | $y$ |\n\n" }.joined()
+        case "labels": "# Labels\n\n" + (0..<n).map { "$$x_{\($0)}$$ {#eq:e\($0)}\n\n| a |\n|---|\n| \($0) |\n\nTable: c\($0) {#tbl:t\($0)}\n\n" }.joined()
         default: "# Headings\n\n" + String(repeating: "## Same\n\ntext\n\n", count: n)
         }
     }
@@ -62,8 +63,9 @@ import Testing
     }
 
     /// The whole per-chapter path, 1,000 against 10,000 items: a coarse check that no stage is quadratic at
-    /// this size (a ratio near 100); bench/linearity.py measures 100,000.
-    @Test(arguments: ["formulas", "tables", "headings"]) func tenTimesTheItemsTakeAboutTenTimesAsLong(_ kind: String) {
+    /// this size (a ratio near 100); bench/linearity.py measures 100,000. "labels" is a labelled equation and
+    /// a captioned table per item (with the old Numbering restore, 1,000 of them alone took over a minute).
+    @Test(arguments: ["formulas", "tables", "headings", "labels"]) func tenTimesTheItemsTakeAboutTenTimesAsLong(_ kind: String) {
         _ = Self.pipeline(kind, 100)   // warm-up
         let small = min(Self.pipeline(kind, 1_000), Self.pipeline(kind, 1_000))
         let large = Self.pipeline(kind, 10_000)
