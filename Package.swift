@@ -18,8 +18,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
-        // Local preview server for `labbook watch --serve` (no NIO, no swift-syntax: a small build).
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        // Local preview server for `labbook watch --serve`: NIOHTTP1's decoder caps the request head, which
+        // FlyingFox could not (docs/reliability.md); only NIOCore, NIOPosix and NIOHTTP1 are built.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         // System libraries from Debian: libcmark-dev, libopenblas-dev, zlib1g-dev, libssl-dev (SHA-256 only:
@@ -44,8 +45,9 @@ let package = Package(
                                              .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "LabbookKit", dependencies: ["LabbookCore", "Parse", "Vocabulary", "Outcomes", "Blocks", "Execute", "Render", "Site",
                                                    "Datasets", "Engine"]),
-        .target(name: "Preview", dependencies: ["LabbookKit", "LabbookCore", .product(name: "FlyingFox", package: "FlyingFox"),
-                                               .product(name: "FlyingSocks", package: "FlyingFox")]),
+        .target(name: "Preview", dependencies: ["LabbookKit", "LabbookCore", .product(name: "NIOCore", package: "swift-nio"),
+                                               .product(name: "NIOPosix", package: "swift-nio"),
+                                               .product(name: "NIOHTTP1", package: "swift-nio")]),
         .executableTarget(name: "labbook", dependencies: ["LabbookKit", "Preview",
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 

@@ -117,6 +117,18 @@ public final class SafeDirectory: @unchecked Sendable {
         return SafeDirectory.readAll(f)
     }
 
+    /// An open descriptor (the caller closes it) and the size of the regular file at `path`, or nil if it is
+    /// missing, reached through a link, or not a regular file. For streaming a file without reading it whole.
+    public func openRegularFile(_ path: String) -> (fd: Int32, size: Int)? {
+        guard let (dir, name) = try? parent(of: path, create: false) else { return nil }
+        defer { if dir != fd { close(dir) } }
+        let f = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard f >= 0 else { return nil }
+        var st = stat()
+        guard fstat(f, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { close(f); return nil }
+        return (f, Int(st.st_size))
+    }
+
     /// True when `path` names a regular file (not a link).
     public func isRegularFile(_ path: String) -> Bool {
         guard let (dir, name) = try? parent(of: path, create: false) else { return false }

@@ -1,17 +1,17 @@
-// Serves output/ on 127.0.0.1 for `labbook watch --serve PORT`, with live reload of the open page.
+// Serves output/ on 127.0.0.1 for `labbook watch --serve PORT`, with live reload of the open page, on swift-nio.
 //
 // Pages on disk stay byte-identical to `labbook build`: the reload script is added only to the HTML as it is
-// served. It polls /__labbook/build, a counter the watch loop bumps after each rebuild. GET and HEAD only;
-// files are streamed (pages up to 16 MiB are read to add the script), never through a symbolic link.
+// served. It polls /__labbook/build, a counter the watch loop bumps after each rebuild.
 //
-// A client that sends nothing for 10 s is disconnected (IdleTimeoutPool). Limits FlyingFox 0.27.1 cannot give
-// (docs/reliability.md): it parses the request line and headers itself, unbounded, and reads a request's body
-// before any route sees it; a POST of several MiB pins a thread. The server listens on loopback only, so
-// only local processes can send such requests.
-import FlyingFox
-import FlyingSocks
+// What a local client can make it do is bounded (docs/reliability.md, issue 15 item 11): GET and HEAD only,
+// no request bodies (405 or 413, then the connection closes without reading them), request line and headers
+// at most `maxRequestHead` bytes (431, NIOHTTP1's decoder), a request head must arrive within `idleTimeout`,
+// an answer the client stops reading is dropped after `idleTimeout`, files are streamed with sendfile in
+// 1 MiB pieces (pages up to 16 MiB are read to add the script), never through a symbolic link.
 import Foundation
-import LabbookCore
+import NIOCore
+import NIOHTTP1
+import NIOPosix
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -20,12 +20,16 @@ import Glibc
 public final class PreviewServer: Sendable {
     public let port: UInt16
     let root: URL
-    /// Bumped after each rebuild; a class so the route closures can share it.
+    let idleTimeout: TimeAmount
+    /// Bumped after each rebuild.
     final class Counter: Sendable {
         let value = Atomic<Int>(0)
     }
     let generation = Counter()
-    let server: HTTPServer
+
+    /// The request line and all header lines together, in bytes (NIOHTTP1 counts the target and every header
+    /// name and value; the default, 80 KiB, is far more than a browser sends).
+    static let maxRequestHead = 8 << 10
 
     /// Why the server cannot start, for an exit-2 message.
     public struct PortUnavailable: Error, CustomStringConvertible {
@@ -38,23 +42,14 @@ public final class PreviewServer: Sendable {
         }
     }
 
-    static let reloadScript = """
-    <script>(function(){var seen=null;function poll(){fetch("/__labbook/build",{cache:"no-store"}).then(function(r){return r.text()})\
-    .then(function(t){if(seen!==null&&t!==seen){location.reload()}seen=t}).catch(function(){}).finally(function(){setTimeout(poll,500)})}poll()})();</script>
-    """
-
-    /// Pages larger than this are streamed as they are, without the reload script.
-    static let maxInjectedPage = 16 << 20
-
     /// Checks that the port is free (binding it once, as the server will), so `watch` can say so before building.
-    /// A connection that sends nothing for `idleTimeout` is closed.
+    /// A request head must arrive, and an answer must keep moving, within `idleTimeout`.
     public init(root: URL, port: UInt16, idleTimeout: Duration = .seconds(10)) throws {
         self.port = port
         self.root = root
+        let (s, atto) = idleTimeout.components
+        self.idleTimeout = .nanoseconds(s * 1_000_000_000 + atto / 1_000_000_000)
         try PreviewServer.checkPort(port)
-        // No per-connection log: the terminal gets one line per rebuild, from the watch loop.
-        let pool = IdleTimeoutPool(base: HTTPServer.defaultPool(), timeout: idleTimeout)
-        server = HTTPServer(config: .init(address: try .inet(ip4: "127.0.0.1", port: port), timeout: 15, pool: pool, logger: .disabled))
     }
 
     static func checkPort(_ port: UInt16) throws {
@@ -76,94 +71,53 @@ public final class PreviewServer: Sendable {
     /// Tells open pages to reload.
     public func rebuilt() { generation.value.add(1, ordering: .relaxed) }
 
+    /// Serves until the task is cancelled. No per-connection log: the terminal gets one line per rebuild.
     public func run() async throws {
-        let root = self.root
-        let generation = self.generation
-        for method in ["GET", "HEAD"] {
-            await server.appendRoute(HTTPRoute("\(method) /__labbook/build")) { request in
-                let body = Data("\(generation.value.load(ordering: .relaxed))".utf8)
-                return PreviewServer.respond(request.method == .HEAD, .ok, type: "text/plain", body: .data(body))
-            }
-            await server.appendRoute(HTTPRoute("\(method) *")) { request in
-                PreviewServer.serveFile(request.path, root: root, head: request.method == .HEAD)
-            }
+        let listening = try await listen()
+        try await withTaskCancellationHandler {
+            try await listening.channel.closeFuture.get()
+        } onCancel: {
+            listening.stop()
         }
-        // Anything else (POST, PUT, …): refused without a body of our own.
-        await server.appendRoute("*") { _ in
-            HTTPResponse(statusCode: .methodNotAllowed, headers: HTTPHeaders([HTTPHeader("Allow"): "GET, HEAD", .connection: "close"]))
-        }
+    }
+
+    /// The listening socket; `stop()` closes it (open connections finish on their own).
+    struct Listening: Sendable {
+        let channel: any Channel
+        func stop() { channel.close(promise: nil) }
+    }
+
+    /// Binds 127.0.0.1:port and starts answering until `stop()`.
+    func listen() async throws -> Listening {
+        let limits = {
+            var l = NIOHTTPDecoderLimitConfiguration()
+            l.maxHeaderFieldSize = PreviewServer.maxRequestHead
+            l.maxHeaderListSize = PreviewServer.maxRequestHead
+            l.maxHeaderFieldCount = 100
+            return l
+        }()
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 64)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    // Nearest the socket, so it sees when written bytes actually leave.
+                    try pipeline.addHandler(IdleStateHandler(writeTimeout: self.idleTimeout))
+                    try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes,
+                                                                                    informationalResponseStrategy: .drop,
+                                                                                    limitConfiguration: limits),
+                                                             maximumBufferSize: 1 << 20))
+                    try pipeline.addHandler(HTTPResponseEncoder())
+                    // One request at a time: pipelined requests wait (and reading pauses) until the answer is out.
+                    try pipeline.addHandler(HTTPServerPipelineHandler())
+                    try pipeline.addHandler(PreviewHandler(server: self))
+                }
+            }
         do {
-            try await server.run()
-        } catch let e as SocketError {
-            throw PortUnavailable(port: port, errno: PreviewServer.code(of: e))
-        }
-    }
-
-    static func code(of e: SocketError) -> Int32 {
-        if case .failed(_, let code, _) = e { return code }
-        return EADDRINUSE
-    }
-
-    enum Body { case data(Data), file(URL, Int) }
-
-    /// A response whose headers are the same for GET and HEAD; HEAD sends them without the body.
-    static func respond(_ head: Bool, _ status: HTTPStatusCode, type: String, body: Body) -> HTTPResponse {
-        var headers = HTTPHeaders([.contentType: type, HTTPHeader("Cache-Control"): "no-store"])
-        switch body {
-        case .data(let data):
-            if head { headers[.contentLength] = "\(data.count)"; return HTTPResponse(statusCode: status, headers: headers) }
-            return HTTPResponse(statusCode: status, headers: headers, body: data)
-        case .file(let url, let size):
-            headers[.contentLength] = "\(size)"
-            guard !head, let sequence = try? HTTPBodySequence(file: url, suggestedBufferSize: 1 << 16) else {
-                return HTTPResponse(statusCode: status, headers: headers)
-            }
-            return HTTPResponse(statusCode: status, headers: headers, body: sequence)
-        }
-    }
-
-    /// Maps a URL path to a file under `root`; refuses anything that would leave it or pass through a link.
-    static func serveFile(_ urlPath: String, root: URL, head: Bool = false) -> HTTPResponse {
-        var rel = urlPath.removingPercentEncoding ?? urlPath
-        if rel.hasPrefix("/") { rel.removeFirst() }
-        if rel.isEmpty || rel.hasSuffix("/") { rel += "index.html" }
-        let parts = rel.split(separator: "/")
-        guard !parts.contains(where: { $0 == ".." || $0.hasPrefix(".") }), SafeDirectory.isSafeRelativePath(rel) else {
-            return HTTPResponse(statusCode: .forbidden)
-        }
-        let notFound = respond(head, .notFound, type: "text/plain", body: .data(Data("not found: /\(rel)\n".utf8)))
-        let url = root.appendingPathComponent(rel)
-        // Never through a symbolic link: output/x → /etc must not publish /etc on the port. The resolved path
-        // must be the path asked for, under the resolved root.
-        guard let realRoot = resolved(root.path), let real = resolved(url.path), real == realRoot + "/" + rel else { return notFound }
-        var st = stat()
-        guard stat(real, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return notFound }
-        let type = mimeType(url.pathExtension)
-        if type.hasPrefix("text/html"), Int(st.st_size) <= maxInjectedPage,
-           let data = (try? SafeDirectory(root, create: false))?.read(rel), let html = String(data: data, encoding: .utf8) {
-            return respond(head, .ok, type: type, body: .data(Data(html.replacingOccurrences(of: "</body>", with: reloadScript + "\n</body>").utf8)))
-        }
-        return respond(head, .ok, type: type, body: .file(URL(fileURLWithPath: real), Int(st.st_size)))
-    }
-
-    static func resolved(_ path: String) -> String? {
-        guard let p = realpath(path, nil) else { return nil }
-        defer { free(p) }
-        return String(cString: p)
-    }
-
-    static func mimeType(_ ext: String) -> String {
-        switch ext.lowercased() {
-        case "html": "text/html; charset=utf-8"
-        case "css": "text/css; charset=utf-8"
-        case "js", "mjs": "text/javascript; charset=utf-8"
-        case "json": "application/json"
-        case "svg": "image/svg+xml"
-        case "woff2": "font/woff2"
-        case "woff": "font/woff"
-        case "ttf": "font/ttf"
-        case "png": "image/png"
-        default: "application/octet-stream"
+            return Listening(channel: try await bootstrap.bind(host: "127.0.0.1", port: Int(port)).get())
+        } catch let e as IOError {
+            throw PortUnavailable(port: port, errno: e.errnoCode)
         }
     }
 }

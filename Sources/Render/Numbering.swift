@@ -36,9 +36,7 @@ struct Numbering {
     var diagnostics: [Diagnostic] = []
 
     init(avoiding text: String, chapterNumber: Int?, strings: ChromeStrings) {
-        var stem = "LBNUM"
-        while text.contains(stem) { stem += "X" }
-        self.stem = stem
+        self.stem = Tokens.stem(avoiding: text, base: "LBNUM")
         self.chapterNumber = chapterNumber
         self.strings = strings
     }
@@ -108,58 +106,107 @@ struct Numbering {
         return out + rest
     }
 
-    /// The labels this chapter defines (for the book's catalogue) and the HTML with numbers in place.
+    /// The labels this chapter defines (for the book's catalogue) and the HTML with numbers in place, in one
+    /// pass over the page (a search of the whole page per label made 2,000 labelled equations and captions
+    /// take two minutes; LinearityTests checks this against that algorithm).
+    ///
+    /// An equation token alone at the end of a paragraph that starts with a display formula turns the
+    /// paragraph into a numbered equation block; elsewhere it becomes the number. A caption's paragraph goes
+    /// into the nearest `<table>` before it (several captions of one table: the later one first), or
+    /// becomes a `table-caption` paragraph when no table precedes it.
     func restore(_ html: String, rawHTML: Bool) -> (String, [Label]) {
-        var out = html
-        var labels: [Label] = []
-        for (i, eq) in equations.enumerated() {
-            let tok = "\(stem)E\(i)Z"
-            let anchor = "eq:\(eq)"
-            let numberHTML = Markup.build { w in w.element("span", [("class", "eq-number")], text: "(\(number(i + 1)))") }
-            labels.append(Label(kind: .eq, name: eq, number: number(i + 1), anchor: anchor))
-            // A display formula alone in its paragraph (the usual case) becomes a numbered block.
-            if let r = out.range(of: " \(tok)</p>"), let p = out[..<r.lowerBound].range(of: "<p>", options: .backwards) {
-                let inner = out[p.upperBound..<r.lowerBound]
-                if inner.hasPrefix("<span class=\"math display\">"), inner.hasSuffix("</span>") {
-                    let tex = inner.dropFirst("<span class=\"math display\">".count).dropLast("</span>".count)
-                    let block = Markup.build { w in
-                        w.element("div", [("class", "equation"), ("id", anchor)]) { w in
-                            w.element("div", [("class", "math display")]) { w in w.raw(String(tex), from: .commonMark) }
-                            w.append(numberHTML)
-                        }
-                    }
-                    out.replaceSubrange(p.lowerBound..<r.upperBound, with: block.string)
-                    continue
-                }
-            }
-            out = out.replacingOccurrences(of: tok, with: Markup.build { w in
-                w.element("span", [("id", anchor)]) { w in w.append(numberHTML) }
-            }.string)
+        let src = Array(html.utf8), s = Array(stem.utf8)
+        let pOpen = Array("<p>".utf8), pClose = Array("</p>".utf8), table = Array("<table>".utf8)
+        let displayOpen = Array("<span class=\"math display\">".utf8), spanClose = Array("</span>".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(src.count + src.count / 8)
+        var paragraphs: [Int] = []   // where each "<p>" copied so far starts in `out`
+        var lastTable: Int?           // where the last "<table>" copied ends in `out`
+        var captionsAt: [Int: [[UInt8]]] = [:]
+        var foundCaptions = Set<Int>()
+        func ends(_ a: [UInt8], with b: [UInt8]) -> Bool { a.count >= b.count && a.suffix(b.count).elementsEqual(b) }
+        func copy(_ byte: UInt8) {
+            out.append(byte)
+            guard byte == UInt8(ascii: ">") else { return }
+            if ends(out, with: pOpen) { paragraphs.append(out.count - pOpen.count) }
+            if ends(out, with: table) { lastTable = out.count }
         }
-        for (i, c) in captions.enumerated() {
-            let tok = "<p>\(stem)T\(i)Z</p>"
-            guard let r = out.range(of: tok) else { continue }
-            let n = number(i + 1)
-            let anchor = c.label.map { "tbl:\($0)" }
-            if let label = c.label { labels.append(Label(kind: .tbl, name: label, number: n, anchor: "tbl:\(label)")) }
+        var i = 0
+        while i < src.count {
+            guard src[i] == s[0], i + s.count + 2 < src.count, src[i..<(i + s.count)].elementsEqual(s),
+                  src[i + s.count] == UInt8(ascii: "E") || src[i + s.count] == UInt8(ascii: "T") else {
+                copy(src[i]); i += 1; continue
+            }
+            let kind = src[i + s.count]
+            var j = i + s.count + 1, n = 0, digits = 0
+            while j < src.count, digits < 10, (48...57).contains(src[j]) { n = n * 10 + Int(src[j] - 48); j += 1; digits += 1 }
+            let count = kind == UInt8(ascii: "E") ? equations.count : captions.count
+            guard digits > 0, j < src.count, src[j] == UInt8(ascii: "Z"), n < count else { copy(src[i]); i += 1; continue }
+            j += 1
+            let closes = j + pClose.count <= src.count && src[j..<(j + pClose.count)].elementsEqual(pClose)
+            if kind == UInt8(ascii: "E") {
+                let anchor = "eq:\(equations[n])"
+                let numberHTML = Markup.build { w in w.element("span", [("class", "eq-number")], text: "(\(number(n + 1)))") }
+                if closes, out.last == UInt8(ascii: " "), let p = paragraphs.last {
+                    let inner = Array(out[(p + pOpen.count)..<(out.count - 1)])
+                    if inner.starts(with: displayOpen), ends(inner, with: spanClose), inner.count >= displayOpen.count + spanClose.count {
+                        let tex = inner[displayOpen.count..<(inner.count - spanClose.count)]
+                        out.removeSubrange(p...)
+                        paragraphs.removeLast()
+                        if let t = lastTable, t > p { lastTable = nil }
+                        let block = Markup.build { w in
+                            w.element("div", [("class", "equation"), ("id", anchor)]) { w in
+                                w.element("div", [("class", "math display")]) { w in w.raw(String(decoding: tex, as: UTF8.self), from: .commonMark) }
+                                w.append(numberHTML)
+                            }
+                        }
+                        out += Array(block.string.utf8)
+                        i = j + pClose.count
+                        continue
+                    }
+                }
+                out += Array(Markup.build { w in w.element("span", [("id", anchor)]) { w in w.append(numberHTML) } }.string.utf8)
+                i = j
+                continue
+            }
+            // A caption token counts only as a whole paragraph.
+            guard closes, let p = paragraphs.last, p == out.count - pOpen.count else { copy(src[i]); i += 1; continue }
+            out.removeLast(pOpen.count)
+            paragraphs.removeLast()
+            foundCaptions.insert(n)
+            let c = captions[n]
             var text = MarkdownHTML.render(c.text, rawHTML: rawHTML).trimmingCharacters(in: .whitespacesAndNewlines)
             if text.hasPrefix("<p>"), text.hasSuffix("</p>") { text = String(text.dropFirst(3).dropLast(4)) }
+            let anchor: Attributes = c.label.map { [("id", "tbl:\($0)")] } ?? []
             let caption = { (name: String, attrs: Attributes) in
                 Markup.build { w in
-                    w.element(name, attrs + (anchor.map { [("id", $0)] } ?? [])) { w in
-                        w.element("span", [("class", "caption-number")], text: strings.numbered(strings.table, n) + strings.captionSeparator)
+                    w.element(name, attrs + anchor) { w in
+                        w.element("span", [("class", "caption-number")], text: strings.numbered(strings.table, number(n + 1)) + strings.captionSeparator)
                         w.raw(text, from: .commonMark)
                     }
                 }.string
             }
-            // Into the table just before the caption line.
-            if let t = out[..<r.lowerBound].range(of: "<table>", options: .backwards) {
-                out.removeSubrange(r)
-                out.insert(contentsOf: caption("caption", []), at: t.upperBound)
+            if let t = lastTable {
+                captionsAt[t, default: []].append(Array(caption("caption", []).utf8))
             } else {
-                out.replaceSubrange(r, with: caption("p", [("class", "table-caption")]))
+                out += Array(caption("p", [("class", "table-caption")]).utf8)
             }
+            i = j + pClose.count
         }
-        return (out, labels)
+        var labels = equations.enumerated().map { Label(kind: .eq, name: $1, number: number($0 + 1), anchor: "eq:\($1)") }
+        for (k, c) in captions.enumerated() where foundCaptions.contains(k) {
+            if let label = c.label { labels.append(Label(kind: .tbl, name: label, number: number(k + 1), anchor: "tbl:\(label)")) }
+        }
+        guard !captionsAt.isEmpty else { return (String(decoding: out, as: UTF8.self), labels) }
+        var page: [UInt8] = []
+        page.reserveCapacity(out.count + captionsAt.values.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } })
+        var from = 0
+        for at in captionsAt.keys.sorted() {
+            page += out[from..<at]
+            for caption in (captionsAt[at] ?? []).reversed() { page += caption }
+            from = at
+        }
+        page += out[from...]
+        return (String(decoding: page, as: UTF8.self), labels)
     }
 }

@@ -29,14 +29,13 @@ import Testing
         #expect(page.contains("Good chapter, edited"))
     }
 
-    @Test func previewServerStaysInsideTheSiteAndAddsReload() async throws {
+    @Test func previewServerStaysInsideTheSiteAndAddsReload() throws {
         let root = Fixture.tempDir("serve")
         defer { try? FileManager.default.removeItem(at: root) }
         try Data("<html><body>hi</body></html>".utf8).write(to: root.appendingPathComponent("index.html"))
         let ok = PreviewServer.serveFile("/", root: root)
         #expect(ok.statusCode == .ok)
-        let body = try await ok.bodyData
-        #expect(String(decoding: body, as: UTF8.self).contains("/__labbook/build"))
+        #expect(String(decoding: ok.bodyData, as: UTF8.self).contains("/__labbook/build"))
         #expect(PreviewServer.serveFile("/../etc/passwd", root: root).statusCode == .forbidden)
         #expect(PreviewServer.serveFile("/.labbook-manifest", root: root).statusCode == .forbidden)
         #expect(PreviewServer.serveFile("/missing.html", root: root).statusCode == .notFound)

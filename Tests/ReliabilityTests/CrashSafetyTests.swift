@@ -54,7 +54,12 @@ enum Binary {
         let runCache = RunCache(directory: cache)
         for (path, _) in Fixtures.snapshot(cache) where path.hasSuffix(".run") {
             let key = String((path as NSString).lastPathComponent.dropLast(4))
-            if case .hit = runCache.load(key) {} else { out.append("cache entry \(path) is not valid: \(runCache.load(key))") }
+            // One lookup, and only its message in the report: describing a whole outcome by reflection is slow and huge.
+            switch runCache.load(key) {
+            case .hit: break
+            case .miss: out.append("cache entry \(path) could not be read back")
+            case .damaged(let why): out.append("cache entry \(path) is not valid: \(why)")
+            }
         }
         return out
     }

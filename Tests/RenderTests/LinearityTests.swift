@@ -37,6 +37,50 @@ enum OldTokens {
     }
 }
 
+/// Numbering's restore before issue 15 item 9 (a search of the page per label), the reference for the one-pass one.
+enum OldNumbering {
+    static func restore(_ n: Numbering, _ html: String, rawHTML: Bool) -> (String, [Label]) {
+        var out = html
+        var labels: [Label] = []
+        for (i, eq) in n.equations.enumerated() {
+            let tok = "\(n.stem)E\(i)Z"
+            let anchor = "eq:\(eq)"
+            let numberHTML = "<span class=\"eq-number\">(\(n.number(i + 1)))</span>"
+            labels.append(Label(kind: .eq, name: eq, number: n.number(i + 1), anchor: anchor))
+            // A display formula alone in its paragraph (the usual case) becomes a numbered block.
+            if let r = out.range(of: " \(tok)</p>"), let p = out[..<r.lowerBound].range(of: "<p>", options: .backwards) {
+                let inner = out[p.upperBound..<r.lowerBound]
+                if inner.hasPrefix("<span class=\"math display\">"), inner.hasSuffix("</span>") {
+                    let tex = inner.dropFirst("<span class=\"math display\">".count).dropLast("</span>".count)
+                    out.replaceSubrange(p.lowerBound..<r.upperBound, with:
+                        "<div class=\"equation\" id=\"\(Escape.html(anchor))\"><div class=\"math display\">\(tex)</div>\(numberHTML)</div>")
+                    continue
+                }
+            }
+            out = out.replacingOccurrences(of: tok, with: "<span id=\"\(Escape.html(anchor))\">\(numberHTML)</span>")
+        }
+        for (i, c) in n.captions.enumerated() {
+            let tok = "<p>\(n.stem)T\(i)Z</p>"
+            guard let r = out.range(of: tok) else { continue }
+            let num = n.number(i + 1)
+            let anchor = c.label.map { "tbl:\($0)" }
+            if let label = c.label { labels.append(Label(kind: .tbl, name: label, number: num, anchor: "tbl:\(label)")) }
+            var text = MarkdownHTML.render(c.text, rawHTML: rawHTML).trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.hasPrefix("<p>"), text.hasSuffix("</p>") { text = String(text.dropFirst(3).dropLast(4)) }
+            let id = anchor.map { " id=\"\(Escape.html($0))\"" } ?? ""
+            let body = "<span class=\"caption-number\">\(Escape.html(n.strings.numbered(n.strings.table, num)))\(n.strings.captionSeparator)</span>\(text)"
+            // Into the table just before the caption line.
+            if let t = out[..<r.lowerBound].range(of: "<table>", options: .backwards) {
+                out.removeSubrange(r)
+                out.replaceSubrange(t, with: "<table><caption\(id)>\(body)</caption>")
+            } else {
+                out.replaceSubrange(r, with: "<p class=\"table-caption\"\(id)>\(body)</p>")
+            }
+        }
+        return (out, labels)
+    }
+}
+
 @Suite struct LinearityTests {
     static let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -82,5 +126,36 @@ enum OldTokens {
         var sections: [Section] = []
         _ = ChapterRenderer.addHeadingAnchors(html, used: &used, sections: &sections)
         #expect(sections.map(\.id) == ["same", "same-1", "same-1-1", "same-2", "same-3"])
+    }
+
+    /// Texts with labelled equations and table captions: the shipped fixtures' and edge cases (stacked captions,
+    /// a caption with no table before it, an equation inside a table, inline and display labels, the stem).
+    static var labelled: [String] {
+        let site = package.appendingPathComponent("Tests/EndToEndTests/Fixtures/site/chapters")
+        let fixtures = ((try? FileManager.default.contentsOfDirectory(atPath: site.path)) ?? []).sorted()
+            .compactMap { try? String(contentsOf: site.appendingPathComponent($0), encoding: .utf8) }
+        let edge = [
+            "$$a$$ {#eq:one}\n\ntext $$b$$ {#eq:two} inline\n\n| a | b |\n|---|---|\n| 1 | $$c$$ {#eq:cell} |\n\nTable: First {#tbl:first}\n",
+            "| a |\n|---|\n| 1 |\n\nTable: one {#tbl:one}\n\nsome | text\n\nTable: two *em* {#tbl:two}\n\n$$x$$ {#eq:late}\n",
+            "a | b\n\nTable: no table before {#tbl:lone}\n\n- $$d$$ {#eq:item}\n- $$e$$ {#eq:bad label}\n",
+            "LBNUM LBNUMXX LBNUMXE0Z $$f$$ {#eq:f}\n\n$$g$$ {#eq:g} $$h$$ {#eq:h}\n\n```\n$$i$$ {#eq:code}\n```\n",
+            (0..<50).map { "$$x_{\($0)}$$ {#eq:e\($0)}\n\n| a |\n|---|\n| \($0) |\n\nTable: c\($0) {#tbl:t\($0)}\n\n" }.joined(),
+        ]
+        return fixtures + edge
+    }
+
+    @Test func theLabelledTextsAreFound() { #expect(Self.labelled.count >= 7) }
+
+    @Test(arguments: labelled) func numberingRestoresExactlyAsBefore(_ text: String) {
+        var numbering = Numbering(avoiding: text, chapterNumber: 2, strings: ChromeStrings.forLanguage("en"))
+        #expect(numbering.stem == OldTokens.stem(avoiding: text, base: "LBNUM"))
+        let markdown = numbering.extract(text)
+        var tables = PipeTables(avoiding: markdown)
+        let withoutTables = tables.extract(markdown, rawHTML: true)
+        var math = MathProtection(avoiding: withoutTables)
+        let html = tables.restore(math.restore(MarkdownHTML.render(math.protect(withoutTables))))
+        let new = numbering.restore(html, rawHTML: true), old = OldNumbering.restore(numbering, html, rawHTML: true)
+        #expect(new.0 == old.0)
+        #expect(new.1 == old.1)
     }
 }
