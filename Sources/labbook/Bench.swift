@@ -32,7 +32,7 @@ struct Bench: ParsableCommand {
             guard Activation(name: activation) != nil else {
                 throw ValidationError("unknown activation '\(activation)'; expected one of: \(Activation.names.joined(separator: ", "))")
             }
-            guard workload.hasPrefix("fashion-mlp") else { throw ValidationError("--activation applies to fashion-mlp and fashion-mlp-bn-dropout only") }
+            guard workload.hasPrefix("fashion-mlp") else { throw ValidationError("--activation applies to the fashion-mlp workloads only (fashion-mlp, fashion-mlp-bn-dropout, fashion-mlp-adamw)") }
         }
     }
 
