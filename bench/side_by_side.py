@@ -9,7 +9,7 @@ and median of the figure over the rounds, and per round the ratios taken within 
 after/PyTorch, after/numpy, after/sgemm ceiling), with their min and median. Ratios are only ever formed
 from figures of the same round. ONLINE_STEPS (default 2,000) is what PyTorch and numpy time of online-mlp;
 Labbook times its default 20,000. --control adds PyTorch and numpy on one thread (TORCH_THREADS=1,
-OPENBLAS_NUM_THREADS=1) to every round.
+OPENBLAS_NUM_THREADS=1) and the after build with `--threads 1` to every round.
 """
 import argparse
 import json
@@ -98,29 +98,32 @@ def main():
                 order.reverse()          # alternate which build goes first
             for impl, binary in order:
                 rows.append(measure(r, impl, w, [os.path.abspath(binary), "bench", "--workload", w, "--json"], env))
+            if args.control:
+                rows.append(measure(r, "after-1t", w, [os.path.abspath(args.after), "bench", "--workload", w, "--json", "--threads", "1"], env))
             for impl, cmd in references(w, args.control):
                 rows.append(measure(r, impl, w, cmd, env))
     summary = {"figures": {}, "ratios": {}}
     for w in args.workloads + ["sgemm-ceiling"]:
-        for impl in ["before", "after", "pytorch", "numpy", "pytorch-1t", "numpy-1t", "ceiling"]:
+        for impl in ["before", "after", "after-1t", "pytorch", "numpy", "pytorch-1t", "numpy-1t", "ceiling"]:
             v = [x["figure"] for x in rows if x["workload"] == w and x["impl"] == impl and x["figure"]]
             if v:
                 summary["figures"][f"{w} {impl}"] = {"min": min(v), "median": statistics.median(v), "max": max(v), "n": len(v)}
         lower_is_better = w == "online-mlp"
-        for other in ["before", "pytorch", "numpy", "pytorch-1t", "numpy-1t", "ceiling"]:
+        for mine_impl, other in [("after", "before"), ("after", "pytorch"), ("after", "numpy"), ("after-1t", "pytorch-1t"),
+                                 ("after-1t", "numpy-1t"), ("after", "ceiling")]:
             ratios = []
             for r in range(args.rounds):
-                mine = [x["figure"] for x in rows if x["round"] == r and x["workload"] == w and x["impl"] == "after"]
+                mine = [x["figure"] for x in rows if x["round"] == r and x["workload"] == w and x["impl"] == mine_impl]
                 ref_w = "sgemm-ceiling" if other == "ceiling" else w
                 theirs = [x["figure"] for x in rows if x["round"] == r and x["workload"] == ref_w and x["impl"] == other]
                 if mine and theirs and mine[0] and theirs[0]:
                     ratios.append(round(theirs[0] / mine[0] if lower_is_better else mine[0] / theirs[0], 3))
             if ratios and not (other == "ceiling" and w != "fashion-mlp"):
-                summary["ratios"][f"{w} after/{other}"] = {"per_round": ratios, "min": min(ratios),
-                                                           "median": statistics.median(ratios)}
+                summary["ratios"][f"{w} {mine_impl}/{other}"] = {"per_round": ratios, "min": min(ratios),
+                                                                 "median": statistics.median(ratios)}
     # issue 10: what batch-norm + ReLU + dropout cost over the plain step, per round: time per sample of
     # fashion-mlp-bn-dropout over that of fashion-mlp (SGD) and of fashion-mlp-adamw (the same optimiser), minus 1.
-    for impl in ["before", "after", "pytorch"]:
+    for impl in ["before", "after", "after-1t", "pytorch", "pytorch-1t"]:
         for plain in ["fashion-mlp", "fashion-mlp-adamw"]:
             over = []
             for r in range(args.rounds):

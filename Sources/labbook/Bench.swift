@@ -23,11 +23,15 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "The hidden activation of fashion-mlp (default relu), to time one run of the book's activation sweep.")
     var activation: String?
 
+    @Option(name: .long, help: "Threads the engine may use: 2 (default: the caller and the helper) or 1 (a control on a loaded machine).")
+    var threads: Int = 2
+
     func validate() throws {
         guard Workloads.names.contains(workload) else {
             throw ValidationError("unknown workload '\(workload)'; expected one of: \(Workloads.names.joined(separator: ", "))")
         }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        guard threads == 1 || threads == 2 else { throw ValidationError("--threads must be 1 or 2") }
         if let activation {
             guard Activation(name: activation) != nil else {
                 throw ValidationError("unknown activation '\(activation)'; expected one of: \(Activation.names.joined(separator: ", "))")
@@ -52,6 +56,8 @@ struct Bench: ParsableCommand {
             throw ExitCode(1)
         }
         let hidden = activation.flatMap(Activation.init(name:)) ?? .relu
+        // One thread runs the same parts in the same order on the caller: the same results, only slower.
+        EngineThreads.helpersAllowed = threads > 1
         let m = try Workloads.measure(named: workload, activation: hidden, train: splits.train, steps: steps)
         let perStep = workload == "online-mlp"
         if json {
@@ -61,6 +67,7 @@ struct Bench: ParsableCommand {
                                   : "\"samples_per_second\": \(rounded(m.samplesPerSecond, 0))")
             fields.append("\"max_rss_bytes\": \(peakResidentBytes())")
             fields.append("\"blas_kernel\": \"\(Workloads.blasKernelName)\"")
+            fields.append("\"threads\": \(threads)")
             printLine("{" + fields.joined(separator: ", ") + "}")
         } else if perStep {
             printLine("\(m.workload): \(rounded(m.microsecondsPerStep, 2)) µs/step (\(m.steps) steps in \(rounded(m.seconds, 3)) s)")
