@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 // Labbook: a literate, notebook-style document generator for neural-network lessons.
 // Data flows one way: Parse → Blocks → Execute(Engine, Datasets) → Charts → Render → Site.
+// Two plain value modules carry the data between the stages: Vocabulary (what an author writes: model, data,
+// optimiser, schedule, limits) and Outcomes (what a run produced). Blocks reads YAML into Vocabulary and knows
+// neither Engine nor Datasets; Render draws Outcomes and never trains (no Execute, Engine or Datasets); the
+// `labbook` command line reaches the engine only through LabbookKit. Tests/EndToEndTests/ModuleGraphTests checks it.
 import PackageDescription
 
 let package = Package(
@@ -27,27 +31,31 @@ let package = Package(
 
         .target(name: "LabbookCore", dependencies: ["CCrypto"]),
         .target(name: "Parse", dependencies: ["LabbookCore", "CCmark"]),
-        .target(name: "Engine", dependencies: ["COpenBLAS"],
+        .target(name: "Vocabulary"),
+        .target(name: "Outcomes", dependencies: ["LabbookCore", "Vocabulary"]),
+        .target(name: "Engine", dependencies: ["Vocabulary", "Outcomes", "COpenBLAS"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
-        .target(name: "Datasets", dependencies: ["LabbookCore", "Engine", "CZlib"]),
-        .target(name: "Blocks", dependencies: ["LabbookCore", "Engine", "Datasets", "Yams"]),
+        .target(name: "Datasets", dependencies: ["LabbookCore", "Vocabulary", "Engine", "CZlib"]),
+        .target(name: "Blocks", dependencies: ["LabbookCore", "Vocabulary", "Yams"]),
         .target(name: "Charts", dependencies: ["LabbookCore"]),
-        .target(name: "Execute", dependencies: ["LabbookCore", "Blocks", "Engine", "Datasets"]),
-        .target(name: "Render", dependencies: ["LabbookCore", "Parse", "Blocks", "Execute", "Charts", "Datasets"]),
+        .target(name: "Execute", dependencies: ["LabbookCore", "Vocabulary", "Outcomes", "Blocks", "Engine", "Datasets"]),
+        .target(name: "Render", dependencies: ["LabbookCore", "Parse", "Blocks", "Charts", "Vocabulary", "Outcomes"]),
         .target(name: "Site", dependencies: ["LabbookCore", "Render", "Charts",
                                              .product(name: "Mustache", package: "swift-mustache")]),
-        .target(name: "LabbookKit", dependencies: ["LabbookCore", "Parse", "Blocks", "Execute", "Render", "Site", "Datasets", "Engine"]),
+        .target(name: "LabbookKit", dependencies: ["LabbookCore", "Parse", "Vocabulary", "Outcomes", "Blocks", "Execute", "Render", "Site",
+                                                   "Datasets", "Engine"]),
         .target(name: "Preview", dependencies: ["LabbookKit", "LabbookCore", .product(name: "FlyingFox", package: "FlyingFox"),
                                                .product(name: "FlyingSocks", package: "FlyingFox")]),
-        .executableTarget(name: "labbook", dependencies: ["LabbookKit", "Preview", "Engine", "Datasets",
+        .executableTarget(name: "labbook", dependencies: ["LabbookKit", "Preview",
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "ParseTests", dependencies: ["Parse"]),
-        .testTarget(name: "BlocksTests", dependencies: ["Blocks"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"], exclude: ["Reference"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        // Blocks' tests validate with the engine's answers (Execute's EngineFeasibility), as a build does.
+        .testTarget(name: "BlocksTests", dependencies: ["Blocks", "Vocabulary", "Execute"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Vocabulary", "Outcomes"], exclude: ["Reference"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Vocabulary"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "TestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Vocabulary", "Outcomes", "Execute", "Engine", "TestSupport"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EndToEndTests", dependencies: ["LabbookKit", "Preview", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["LabbookKit", "Preview", "TestSupport"], exclude: ["Fixtures"]),

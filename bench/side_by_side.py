@@ -78,6 +78,8 @@ def main():
     a.add_argument("--rounds", type=int, default=5)
     a.add_argument("--workloads", nargs="+", default=WORKLOADS)
     a.add_argument("--control", action="store_true", help="also run PyTorch and numpy on one thread")
+    a.add_argument("--controls-only", action="store_true",
+                   help="with --control, leave out PyTorch's and numpy's 2-thread runs (under heavy load they take minutes)")
     args = a.parse_args()
     env = dict(os.environ, OPENBLAS_NUM_THREADS="2", OMP_NUM_THREADS="2")
     env.setdefault("ONLINE_STEPS", "2000")
@@ -101,6 +103,8 @@ def main():
             if args.control:
                 rows.append(measure(r, "after-1t", w, [os.path.abspath(args.after), "bench", "--workload", w, "--json", "--threads", "1"], env))
             for impl, cmd in references(w, args.control):
+                if args.controls_only and args.control and not impl.endswith("-1t"):
+                    continue
                 rows.append(measure(r, impl, w, cmd, env))
     summary = {"figures": {}, "ratios": {}}
     for w in args.workloads + ["sgemm-ceiling"]:

@@ -1,8 +1,7 @@
 // Reading one experiment block: defaults merge, sweep expansion, validation of every variant.
-import Datasets
-import Engine
 import Foundation
 import LabbookCore
+import Vocabulary
 
 public enum BlockReader {
     static let topKeys = ["id", "title", "seed", "data", "model", "loss", "optimizer", "schedule", "train", "sweep", "show", "echo", "recurrent", "expect"]
@@ -15,12 +14,14 @@ public enum BlockReader {
     /// key, scalars and lists replace). `location` is the opening fence; the YAML starts on the next
     /// line. Returns nil and the diagnostics when there is any error; warnings come with a spec.
     /// With `dataRoot`, CSV tables are read to check their columns and cells (else that waits for the run).
+    /// `feasibility` answers what only the engine knows: a layer list's shapes, the budget.
     public static func read(yaml: String, at location: SourceLocation, bookDefaults: YAMLTree?,
-                            chapterDefaults: YAMLTree?, dataRoot: DataRoot? = nil) -> (ExperimentSpec?, [Diagnostic]) {
+                            chapterDefaults: YAMLTree?, dataRoot: DataRoot? = nil,
+                            feasibility: any Feasibility) -> (ExperimentSpec?, [Diagnostic]) {
         let origin = SourceLocation(file: location.file, line: location.line + 1, column: 1)
         let (parsed, syntax) = YAMLTree.parse(yaml, origin: origin)
         if !syntax.isEmpty { return (nil, syntax) }
-        let c = Checker()
+        let c = Checker(feasibility: feasibility)
         c.dataRoot = dataRoot
         guard let parsed, parsed.entries != nil else {
             c.error(parsed?.location ?? location, "an experiment block must be a map of keys such as 'id:', 'data:' and 'model:'",
@@ -171,10 +172,10 @@ public enum BlockReader {
         var built = Built(seed: seed, reports: [])
         switch kind {
         case .functions:
-            built.reports = c.reports(tree["show"], ReportContext(isRecurrent: false, epochs: 0, trains: false))
+            built.reports = c.reports(tree["show"], ReportedRun(isRecurrent: false, epochs: 0, trains: false))
         case .recurrent:
             built.recurrent = tree["recurrent"].flatMap { c.recurrent($0) }
-            built.reports = c.reports(tree["show"], ReportContext(isRecurrent: true, epochs: 0, trains: false))
+            built.reports = c.reports(tree["show"], ReportedRun(isRecurrent: true, epochs: 0, trains: false))
         case .training:
             let data: DataSpec?
             if let d = tree["data"] { data = c.data(d) } else {
@@ -185,7 +186,7 @@ public enum BlockReader {
             let job = trainingJob(tree, data: data, classes: shape?.classes, inputWidth: shape?.inputWidth, seed: seed, fence: fence, c)
             let hidden = job?.model.hidden ?? tree["model"]?["hidden"].flatMap { Checker().hidden($0) }
             // A CSV table that could not be read has been reported; its width is not a second problem.
-            var ctx = ReportContext(isRecurrent: false, epochs: job?.train.epochs ?? 1, trains: data == nil || shape != nil)
+            var ctx = ReportedRun(isRecurrent: false, epochs: job?.train.epochs ?? 1, trains: data == nil || shape != nil)
             ctx.layerCount = hidden.map { $0.count + 1 }
             ctx.hiddenCount = hidden?.count
             if let specs = job?.model.layers {
@@ -277,7 +278,7 @@ public enum BlockReader {
                         input = c.imageInput(data, at: m.location)
                     }
                     model = ModelConfig(layers: layers.layers, input: input, initScheme: initScheme, biasInit: biasInit, output: output)
-                    if let classes, let width = inputWidth ?? data.flatMap({ DataLoader.inputWidth($0) }), let problem = LayerCheck.problem(
+                    if let classes, let width = inputWidth ?? data.flatMap(\.inputWidth), let problem = c.feasibility?.layerProblem(
                         model: ModelConfig(layers: layers.layers, input: input, initScheme: initScheme, biasInit: biasInit, output: output),
                         inputWidth: width, classes: classes) {
                         c.error(problem.layer.map { layers.locations[$0] } ?? m.location, problem.message)

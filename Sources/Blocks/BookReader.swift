@@ -48,11 +48,10 @@ public enum BookReader {
         }
         return t
     }
-}
 
-public enum FrontMatter {
-    /// Reads a chapter's front matter; `location` is the line of the first YAML line in the chapter file.
-    public static func read(yaml: String, at location: SourceLocation) -> (ChapterMeta, [Diagnostic]) {
+    /// Reads a chapter's front matter (Parse's `FrontMatter`: its YAML and where it starts); `location` is the
+    /// line of the first YAML line in the chapter file.
+    public static func readFrontMatter(yaml: String, at location: SourceLocation) -> (ChapterMeta, [Diagnostic]) {
         let (tree, syntax) = YAMLTree.parse(yaml, origin: location)
         var meta = ChapterMeta()
         guard syntax.isEmpty, let tree else { return (meta, syntax) }

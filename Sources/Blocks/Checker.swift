@@ -1,6 +1,7 @@
 // Reading typed values out of a YAMLTree while collecting every problem as a located Diagnostic.
 import Foundation
 import LabbookCore
+import Vocabulary
 
 /// Accumulates diagnostics; each accessor returns nil (and reports why) when a value is unusable,
 /// so the caller can carry on and find the block's other problems in the same pass.
@@ -8,6 +9,13 @@ final class Checker {
     private(set) var diagnostics: [Diagnostic] = []
     /// Where data files are read at validation time; nil: CSV tables are checked when the block runs.
     var dataRoot: DataRoot?
+    /// The engine's answers about shapes and budgets; nil for readers that never see a model (book config, front
+    /// matter), as `BlockReader.read` always passes one.
+    let feasibility: (any Feasibility)?
+
+    init(feasibility: (any Feasibility)? = nil) {
+        self.feasibility = feasibility
+    }
 
     func error(_ location: SourceLocation, _ message: String, hint: String? = nil) {
         diagnostics.append(.error(at: location, message, hint: hint))

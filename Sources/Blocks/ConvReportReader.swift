@@ -1,6 +1,6 @@
 // The conv reports in `show`: `filters: {layer, when}` and `feature-maps: {layer, images}`, checked against the layers.
-import Engine
 import LabbookCore
+import Vocabulary
 
 extension Checker {
     /// Most examples `feature-maps` draws (rows of tiles in one figure).
@@ -9,7 +9,7 @@ extension Checker {
     /// `filters`: layer (default: the first conv2d entry) must be a conv2d entry; `when` as for histograms.
     /// `feature-maps`: layer (default: the first conv2d entry, or the activation right after it) must give an image
     /// [channels, height, width]; images 1…8, default 4.
-    func convReport(_ name: String, _ options: YAMLTree?, at: SourceLocation, _ ctx: ReportContext) -> Report? {
+    func convReport(_ name: String, _ options: YAMLTree?, at: SourceLocation, _ ctx: ReportedRun) -> Report? {
         let keys = name == "filters" ? ["layer", "when"] : ["layer", "images"]
         let f = options.flatMap { map($0, name, keys: keys) } ?? [:]
         if options != nil, options?.entries == nil { return nil }

@@ -1,6 +1,6 @@
 // The 2-D sets' and CSV tables' keys of `data:`, and what validation learns by reading a CSV table.
-import Datasets
 import LabbookCore
+import Vocabulary
 
 extension Checker {
     /// Spirals and blobs: at most this many classes (arms, blobs) in one picture.
@@ -24,7 +24,7 @@ extension Checker {
         if let v = f["std"] {
             if let x = positiveNumber(v, "data.std") { spec.std = x } else { ok = false }
         }
-        let classes = DataLoader.classCount(spec)
+        let classes = spec.classCount
         if spec.samples < max(2, classes), let at = f["samples"] {
             error(at.location, "'data.samples' must give every class a point: \(spec.samples) samples for \(classes) classes")
             ok = false
@@ -90,10 +90,10 @@ extension Checker {
     /// is read when the book's directory is known; its problems are errors at the key they concern, naming
     /// the table's line and field (`data/wine.csv:5:3: 'abc' in column 'alcohol' is not a number`).
     func dataShape(_ spec: DataSpec, _ t: YAMLTree) -> (inputWidth: Int?, classes: Int)? {
-        guard spec.source == .csv else { return (DataLoader.inputWidth(spec), DataLoader.classCount(spec)) }
-        guard let root = dataRoot else { return (DataLoader.inputWidth(spec), DataLoader.classCount(spec)) }
+        guard spec.source == .csv else { return (spec.inputWidth, spec.classCount) }
+        guard let root = dataRoot, let feasibility else { return (spec.inputWidth, spec.classCount) }
         do {
-            let shape = try CSVData.shape(spec, bookDirectory: root.bookDirectory, environment: root.environment)
+            let shape = try feasibility.csvShape(spec, bookDirectory: root.bookDirectory, environment: root.environment)
             return (shape.features.count, shape.classes.count)
         } catch let problem {
             for p in [problem] + problem.others {

@@ -1,8 +1,7 @@
 // The validated, typed form of an experiment block, its sweep variants and its reports.
-import Datasets
-import Engine
 import Foundation
 import LabbookCore
+import Vocabulary
 
 public struct ExperimentSpec: Sendable, Hashable {
     public var id: String

@@ -1,7 +1,6 @@
 // Reading the image entries of `model.layers`: conv2d, max-pool2d, avg-pool2d, flatten, global-avg-pool.
-import Datasets
-import Engine
 import LabbookCore
+import Vocabulary
 
 extension Checker {
     static let imageLayerNames = ["conv2d", "max-pool2d", "avg-pool2d", "flatten", "global-avg-pool"]

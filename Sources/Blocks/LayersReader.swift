@@ -1,6 +1,6 @@
 // Reading `model.layers` (the general model form) and `model.input`, entry by entry, with located errors.
-import Engine
 import LabbookCore
+import Vocabulary
 
 extension Checker {
     /// The names a `layers:` entry may start with (activations too), for did-you-mean.

@@ -1,6 +1,6 @@
 // Keys that take a name with optional parameters: activation, init, loss, optimizer.
-import Engine
 import LabbookCore
+import Vocabulary
 
 /// A name and its parameters, read from `{name: leaky-relu, slope: 0.1}` (bare names were turned
 /// into `{name: …}` maps before merging, see `YAMLTree.normalizingNames`).

@@ -1,9 +1,9 @@
 // The `show` list: report names and options, checked against the block's network and data.
-import Engine
 import LabbookCore
+import Vocabulary
 
-/// What a report needs to know about the run it describes.
-struct ReportContext {
+/// The run a block's reports describe, as far as validation knows it (Render's ReportContext holds the outcome).
+struct ReportedRun {
     var isRecurrent: Bool
     /// Linear layers (hidden layers + output); nil when the model is unknown or invalid.
     var layerCount: Int?
@@ -30,7 +30,7 @@ extension Checker {
         return nil
     }
 
-    func reports(_ t: YAMLTree?, _ ctx: ReportContext) -> [Report] {
+    func reports(_ t: YAMLTree?, _ ctx: ReportedRun) -> [Report] {
         guard let t else {
             return ctx.isRecurrent ? [.curve(CurveReport(of: .gradientNorm, per: .timeStep))] : [.summaryTable]
         }
@@ -38,7 +38,7 @@ extension Checker {
         return items.compactMap { report($0, ctx) }
     }
 
-    private func report(_ t: YAMLTree, _ ctx: ReportContext) -> Report? {
+    private func report(_ t: YAMLTree, _ ctx: ReportedRun) -> Report? {
         guard let (name, at, options) = Checker.reportHead(t) else {
             error(t.location, "each entry of 'show' must be a report name or a map with one report name",
                   hint: "e.g. '- histogram: {of: weights}'")
@@ -96,7 +96,7 @@ extension Checker {
         }
     }
 
-    private func histogram(_ options: YAMLTree?, _ ctx: ReportContext) -> Report? {
+    private func histogram(_ options: YAMLTree?, _ ctx: ReportedRun) -> Report? {
         let f = options.flatMap { map($0, "histogram", keys: ["of", "layers", "when", "bins", "shared-axes"]) } ?? [:]
         var r = HistogramReport(of: .weights)
         var ok = true
@@ -111,7 +111,7 @@ extension Checker {
         return ok ? .histogram(r) : nil
     }
 
-    private func curve(_ options: YAMLTree?, _ ctx: ReportContext) -> Report? {
+    private func curve(_ options: YAMLTree?, _ ctx: ReportedRun) -> Report? {
         let f = options.flatMap { map($0, "curve", keys: ["of", "per", "layers", "split", "scale"]) } ?? [:]
         var r = ctx.isRecurrent ? CurveReport(of: .gradientNorm, per: .timeStep) : CurveReport(of: .loss, per: .epoch)
         var ok = true
@@ -171,7 +171,7 @@ extension Checker {
     }
 
     /// `all` (nil) or a list of layer indices in 0..<layerCount.
-    private func layers(_ t: YAMLTree, _ report: String, _ ctx: ReportContext) -> [Int]?? {
+    private func layers(_ t: YAMLTree, _ report: String, _ ctx: ReportedRun) -> [Int]?? {
         if t.scalar == "all" { return .some(nil) }
         guard let items = list(t, "\(report).layers", what: "'all' or a list of layer numbers") else { return nil }
         var out: [Int] = []
@@ -188,7 +188,7 @@ extension Checker {
         return ok ? .some(out) : nil
     }
 
-    func moment(_ t: YAMLTree?, _ path: String, default fallback: MomentChoice, _ ctx: ReportContext) -> MomentChoice? {
+    func moment(_ t: YAMLTree?, _ path: String, default fallback: MomentChoice, _ ctx: ReportedRun) -> MomentChoice? {
         guard let t else { return fallback }
         guard let n = name(t, kind: "moment", names: MomentChoice.allCases.map(\.rawValue), path: path),
               let m = MomentChoice(rawValue: n) else { return nil }

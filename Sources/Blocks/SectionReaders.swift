@@ -1,7 +1,6 @@
 // The `data`, `model`, `train` and `recurrent` sections of a block, read into the engine's values.
-import Datasets
-import Engine
 import LabbookCore
+import Vocabulary
 
 extension Checker {
     static let dataKeys = ["source", "samples", "features", "labels", "train", "validation", "test", "normalize", "path",
@@ -87,7 +86,7 @@ extension Checker {
                   hint: "raise data.samples or lower data.validation")
             return false
         }
-        guard let sizes = DataLoader.knownSizes(spec.source) else { return true }
+        guard let sizes = spec.source.knownSizes else { return true }
         let validation = spec.validation ?? 10000
         let train = spec.train ?? (sizes.train - validation)
         if train + validation > sizes.train {

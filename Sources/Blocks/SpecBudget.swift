@@ -1,12 +1,11 @@
 // Budgets estimated from the spec when a block is read, before anything is allocated, and reported at the key
 // that asks for too much: `labbook check` then refuses exactly what `labbook build` would.
 //
-// The network's limits are Engine.Budget's own (the same function the trainer calls), applied to the sizes the
+// The network's limits are Engine's Budget.check (asked through `Feasibility`: the same function the trainer calls), applied to the sizes the
 // spec implies. Besides the network: the data set itself (generated samples × features as Float32, twice:
 // the examples and their normalised copy), histogram bins, and a recurrent probe's weights, states and work.
-import Datasets
-import Engine
 import LabbookCore
+import Vocabulary
 
 enum SpecBudget {
     /// More bins than a chart can draw in its width; `bins: 1e9` allocated 8 GB of counters.
@@ -32,7 +31,7 @@ enum SpecBudget {
         }
         if let r = built.recurrent { recurrent(r, at("recurrent", "hidden"), at("recurrent", "steps"), c) }
         guard let data = built.data else { return }
-        let width = DataLoader.inputWidth(data)
+        let width = data.inputWidth
         if !data.source.readsFiles, let width {
             // Examples and their normalised copy, Float32, plus a label per example.
             let bytes = 2 * (Double(data.samples) * (Double(width) + 1) * 4)
@@ -45,19 +44,16 @@ enum SpecBudget {
             }
         }
         guard let job = built.job, let width, let trainCount = trainCount(data) else { return }
-        do {
-            try Budget.check(job, inputWidth: width, classes: DataLoader.classCount(data), trainCount: trainCount)
-        } catch let EngineError.overBudget(message) {
+        // Impossible settings (batch 0, …) are reported by the section readers with their own words.
+        if let message = c.feasibility?.overBudget(job, inputWidth: width, classes: data.classCount, trainCount: trainCount) {
             c.error(location(of: message, job: job, width: width, at), message)
-        } catch {
-            // Impossible settings (batch 0, …) are reported by the section readers with their own words.
         }
     }
 
     /// Training examples the run will see, when the spec alone says (generators, files of a known size).
     static func trainCount(_ data: DataSpec) -> Int? {
         if !data.source.readsFiles { return max(1, data.samples - (data.validation ?? 0)) }
-        guard let known = DataLoader.knownSizes(data.source) else { return nil }
+        guard let known = data.source.knownSizes else { return nil }
         let validation = data.validation ?? min(10_000, known.train / 6)
         return max(1, data.train ?? min(50_000, known.train - validation))
     }
@@ -97,7 +93,7 @@ enum SpecBudget {
         return nil
     }
 
-    /// "2" for 2 GiB, "16.3" otherwise: Engine.Budget's style.
+    /// "2" for 2 GiB, "16.3" otherwise: Engine's Budget style.
     static func gib(_ bytes: Double) -> String {
         let text = NumberFormat.fixed(bytes / Double(1 << 30), 1)
         return text.hasSuffix(".0") ? String(text.dropLast(2)) : text

@@ -1,4 +1,5 @@
 // Line charts: curves per epoch or iteration, function plots, and small multiples of them.
+import LabbookCore
 
 /// A data point; non-finite coordinates (and ≤ 0 ones on a log axis) are skipped and break the line.
 public struct Point: Sendable, Hashable {
@@ -31,13 +32,7 @@ public struct Series: Sendable, Hashable {
     /// `f` sampled at `count` evenly spaced x in `range` (both ends included), for function plots.
     public static func sampling(label: String, over range: ClosedRange<Double>, count: Int = 201,
                                 _ f: (Double) -> Double) -> Series {
-        let n = max(2, count)
-        let (a, b) = (range.lowerBound, range.upperBound)
-        let points = (0..<n).map { i -> Point in
-            let x = i == n - 1 ? b : a + (b - a) * Double(i) / Double(n - 1)
-            return Point(x, f(x))
-        }
-        return Series(label: label, points: points)
+        Series(label: label, points: Sampling.evenly(range, count: count).map { Point($0, f($0)) })
     }
 }
 

@@ -2,22 +2,7 @@
 import Engine
 import Foundation
 import LabbookCore
-
-/// What validation learns from a CSV table without training: the input width and the class names.
-public struct CSVShape: Sendable, Hashable {
-    public var features: [String]
-    /// The label column's distinct values in class order (class 0 first).
-    public var classes: [String]
-}
-
-/// A problem with a CSV source, and which key of the block it concerns (so the diagnostic points there).
-public struct CSVProblem: Error, Sendable {
-    public enum Key: Sendable, Hashable { case path, testPath, label, feature(Int) }
-    public var key: Key
-    public var error: DataError
-    /// Further unknown column names found in the same pass (a misspelt label and a misspelt feature).
-    public var others: [CSVProblem] = []
-}
+import Vocabulary
 
 public enum CSVData {
     /// Directories outside the book a CSV path may lead into: `$LABBOOK_DATA` and Debian's dataset packages.

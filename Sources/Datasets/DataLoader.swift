@@ -2,6 +2,7 @@
 import Engine
 import Foundation
 import LabbookCore
+import Vocabulary
 
 public enum DataLoader {
     /// Debian's dataset-fashion-mnist installs the four gzipped IDX files here.
@@ -62,39 +63,6 @@ public enum DataLoader {
             }
         }
         return SHA256.hex(text)
-    }
-
-    /// The input width known without reading files: 784 for (Fashion-)MNIST, `features` for gaussian,
-    /// 2 for XOR and the 2-D sets, the listed columns of a CSV table, nil for arbitrary IDX files and a
-    /// CSV table whose feature columns are not listed.
-    public static func inputWidth(_ spec: DataSpec) -> Int? {
-        switch spec.source {
-        case .gaussian: spec.features
-        case .xor, .moons, .circles, .spirals, .blobs: 2
-        case .fashionMNIST, .mnist: 784
-        case .idx: nil
-        case .csv: spec.csv?.features?.count
-        }
-    }
-
-    /// The number of classes: 2 for gaussian, XOR, moons and circles, `classes` for spirals (2) and
-    /// blobs (3), 10 for the IDX sources (labels are digits 0–9); for CSV it is known only from the
-    /// table (`CSVData.shape`), so 10 stands in.
-    public static func classCount(_ spec: DataSpec) -> Int {
-        switch spec.source {
-        case .gaussian, .xor, .moons, .circles: 2
-        case .spirals: spec.classes ?? 2
-        case .blobs: spec.classes ?? 3
-        case .fashionMNIST, .mnist, .idx, .csv: 10
-        }
-    }
-
-    /// Total examples in the files of a known source, for validating train/validation/test before running.
-    public static func knownSizes(_ source: DataSource) -> (train: Int, test: Int)? {
-        switch source {
-        case .fashionMNIST, .mnist: (60000, 10000)
-        case .gaussian, .xor, .idx, .csv, .moons, .circles, .spirals, .blobs: nil
-        }
     }
 
     /// `data.path` (relative to the book), else `$LABBOOK_DATA`, else the system copy.

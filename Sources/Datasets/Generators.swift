@@ -1,5 +1,6 @@
 // In-memory data: gaussian noise with random or sign-of-sum labels, and the four XOR corners.
 import Engine
+import Vocabulary
 
 enum Generators {
     /// `samples` × `features` draws of N(0, 1) from `SeededRandom(seed:).fork("data")`, each

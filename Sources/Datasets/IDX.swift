@@ -2,6 +2,7 @@
 import CZlib
 import Engine
 import Foundation
+import Vocabulary
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,7 @@
 // The classic 2-D teaching sets: moons, circles and blobs with sklearn's geometry, and CS231n's spirals.
 import Engine
 import Foundation
+import Vocabulary
 
 /// Every set is built class by class on its noise-free curve, then Gaussian noise is added (drawn from
 /// `SeededRandom(seed:).fork("data")`, x before y, point by point), then the points are shuffled with

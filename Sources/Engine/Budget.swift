@@ -1,18 +1,7 @@
-// Limits on what a block may ask for, and an estimate of a run's parameters and peak memory.
+// An estimate of a run's parameters and peak memory, and the check of a job against the limits (Vocabulary's Budget).
+import Vocabulary
 
-public enum Budget {
-    public static let defaultMemoryBudget = 2 << 30
-    /// Widest hidden layer (and widest input).
-    public static let maxWidth = 65_536
-    /// Most hidden layers.
-    public static let maxDepth = 1_000
-    public static let maxEpochs = 100_000
-    public static let maxBatch = 1_000_000
-    /// Most iteration records a run may keep (iterations / record-every).
-    public static let maxIterationRecords = 1_000_000
-    /// Most multiply-adds of training (≈ 3 per parameter per example per epoch): 2·10¹⁴ is about an hour on two cores.
-    public static let maxWork = 200_000_000_000_000.0
-
+extension Budget {
     /// Rows the workspace holds: a minibatch, or the fixed batch of ≤ 1,000 examples snapshots and evaluation use.
     static func workspaceRows(batch: Int, trainCount: Int) -> Int {
         max(1, min(batch, trainCount), min(1_000, trainCount))

@@ -1,4 +1,6 @@
 // What the conv reports need from a run: a conv layer's kernels (filters) and a layer's activations for a few examples.
+import Outcomes
+import Vocabulary
 
 extension TrainingSession {
     /// The kernels of the conv2d entry `number`, or nil when that entry is not a conv layer (Blocks checks first).

@@ -1,4 +1,5 @@
 // Public scalar functions for `function` reports: the activation zoo and the losses, plotted without training.
+import Vocabulary
 
 public enum Functions {
     public static func activation(_ a: Activation, _ x: Double) -> Double {

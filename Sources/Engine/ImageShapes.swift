@@ -1,4 +1,5 @@
 // Shape rules of the image layers (conv2d, poolings, flatten, global-avg-pool), checked before anything runs.
+import Vocabulary
 
 /// Plans layer `number` of `layers:` on an input of shape `input`, its parameters from `offset` on, or says what
 /// is wrong with the shapes there: the message names the layer and the sizes, and lists the shapes so far.

@@ -1,4 +1,5 @@
 // Weight initialisation: each scheme's distribution, drawn from the run's "init" stream in row-major order.
+import Vocabulary
 
 /// Fills the fanOut × fanIn weights of one layer (row-major, index k = row·fanIn + column) through `set`;
 /// `count` when the weights are not fanIn × fanOut (a conv kernel: its fans count k·k taps per channel).

@@ -1,4 +1,5 @@
 // The fused elementwise kernels of the fast path: bias + activation, output nonlinearity, activation backward, sums.
+import Vocabulary
 
 /// z += b; a = f(z), row by row. The switch sits outside the loops so each case is a tight loop; ReLU, the
 /// workhorse, runs 8 lanes at a time with the scalar form's exact semantics (a = z > 0 ? z : 0).

@@ -1,6 +1,7 @@
 // The fast path's layers, forward and backward side by side: dense (with its fused activation), activation, dropout.
 
 import COpenBLAS
+import Vocabulary
 
 /// Which rows (and, for a layer that mixes rows, which of its channels) one call works on.
 /// Row-local layers get rows lo..<hi of row part `part`; a layer that mixes rows gets all `rows` rows and

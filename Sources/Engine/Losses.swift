@@ -1,4 +1,5 @@
 // Losses on the output layer, per example, with their gradient ∂ℓ/∂z on the output layer's pre-activations.
+import Vocabulary
 
 /// Loss of one example and whether it is classified correctly.
 /// z: output pre-activations (logits), q: output after its nonlinearity, `units` of each.

@@ -1,4 +1,5 @@
 // The network as a list of layers: shapes inferred and checked, one flat parameter layout, report numbers, init.
+import Vocabulary
 
 /// A per-example tensor shape: [width] for flat activations, [C, H, W] for images (NCHW, N = rows).
 public struct TensorShape: Hashable, Sendable, Codable, CustomStringConvertible {

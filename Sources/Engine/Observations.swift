@@ -1,4 +1,6 @@
 // What a run observes besides the loss: weight/activation/gradient snapshots, dead units, the decision surface.
+import Outcomes
+import Vocabulary
 
 extension TrainingSession {
     /// Weights, activations and ∂L/∂W on the fixed batch of the first ≤ 1,000 training examples (evaluation

@@ -1,5 +1,6 @@
 // Optimisers (PyTorch's SGD, Adam, AdamW, RMSprop and Adagrad update formulas, weight decay as torch's) and
 // gradient clipping, over the flat parameter buffer.
+import Vocabulary
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,6 @@
 // The recurrent probe: back-propagation through time in a small RNN, to show vanishing and exploding gradients.
+import Outcomes
+import Vocabulary
 
 public enum RecurrentProbe {
     /// h_t = f(W·h_{t−1} + U·x_t), h_{−1} = 0, t = 0 … steps−1; loss L = Σ_k h_{steps−1}[k].

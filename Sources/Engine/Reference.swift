@@ -1,4 +1,5 @@
 // The naive Float64 reference network (plain loops, obviously correct) and the central-difference gradient check.
+import Outcomes
 
 #if canImport(Glibc)
 import Glibc

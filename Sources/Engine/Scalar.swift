@@ -1,4 +1,5 @@
 // Scalar math shared by the Float32 fast path and the Float64 reference: activations, losses, stable helpers.
+import Vocabulary
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,6 @@
 // The training loop: minibatches, updates, per-epoch and per-iteration records, early stopping, divergence.
+import Outcomes
+import Vocabulary
 
 public enum Trainer {
     /// Trains (or, with epochs 0, only studies at init) and returns every recorded number.

@@ -1,4 +1,6 @@
 // Named benchmark workloads for `labbook bench`: the jobs; the caller supplies Fashion-MNIST (train split, normalised).
+import Outcomes
+import Vocabulary
 
 public enum Workloads {
     public static let names = ["fashion-mlp", "online-mlp", "fashion-mlp-bn-dropout", "fashion-mlp-adamw", "fashion-lenet"]

@@ -11,6 +11,8 @@
 import Engine
 import Foundation
 import LabbookCore
+import Outcomes
+import Vocabulary
 
 public struct RunCache: Sendable {
     public let directory: URL
@@ -50,7 +52,7 @@ public struct RunCache: Sendable {
             var gradients: Data
         }
         struct Moment: Codable {
-            var moment: Engine.Moment
+            var moment: Vocabulary.Moment
             var layers: [Layer]
         }
         var outcome: VariantOutcome
@@ -68,6 +70,8 @@ public struct RunCache: Sendable {
                 })
             }
             stripped.training?.snapshots = []
+            // Computed when the block is assembled, from the spec: entries keep the format they always had.
+            stripped.trainingPoints = nil
             outcome = stripped
         }
 

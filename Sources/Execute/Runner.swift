@@ -4,56 +4,13 @@ import Datasets
 import Engine
 import Foundation
 import LabbookCore
+import Outcomes
+import Vocabulary
 
-/// What one variant of a block produced.
-public struct VariantOutcome: Sendable, Codable, Hashable {
-    public var label: String
-    public var training: TrainingResult?
-    public var recurrent: RecurrentProbeResult?
-
-    public init(label: String, training: TrainingResult? = nil, recurrent: RecurrentProbeResult? = nil) {
-        self.label = label
-        self.training = training
-        self.recurrent = recurrent
-    }
-}
-
-/// Everything a block's reports need; cached as a whole (issue: cache the run, not the page).
-public struct BlockOutcome: Sendable, Codable, Hashable {
-    public var engineVersion: String
-    public var variants: [VariantOutcome]
-
-    public init(engineVersion: String = EngineInfo.version, variants: [VariantOutcome]) {
-        self.engineVersion = engineVersion
-        self.variants = variants
-    }
-}
-
-/// The result of running a block: the outcome so far, and the failure that stopped it, if any.
-/// A diverged run keeps its curves up to the divergence so the error box can show them.
-public struct BlockRun: Sendable {
-    public var outcome: BlockOutcome
-    public var failure: Diagnostic?
-    /// True when nothing was trained: every variant came from the cache or needed no training.
-    public var fromCache: Bool
-    /// Cache keys per variant (empty string for variants that need no training), in variant order.
-    public var keys: [String]
-    /// Damaged cache entries and similar problems that did not stop the block.
-    public var warnings: [Diagnostic]
-    /// Variants trained by this run (not taken from the cache).
-    public var trained: Int
-    /// With `expect: error`: the failure the block was meant to have (then `failure` is nil).
-    public var expectedFailure: Diagnostic?
-
-    public init(outcome: BlockOutcome, failure: Diagnostic? = nil, fromCache: Bool = false, keys: [String] = [],
-                warnings: [Diagnostic] = [], trained: Int = 0, expectedFailure: Diagnostic? = nil) {
-        self.outcome = outcome
-        self.failure = failure
-        self.fromCache = fromCache
-        self.keys = keys
-        self.warnings = warnings
-        self.trained = trained
-        self.expectedFailure = expectedFailure
+extension BlockOutcome {
+    /// The outcome of this engine's runs.
+    public init(variants: [VariantOutcome]) {
+        self.init(engineVersion: EngineInfo.version, variants: variants)
     }
 }
 
@@ -184,7 +141,7 @@ public enum Runner {
     /// `expect: divergence` fails it when no variant diverged; `expect: error` turns a failure into the
     /// expected one, and fails the block when nothing failed.
     public static func assemble(_ spec: ExperimentSpec, _ runs: [VariantRun]) -> BlockRun {
-        let outcome = BlockOutcome(variants: runs.map(\.outcome))
+        let outcome = outcome(spec, runs.map(\.outcome))
         var failure = runs.compactMap(\.failure).first
         var expected: Diagnostic?
         switch spec.expect {
@@ -206,6 +163,19 @@ public enum Runner {
         }
         return BlockRun(outcome: outcome, failure: failure, fromCache: !runs.contains { $0.trained }, keys: runs.map(\.key),
                         warnings: runs.flatMap(\.warnings), trained: runs.filter(\.trained).count, expectedFailure: expected)
+    }
+
+    /// The block's outcome from its variants' outcomes, with the numbers a page shows that need no run: the
+    /// `function:` plots, and the training points drawn over each variant's decision surface.
+    public static func outcome(_ spec: ExperimentSpec, _ variants: [VariantOutcome]) -> BlockOutcome {
+        let variants = variants.map { v in
+            var o = v
+            if o.training?.predictionGrid != nil {
+                o.trainingPoints = PageNumbers.trainingPoints(spec.variants.first { $0.label == o.label } ?? spec.variants.first)
+            }
+            return o
+        }
+        return BlockOutcome(engineVersion: EngineInfo.version, variants: variants, functionPlots: PageNumbers.functionPlots(spec))
     }
 
     /// The error box text for a block stopped by its wall-clock limit.

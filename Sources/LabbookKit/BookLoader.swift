@@ -1,5 +1,6 @@
 // Reads a book from disk and validates every block of every chapter in one pass; runs nothing.
 import Blocks
+import Execute
 import Foundation
 import LabbookCore
 import Parse
@@ -155,14 +156,14 @@ public enum BookLoader {
         var chapterDiagnostics = chapter.diagnostics
         var meta = ChapterMeta()
         if let fm = chapter.frontMatter {
-            let (m, ds) = FrontMatter.read(yaml: fm.yaml, at: fm.location)
+            let (m, ds) = BookReader.readFrontMatter(yaml: fm.yaml, at: fm.location)
             meta = m
             chapterDiagnostics += ds
         }
         var blocks: [LoadedBlock] = []
         for (yaml, location) in chapter.experiments {
             let (spec, ds) = BlockReader.read(yaml: yaml, at: location, bookDefaults: bookDefaults, chapterDefaults: meta.defaults,
-                                              dataRoot: dataRoot)
+                                              dataRoot: dataRoot, feasibility: EngineFeasibility())
             blocks.append(LoadedBlock(location: location, spec: ds.contains { $0.severity == .error } ? nil : spec,
                                       diagnostics: ds, id: spec?.id ?? rawID(yaml)))
         }

@@ -4,6 +4,7 @@ import Engine
 import Execute
 import Foundation
 import LabbookCore
+import Outcomes
 import Render
 import Site
 
@@ -48,6 +49,20 @@ extension BuildOptions {
 
 public enum BlockState: String, Sendable {
     case ran, cached, failed
+    /// Nothing to train or to take from the cache: `function:` plots only (Execute samples them as it assembles).
+    case nothingToTrain
+    /// `expect: error`: the block failed as the lesson intends, before anything trained.
+    case failedAsExpected
+
+    /// The summary line counts blocks that trained nothing with the cached ones (the contract's three counts).
+    var countsAsCached: Bool { self == .cached || self == .nothingToTrain || self == .failedAsExpected }
+
+    /// What a block that trained nothing in this build is, from its spec: nil when it trains (or came from the cache).
+    static func untrained(_ spec: ExperimentSpec?) -> BlockState? {
+        guard let spec else { return nil }
+        if spec.expect == .error { return .failedAsExpected }
+        return spec.variants.allSatisfy { $0.job == nil && $0.recurrent == nil } ? .nothingToTrain : nil
+    }
 }
 
 /// One line of the build's per-block report.
@@ -71,6 +86,10 @@ public struct BlockStatus: Sendable {
             return "\(head): failed: \(error?.text ?? "unknown error")"
         case .cached:
             return "\(head): cached"
+        case .nothingToTrain:
+            return "\(head): nothing to train"
+        case .failedAsExpected:
+            return "\(head): failed as expected"
         case .ran:
             var v = variants > 1 || cachedVariants > 0 ? "\(variants) variant\(variants == 1 ? "" : "s"), " : ""
             if cachedVariants > 0 { v += "\(cachedVariants) cached, " }
@@ -86,7 +105,8 @@ public struct BuildReport: Sendable {
     public var site: SiteReport?
 
     public var ran: Int { blocks.filter { $0.state == .ran }.count }
-    public var cached: Int { blocks.filter { $0.state == .cached }.count }
+    /// Blocks taken from the cache, and those that had nothing to train (`BlockState.countsAsCached`).
+    public var cached: Int { blocks.filter { $0.state.countsAsCached }.count }
     public var failed: Int { blocks.filter { $0.state == .failed }.count }
 
     /// The contract's last line: `N blocks: R run, C cached, F failed`.
@@ -178,7 +198,7 @@ public enum Builder {
                 let id = b.id ?? "block-\(b.location.line)"
                 let run = runFor["\(ci)/\(bi)"]
                 var input = BlockInput(chapterSlug: ch.slug, location: b.location, id: id, spec: b.spec,
-                                       diagnostics: b.diagnostics, run: run?.0)
+                                       diagnostics: b.diagnostics, run: run?.0, engineVersion: EngineInfo.version)
                 input.number = words.numbered(words.figure, "\(ci + 1).\(bi + 1)")
                 input.numberSeparator = words.captionSeparator
                 input.dataWord = words.data
@@ -257,7 +277,7 @@ public enum Builder {
         }
         return book.chapters.flatMap { ch in
             ch.blocks.map { b in
-                BlockStatus(location: b.location, id: b.id ?? "block-\(b.location.line)", state: .cached,
+                BlockStatus(location: b.location, id: b.id ?? "block-\(b.location.line)", state: BlockState.untrained(b.spec) ?? .cached,
                             variants: b.spec?.variants.count ?? 0, seconds: 0, error: nil)
             }
         }
@@ -266,7 +286,11 @@ public enum Builder {
     static func status(location: SourceLocation, id: String?, spec: ExperimentSpec?, diagnostics: [Diagnostic],
                        run: BlockRun?, seconds: Double) -> BlockStatus {
         let failure = run?.failure ?? diagnostics.first { $0.severity == .error }
-        let state: BlockState = failure != nil ? .failed : (run?.fromCache == true ? .cached : .ran)
+        var state: BlockState = failure != nil ? .failed : (run?.fromCache == true ? .cached : .ran)
+        // "cached" only for a block whose runs came from the cache.
+        if state == .cached, let run, run.trained == 0, run.expectedFailure != nil || run.keys.allSatisfy(\.isEmpty) {
+            state = run.expectedFailure != nil ? .failedAsExpected : .nothingToTrain
+        }
         var status = BlockStatus(location: location, id: id ?? "block-\(location.line)", state: state,
                                  variants: run?.trained ?? 0, seconds: seconds, error: failure)
         status.cachedVariants = run.map { r in r.keys.filter { !$0.isEmpty }.count - r.trained } ?? 0

@@ -5,6 +5,7 @@ import Dispatch
 import Engine
 import Execute
 import Foundation
+import Outcomes
 import Synchronization
 
 enum Executor {
@@ -86,7 +87,7 @@ enum Executor {
     static func estimatedCost(_ v: Variant) -> Double {
         guard let job = v.job, let data = v.data else { return 0 }
         let examples = Double(data.train ?? data.samples)
-        let widths = [Double(DataLoader.inputWidth(data) ?? 1)] + job.model.denseWidths.map(Double.init) + [10]
+        let widths = [Double(data.inputWidth ?? 1)] + job.model.denseWidths.map(Double.init) + [10]
         let weights = zip(widths, widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
         return examples * Double(max(job.train.epochs, 1)) * weights
     }

@@ -1,6 +1,8 @@
 // The entry point the fuzzer and its smoke test share: arbitrary bytes through chapter loading, validation and rendering.
 import Blocks
 import Datasets
+import Engine
+import Execute
 import Foundation
 import LabbookCore
 import Render
@@ -17,7 +19,7 @@ public enum FuzzEntry {
         var figures: [String] = []
         for b in loaded.blocks {
             let input = BlockInput(chapterSlug: "fuzz", location: b.location, id: b.id ?? "block-\(b.location.line)",
-                                   spec: b.spec, diagnostics: b.diagnostics, run: nil)
+                                   spec: b.spec, diagnostics: b.diagnostics, run: nil, engineVersion: EngineInfo.version)
             figures.append(BlockRenderer.render(input).html)
         }
         let page = ChapterRenderer.render(loaded.chapter, slug: "fuzz", frontMatterTitle: loaded.meta.title, figures: figures,
@@ -25,7 +27,7 @@ public enum FuzzEntry {
         _ = page
         // The bytes as one block's YAML, flow syntax and all (not only what sits inside a fence), and as an IDX file.
         let (_, blockDiagnostics) = BlockReader.read(yaml: text, at: SourceLocation(file: "chapters/fuzz.md", line: 1),
-                                                     bookDefaults: nil, chapterDefaults: nil)
+                                                     bookDefaults: nil, chapterDefaults: nil, feasibility: EngineFeasibility())
         let idx = IDXProbe.parse([UInt8](bytes))
         return idx + blockDiagnostics.count + bookDiagnostics.count + problems.count + loaded.diagnostics.count + loaded.blocks.reduce(0) { $0 + $1.diagnostics.count }
     }

@@ -62,10 +62,12 @@ public enum TaskIdentity {
 
 public enum RunOne {
     /// Trains the runs named by `keys` (each at most once) into `cache`. Unknown keys fail with a message; the
-    /// others still run. Results in the order of `keys`.
+    /// others still run. Results in the order of `keys`. `helperThreads`: whether the engine may use a helper
+    /// thread (nil: as it is set).
     public static func run(book directory: URL, keys: [String], cache: URL,
-                           environment: [String: String] = ProcessInfo.processInfo.environment,
+                           environment: [String: String] = ProcessInfo.processInfo.environment, helperThreads: Bool? = nil,
                            onResult: ((RunOneResult) -> Void)? = nil) throws -> [RunOneResult] {
+        if let helperThreads { EngineThreads.helpersAllowed = helperThreads }
         let book = try BookLoader.load(directory)
         let context = RunContext(bookDirectory: book.directory.path, environment: environment, timeLimit: nil)
         let runCache = RunCache(directory: cache)

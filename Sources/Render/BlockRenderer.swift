@@ -1,10 +1,9 @@
 // One experiment block → `<figure class="experiment" id="ID">` with its reports, and its JSON export.
 import Blocks
 import Charts
-import Engine
-import Execute
 import Foundation
 import LabbookCore
+import Outcomes
 
 public struct BlockInput: Sendable {
     public var chapterSlug: String
@@ -13,6 +12,8 @@ public struct BlockInput: Sendable {
     public var spec: ExperimentSpec?
     public var diagnostics: [Diagnostic]
     public var run: BlockRun?
+    /// The engine version the JSON export names (the one that computed `run`, or would have).
+    public var engineVersion: String
     /// "Figure 2.3" (localised), shown before the title; nil for none.
     public var number: String?
     /// "Figure 2.3: " — the number and the separator the page's language uses.
@@ -21,13 +22,14 @@ public struct BlockInput: Sendable {
     public var dataWord = "Data"
 
     public init(chapterSlug: String, location: SourceLocation, id: String, spec: ExperimentSpec?,
-                diagnostics: [Diagnostic], run: BlockRun?) {
+                diagnostics: [Diagnostic], run: BlockRun?, engineVersion: String) {
         self.chapterSlug = chapterSlug
         self.location = location
         self.id = id
         self.spec = spec
         self.diagnostics = diagnostics
         self.run = run
+        self.engineVersion = engineVersion
     }
 }
 
@@ -57,7 +59,7 @@ public enum BlockRenderer {
             if !expected.isEmpty { html += expectedErrorBox(expected) }
         }
 
-        var export = BlockExport(engine: EngineInfo.version, chapter: input.chapterSlug, id: input.id,
+        var export = BlockExport(engine: input.engineVersion, chapter: input.chapterSlug, id: input.id,
                                  location: "\(input.location.file):\(input.location.line)", variants: [], reports: [])
         if let spec = input.spec, let run = input.run {
             let ctx = ReportContext(spec: spec, outcome: run.outcome, idPrefix: input.id)

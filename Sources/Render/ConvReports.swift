@@ -1,7 +1,6 @@
 // The conv reports: a conv layer's kernels (filters) and a layer's activations for a few test images (feature maps).
 import Blocks
 import Charts
-import Engine
 import LabbookCore
 
 extension ReportContext {

@@ -1,7 +1,7 @@
 // A block's curves as CSV for readers' own tools: one row per variant and epoch (and per logged iteration).
-import Execute
 import Foundation
 import LabbookCore
+import Outcomes
 
 enum CurveCSV {
     /// nil when no variant trained (a function plot, a recurrent probe).

@@ -1,11 +1,10 @@
 // Line-chart reports: training curves, gradient traces, RNN gradient norms, and function plots.
 import Blocks
 import Charts
-import Datasets
-import Engine
-import Execute
 import Foundation
 import LabbookCore
+import Outcomes
+import Vocabulary
 
 extension ReportContext {
     func curve(_ c: CurveReport, chartID: String) -> RenderedReport {
@@ -81,31 +80,26 @@ extension ReportContext {
         }
     }
 
-    // MARK: Function plots (no training)
+    // MARK: Function plots (no training; Execute sampled them)
 
-    func function(_ f: FunctionReport, chartID: String) -> RenderedReport {
-        let range = f.lower...f.upper
+    func function(_ f: FunctionReport, index: Int, chartID: String) -> RenderedReport {
+        let curves = outcome.functionPlots.first { $0.report == index }?.curves ?? []
+        let values = curves.map { Series(label: $0.name, xs: $0.xs, ys: $0.values) }
+        let derivatives = curves.map { Series(label: $0.name, xs: $0.xs, ys: $0.derivatives) }
         if !f.losses.isEmpty {
             // Losses against the residual; `derivatives` shows only the gradients, `losses` both side by side.
-            let values = zip(f.names, f.losses).map { name, l in Series.sampling(label: name, over: range) { Functions.loss(l, residual: $0) } }
-            let grads = zip(f.names, f.losses).map { name, l in
-                Series.sampling(label: name, over: range) { Functions.lossDerivative(l, residual: $0) }
-            }
             let onlyGradients = f.of == .derivatives
-            let panels = onlyGradients ? [LinePanel(series: grads)]
-                : [LinePanel(title: "loss", series: values), LinePanel(title: "gradient ∂loss/∂ŷ", series: grads)]
+            let panels = onlyGradients ? [LinePanel(series: derivatives)]
+                : [LinePanel(title: "loss", series: values), LinePanel(title: "gradient ∂loss/∂ŷ", series: derivatives)]
             let title = onlyGradients ? "Gradients of the losses" : "Losses and their gradients"
             let spec = LineChartSpec(id: chartID, title: title, xLabel: "residual r = ŷ − y",
                                      yLabel: onlyGradients ? "∂loss/∂ŷ" : "value", panels: panels, sharedY: false)
             return RenderedReport(html: chartSection(Chart.line(spec)))
         }
         let derivative = f.of == .derivatives
-        let series = zip(f.names, f.activations).map { name, a in
-            Series.sampling(label: name, over: range) { derivative ? Functions.activationDerivative(a, $0) : Functions.activation(a, $0) }
-        }
         let title = derivative ? "Derivatives of the activation functions" : "Activation functions"
         let spec = LineChartSpec(id: chartID, title: title, xLabel: "x", yLabel: derivative ? "f′(x)" : "f(x)",
-                                 panels: [LinePanel(series: series)])
+                                 panels: [LinePanel(series: derivative ? derivatives : values)])
         return RenderedReport(html: chartSection(Chart.line(spec)))
     }
 
@@ -181,10 +175,9 @@ extension ReportContext {
             guard let grid = r.predictionGrid else { continue }
             let n = grid.resolution
             let values = (0..<n).map { row in Array(grid.probabilities[(row * n)..<((row + 1) * n)]) }
-            let variant = spec.variants.first { $0.label == label } ?? spec.variants.first
             let title = multi ? "Predicted probability of class 1 — \(variantName(label))" : "Predicted probability of class 1"
             let hm = HeatmapSpec(id: runs.count > 1 ? "\(chartID)-v\(k)" : chartID, title: title, xLabel: "x₁", yLabel: "x₂",
-                                 xRange: grid.xRange, yRange: grid.yRange, values: values, points: trainingPoints(variant))
+                                 xRange: grid.xRange, yRange: grid.yRange, values: values, points: trainingPoints(label))
             html += runs.count > 1 ? Chart.heatmap(hm) : chartSection(Chart.heatmap(hm))
         }
         // A sweep's surfaces side by side (two a line from about 900 px), so the boundaries can be compared.
@@ -195,20 +188,10 @@ extension ReportContext {
         return RenderedReport(html: html)
     }
 
-    /// XOR's four corners, or up to 200 training points of a two-class generated 2-D set (regenerated from
-    /// the variant's seed: the same points the run trained on, before any normalisation).
-    func trainingPoints(_ variant: Variant?) -> [HeatmapPoint] {
-        guard let data = variant?.data else { return [] }
-        if data.source == .xor {
-            return [(0.0, 0.0, 0.0), (0, 1, 1), (1, 0, 1), (1, 1, 0)].map { HeatmapPoint(x: $0.0, y: $0.1, value: $0.2) }
-        }
-        guard data.source.isPlane, data.normalize == .none, DataLoader.classCount(data) == 2,
-              let splits = try? DataLoader.load(data, seed: variant?.seed ?? 0, bookDirectory: "/", environment: [:]) else { return [] }
-        let d = splits.train
-        let step = max(1, d.count / 200)
-        return stride(from: 0, to: d.count, by: step).prefix(200).map {
-            HeatmapPoint(x: Double(d.features[2 * $0]), y: Double(d.features[2 * $0 + 1]), value: Double(d.labels[$0]))
-        }
+    /// The training points Execute drew from the variant's data (XOR's corners, a two-class 2-D set's points).
+    func trainingPoints(_ label: String) -> [HeatmapPoint] {
+        let points = outcome.variants.first { $0.label == label }?.trainingPoints ?? []
+        return points.map { HeatmapPoint(x: $0.x, y: $0.y, value: Double($0.label)) }
     }
 }
 

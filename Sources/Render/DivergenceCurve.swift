@@ -1,7 +1,5 @@
 // A diverged run's loss up to the divergence, drawn under the block's error box so the author sees how it blew up.
 import Charts
-import Engine
-import Execute
 import LabbookCore
 
 extension ReportContext {

@@ -1,9 +1,9 @@
 // Inline results: `{=BLOCK[VARIANT].QUANTITY:ARGS}` in a code span becomes a number the engine computed,
 // so the prose that reads a figure can never disagree with it (knitr's `r x`, Quarto's inline expressions).
-import Engine
-import Execute
 import Foundation
 import LabbookCore
+import Outcomes
+import Vocabulary
 
 /// A parsed reference such as `02-activation-functions/activation-sweep[relu].test-accuracy` or
 /// `gradient-flow[sigmoid].gradient-ratio-first:4:0`.

@@ -1,10 +1,10 @@
 // Each `show` entry → HTML (tables here, charts through the Charts module) plus the numbers for JSON.
 import Blocks
 import Charts
-import Engine
-import Execute
 import Foundation
 import LabbookCore
+import Outcomes
+import Vocabulary
 
 struct RenderedReport {
     var html: String
@@ -36,7 +36,7 @@ struct ReportContext {
         case .deadNeurons(let when): return deadNeurons(when)
         case .gradientCheck: return gradientCheck()
         case .predictions: return predictions(chartID: chartID)
-        case .function(let f): return function(f, chartID: chartID)
+        case .function(let f): return function(f, index: index, chartID: chartID)
         case .filters(let layer, let when): return filters(layer: layer, when: when, chartID: chartID)
         case .featureMaps(let layer, _): return featureMaps(layer: layer, chartID: chartID)
         }

@@ -1,9 +1,8 @@
 // Loss and accuracy curves: which splits are drawn, and a title that names them (per epoch or per iteration).
 import Blocks
 import Charts
-import Engine
-import Execute
 import LabbookCore
+import Outcomes
 
 extension ReportContext {
     /// Per iteration: the minibatch training loss, one line per variant. Per epoch: the splits asked for

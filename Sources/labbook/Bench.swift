@@ -1,14 +1,13 @@
 // `labbook bench`: times a named training workload on real Fashion-MNIST and reports samples/s or µs/step.
 import ArgumentParser
-import Datasets
-import Engine
 import Foundation
+import LabbookKit
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the engine's training speed on a named workload (see docs/performance.md).")
 
-    @Option(name: .long, help: "The workload: \(Workloads.names.joined(separator: ", ")).")
+    @Option(name: .long, help: "The workload: \(Benchmark.workloads.joined(separator: ", ")).")
     var workload: String
 
     @Flag(name: .long, help: "Print one JSON object instead of a sentence.")
@@ -27,52 +26,41 @@ struct Bench: ParsableCommand {
     var threads: Int = 2
 
     func validate() throws {
-        guard Workloads.names.contains(workload) else {
-            throw ValidationError("unknown workload '\(workload)'; expected one of: \(Workloads.names.joined(separator: ", "))")
+        guard Benchmark.workloads.contains(workload) else {
+            throw ValidationError("unknown workload '\(workload)'; expected one of: \(Benchmark.workloads.joined(separator: ", "))")
         }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
         guard threads == 1 || threads == 2 else { throw ValidationError("--threads must be 1 or 2") }
         if let activation {
-            guard Activation(name: activation) != nil else {
-                throw ValidationError("unknown activation '\(activation)'; expected one of: \(Activation.names.joined(separator: ", "))")
+            guard Benchmark.isActivation(activation) else {
+                throw ValidationError("unknown activation '\(activation)'; expected one of: \(Benchmark.activations.joined(separator: ", "))")
             }
             guard workload.hasPrefix("fashion-mlp") else { throw ValidationError("--activation applies to the fashion-mlp workloads only (fashion-mlp, fashion-mlp-bn-dropout, fashion-mlp-adamw)") }
         }
     }
 
     func run() throws {
-        // The timed loop reads the training split only: no validation split to hold in memory (max_rss_bytes).
-        // fashion-lenet trains on as many images as its steps take (12,800 for 200 steps of 64), as the
-        // PyTorch and numpy scripts in bench/ do.
-        let train = workload == "fashion-lenet" ? min(50_000, 64 * (steps ?? 200)) : 50_000
-        let spec = DataSpec(source: .fashionMNIST, train: train, validation: 0, test: 0,
-                            normalize: .fixed(mean: 0.2861, std: 0.3530), path: data.map { absoluteURL($0).path })
-        let splits: DataSplits
+        let m: Benchmark.Measurement
         do {
-            splits = try DataLoader.load(spec, seed: 1, bookDirectory: FileManager.default.currentDirectoryPath,
-                                         environment: ProcessInfo.processInfo.environment)
-        } catch {
-            printError("error: \(error)")
+            m = try Benchmark.measure(workload: workload, activation: activation, dataDirectory: data.map { absoluteURL($0).path },
+                                      steps: steps, threads: threads)
+        } catch let e as Benchmark.DataUnavailable {
+            printError("error: \(e)")
             throw ExitCode(1)
         }
-        let hidden = activation.flatMap(Activation.init(name:)) ?? .relu
-        // One thread runs the same parts in the same order on the caller: the same results, only slower.
-        EngineThreads.helpersAllowed = threads > 1
-        let m = try Workloads.measure(named: workload, activation: hidden, train: splits.train, steps: steps)
-        let perStep = workload == "online-mlp"
         if json {
-            var fields = ["\"workload\": \"\(m.workload)\"", "\"activation\": \"\(hidden.name)\"", "\"seconds\": \(rounded(m.seconds, 4))",
+            var fields = ["\"workload\": \"\(m.workload)\"", "\"activation\": \"\(m.activation)\"", "\"seconds\": \(rounded(m.seconds, 4))",
                           "\"samples\": \(m.samples)", "\"steps\": \(m.steps)"]
-            fields.append(perStep ? "\"microseconds_per_step\": \(rounded(m.microsecondsPerStep, 2))"
-                                  : "\"samples_per_second\": \(rounded(m.samplesPerSecond, 0))")
+            fields.append(m.perStep ? "\"microseconds_per_step\": \(rounded(m.microsecondsPerStep, 2))"
+                                    : "\"samples_per_second\": \(rounded(m.samplesPerSecond, 0))")
             fields.append("\"max_rss_bytes\": \(peakResidentBytes())")
-            fields.append("\"blas_kernel\": \"\(Workloads.blasKernelName)\"")
+            fields.append("\"blas_kernel\": \"\(Benchmark.blasKernel)\"")
             fields.append("\"threads\": \(threads)")
             printLine("{" + fields.joined(separator: ", ") + "}")
-        } else if perStep {
+        } else if m.perStep {
             printLine("\(m.workload): \(rounded(m.microsecondsPerStep, 2)) µs/step (\(m.steps) steps in \(rounded(m.seconds, 3)) s)")
         } else {
-            let label = hidden == .relu ? m.workload : "\(m.workload) (\(hidden.name))"
+            let label = m.activation == "relu" ? m.workload : "\(m.workload) (\(m.activation))"
             printLine("\(label): \(Int(m.samplesPerSecond.rounded())) samples/s (\(m.samples) samples in \(rounded(m.seconds, 3)) s)")
         }
     }

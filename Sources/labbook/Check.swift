@@ -13,12 +13,8 @@ struct Check: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let report: CheckReport
-        do {
-            report = try Checker.check(book: absoluteURL(book.book), output: output.map(absoluteURL), allowOutside: outside.urls)
-        } catch let e as UsageError {
-            printError("error: \(e.description)")
-            throw ExitCode(2)
+        let report = try exitingOnUsageErrors {
+            try Checker.check(book: absoluteURL(book.book), output: output.map(absoluteURL), allowOutside: outside.urls)
         }
         for d in report.diagnostics { printError(d.description) }
         for s in report.stale { printLine("stale: \(s)") }

@@ -11,13 +11,8 @@ struct Init: ParsableCommand {
 
     func run() throws {
         let url = absoluteURL(directory)
-        do {
-            let written = try NewBook.create(at: url)
-            for f in written { printLine("wrote \(url.appendingPathComponent(f).path)") }
-            printLine("build it with: labbook build \(directory == "." ? "" : directory)".trimmingCharacters(in: .whitespaces))
-        } catch let e as UsageError {
-            printError("error: \(e.description)")
-            throw ExitCode(2)
-        }
+        let written = try exitingOnUsageErrors { try NewBook.create(at: url) }
+        for f in written { printLine("wrote \(url.appendingPathComponent(f).path)") }
+        printLine("build it with: labbook build \(directory == "." ? "" : directory)".trimmingCharacters(in: .whitespaces))
     }
 }

@@ -70,7 +70,8 @@ func printError(_ s: String) {
 }
 
 /// Runs `body`; a mistake in how labbook was called (a usage error, a Slurm submission that cannot be made)
-/// is printed and ends the command with exit code 2, as the contract says. Other errors pass through.
+/// is printed and ends the command with exit code 2, as the contract says. Other errors pass through. Every
+/// command that loads a book goes through here, so each says it the same way.
 func exitingOnUsageErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()

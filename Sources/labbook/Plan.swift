@@ -17,12 +17,8 @@ struct Plan: ParsableCommand {
 
     func run() throws {
         let dir = absoluteURL(book.book)
-        let plan: [PlannedRun]
-        do {
-            plan = try Planner.plan(book: dir, cache: cache.map(absoluteURL) ?? dir.appendingPathComponent(".labbook-cache"))
-        } catch let e as UsageError {
-            printError("error: \(e.description)")
-            throw ExitCode(2)
+        let plan = try exitingOnUsageErrors {
+            try Planner.plan(book: dir, cache: cache.map(absoluteURL) ?? dir.appendingPathComponent(".labbook-cache"))
         }
         if json {
             let enc = JSONEncoder()

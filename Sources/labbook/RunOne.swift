@@ -1,6 +1,5 @@
 // `labbook run-one`: train exactly the runs named by their keys into the cache (a Slurm task runs this).
 import ArgumentParser
-import Engine
 import Foundation
 import LabbookKit
 
@@ -41,15 +40,9 @@ struct RunOneCommand: ParsableCommand {
         }
         // One run per process: the engine's helper thread may use a second core when the task was given one.
         let cpus = ProcessInfo.processInfo.environment["SLURM_CPUS_PER_TASK"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
-        EngineThreads.helpersAllowed = cpus > 1
-        let results: [RunOneResult]
-        do {
-            results = try RunOne.run(book: dir, keys: keys, cache: cache.map(absoluteURL) ?? dir.appendingPathComponent(".labbook-cache")) {
-                printLine($0.line)
-            }
-        } catch let e as UsageError {
-            printError("error: \(e.description)")
-            throw ExitCode(2)
+        let results = try exitingOnUsageErrors {
+            try RunOne.run(book: dir, keys: keys, cache: cache.map(absoluteURL) ?? dir.appendingPathComponent(".labbook-cache"),
+                           helperThreads: cpus > 1) { printLine($0.line) }
         }
         if results.contains(where: { if case .failed = $0.outcome { return true }; return false }) { throw ExitCode(1) }
     }

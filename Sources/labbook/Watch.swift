@@ -33,12 +33,7 @@ struct Watch: AsyncParsableCommand {
             printLine(report.summaryLine)
             server?.rebuilt()
         }
-        do {
-            try session.buildNow()
-        } catch let e as UsageError {
-            printError("error: \(e.description)")
-            throw ExitCode(2)
-        }
+        try exitingOnUsageErrors { try session.buildNow() }
         let watcher = BookWatcher(book: bookURL)
         watcher.start { session.rebuild() }
         if let server {

@@ -1,8 +1,7 @@
 // Defaults, merging with book and chapter defaults, parameters, reports and the book/front-matter readers.
-import Datasets
-import Engine
 import LabbookCore
 import Testing
+import Vocabulary
 @testable import Blocks
 
 @Suite struct ConfigTests {
@@ -183,9 +182,9 @@ import Testing
             "book.yml:2:1: error: unknown key 'titel' in 'book.yml'; did you mean 'title'?",
             "book.yml:1:11: error: 'language' must be a BCP 47 tag such as 'en' or 'pt-BR', got 'english please'",
         ])
-        let (meta, md) = FrontMatter.read(yaml: "title: Intro\ndefaults:\n  seed: 1\n", at: SourceLocation(file: chapterFile, line: 2))
+        let (meta, md) = BookReader.readFrontMatter(yaml: "title: Intro\ndefaults:\n  seed: 1\n", at: SourceLocation(file: chapterFile, line: 2))
         #expect(md.isEmpty && meta.title == "Intro")
         #expect(meta.defaults?["seed"]?.location == SourceLocation(file: chapterFile, line: 4, column: 9))
-        #expect(FrontMatter.read(yaml: "title: [a\n", at: SourceLocation(file: chapterFile, line: 2)).1.first?.location.line == 3)
+        #expect(BookReader.readFrontMatter(yaml: "title: [a\n", at: SourceLocation(file: chapterFile, line: 2)).1.first?.location.line == 3)
     }
 }

@@ -1,7 +1,7 @@
 // Conv entries of `model.layers`: spellings, [1, 28, 28] from image sources, and located errors before anything runs.
-import Engine
 import LabbookCore
 import Testing
+import Vocabulary
 @testable import Blocks
 
 @Suite struct ConvLayersTests {

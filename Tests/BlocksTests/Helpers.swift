@@ -1,4 +1,5 @@
 // Reading blocks as a chapter would hold them: the fence on line 10 of chapters/01-intro.md.
+import Execute
 import LabbookCore
 @testable import Blocks
 
@@ -9,8 +10,9 @@ let fence = SourceLocation(file: chapterFile, line: 10)
 func read(_ yaml: String, book: String? = nil, chapter: String? = nil) -> (ExperimentSpec?, [Diagnostic]) {
     let bookDefaults = book.flatMap { BookReader.readBookConfig(yaml: $0, file: "book.yml").0.defaults }
     // Front matter starting on line 2 of the chapter (after the opening ---).
-    let chapterDefaults = chapter.flatMap { FrontMatter.read(yaml: $0, at: SourceLocation(file: chapterFile, line: 2)).0.defaults }
-    return BlockReader.read(yaml: yaml, at: fence, bookDefaults: bookDefaults, chapterDefaults: chapterDefaults)
+    let chapterDefaults = chapter.flatMap { BookReader.readFrontMatter(yaml: $0, at: SourceLocation(file: chapterFile, line: 2)).0.defaults }
+    return BlockReader.read(yaml: yaml, at: fence, bookDefaults: bookDefaults, chapterDefaults: chapterDefaults,
+                            feasibility: EngineFeasibility())
 }
 
 /// The diagnostics as the terminal prints them.

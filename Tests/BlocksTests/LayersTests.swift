@@ -1,5 +1,4 @@
 // `model.layers`: every spelling of the contract, and located errors for each bad entry.
-import Engine
 import LabbookCore
 import Testing
 @testable import Blocks

@@ -1,7 +1,7 @@
 // The v2 optimizers, weight decay and schedules as an author writes them, and schedules that contradict the epochs.
-import Engine
 import LabbookCore
 import Testing
+import Vocabulary
 @testable import Blocks
 
 @Suite struct OptimizerScheduleTests {

@@ -1,9 +1,9 @@
 // Paired sweeps (`zip:`), variant labels, `expect:`, duplicate ids as written, and the v2 data keys.
-import Datasets
-import Engine
+import Execute
 import Foundation
 import LabbookCore
 import Testing
+import Vocabulary
 @testable import Blocks
 
 @Suite struct SweepLabelTests {
@@ -101,7 +101,7 @@ import Testing
         let root = DataRoot(bookDirectory: dir, environment: [:])
         func check(_ data: String) -> [String] {
             BlockReader.read(yaml: "id: w\ndata: \(data)\nmodel: {hidden: [8]}\nshow: [predictions]\n", at: fence, bookDefaults: nil,
-                             chapterDefaults: nil, dataRoot: root).1.map(\.description)
+                             chapterDefaults: nil, dataRoot: root, feasibility: EngineFeasibility()).1.map(\.description)
         }
         #expect(check("{source: csv, path: data/w.csv, label: quality}")
             == ["chapters/01-intro.md:12:27: error: data/w.csv:3:2: 'x' in column 'b' is not a number; feature columns must be numeric; leave text columns out with data.features"])

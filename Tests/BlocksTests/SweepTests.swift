@@ -1,5 +1,4 @@
 // Sweep expansion (labels, order, per-variant config, per-variant validation) and canonical configs.
-import Engine
 import LabbookCore
 import Testing
 @testable import Blocks

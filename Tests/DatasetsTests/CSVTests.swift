@@ -1,6 +1,7 @@
 // CSV tables: parsing, class order, splits, a separate test file, the cache digest, bad cells and paths outside the book.
 import Foundation
 import Testing
+import Vocabulary
 @testable import Datasets
 
 @Suite struct CSVTests {

@@ -1,6 +1,7 @@
 // The process-wide file cache: one computation per file, even when many blocks ask at once.
 import Foundation
 import Testing
+import Vocabulary
 @testable import Datasets
 
 /// A thread-safe counter for counting how often a cache computes.

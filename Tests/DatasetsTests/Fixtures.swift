@@ -1,5 +1,6 @@
 // Small IDX data sets written to a temporary directory, plain or gzipped, valid or broken on purpose.
 import Foundation
+import Vocabulary
 @testable import Datasets
 
 struct TempDir {

@@ -1,5 +1,6 @@
 // Gaussian and XOR generators, validation carving, normalisation and generator digests.
 import Testing
+import Vocabulary
 @testable import Datasets
 
 @Suite struct GeneratorTests {
@@ -93,9 +94,9 @@ import Testing
     }
 
     @Test func inputWidths() {
-        #expect(DataLoader.inputWidth(DataSpec(source: .fashionMNIST)) == 784)
-        #expect(DataLoader.inputWidth(DataSpec(source: .gaussian, features: 50)) == 50)
-        #expect(DataLoader.inputWidth(DataSpec(source: .xor)) == 2)
-        #expect(DataLoader.inputWidth(DataSpec(source: .idx)) == nil)
+        #expect(DataSpec(source: .fashionMNIST).inputWidth == 784)
+        #expect(DataSpec(source: .gaussian, features: 50).inputWidth == 50)
+        #expect(DataSpec(source: .xor).inputWidth == 2)
+        #expect(DataSpec(source: .idx).inputWidth == nil)
     }
 }

@@ -2,6 +2,7 @@
 // data file that is a FIFO or a device says what it is.
 import Foundation
 import Testing
+import Vocabulary
 @testable import Datasets
 
 @Suite struct HostileIDXTests {

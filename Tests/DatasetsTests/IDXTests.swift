@@ -1,6 +1,7 @@
 // Reading IDX files: plain and gzipped, the split, and every way a file can be broken.
 import Foundation
 import Testing
+import Vocabulary
 @testable import Datasets
 
 @Suite struct IDXTests {

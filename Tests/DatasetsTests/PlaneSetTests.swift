@@ -2,6 +2,7 @@
 import Engine
 import Foundation
 import Testing
+import Vocabulary
 @testable import Datasets
 
 @Suite struct PlaneSetTests {
@@ -109,7 +110,7 @@ import Testing
         for split in [s.train, s.validation, s.test].compactMap({ $0 }) {
             #expect(Set(split.labels) == [0, 1])
         }
-        #expect(DataLoader.inputWidth(spec) == 2 && DataLoader.classCount(spec) == 2)
+        #expect(spec.inputWidth == 2 && spec.classCount == 2)
     }
 
     @Test func tooFewSamplesIsAnError() {

@@ -3,6 +3,7 @@
 import Foundation
 import LabbookCore
 import Testing
+import Vocabulary
 @testable import Datasets
 
 @Suite struct SHA256Tests {

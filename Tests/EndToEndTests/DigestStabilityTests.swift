@@ -1,6 +1,7 @@
 // Run-cache keys and page digests are the same hex the swift-crypto build wrote (expected values from Python's hashlib).
 import Execute
 import Foundation
+import Outcomes
 import Testing
 @testable import LabbookKit
 

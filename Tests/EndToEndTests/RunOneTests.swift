@@ -1,8 +1,9 @@
 // `labbook plan` and `labbook run-one` without Slurm: idempotent runs, and the BLAS kernel in every entry.
 import Execute
 import Foundation
-import Testing
+import Outcomes
 import TestSupport
+import Testing
 @testable import LabbookKit
 
 @Suite(.serialized) struct RunOneTests {

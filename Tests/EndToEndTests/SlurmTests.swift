@@ -2,8 +2,9 @@
 // build, a cancelled task fails only its block, builds sharing a cache, and each kind of bad input.
 import Execute
 import Foundation
-import Testing
+import Outcomes
 import TestSupport
+import Testing
 @testable import LabbookKit
 
 enum LocalSlurm {

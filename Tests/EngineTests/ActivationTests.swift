@@ -1,6 +1,7 @@
 // Activations and losses: derivatives against Float64 central differences, stability at extreme inputs.
 
 import Testing
+import Vocabulary
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,7 @@
 // Whole-network backward passes: the Float64 reference against central differences, the Float32 fast path against the reference.
 
 import Testing
+import Vocabulary
 @testable import Engine
 
 /// Every activation through a 3-5-4-(output) net: the Float64 reference's analytic gradient agrees with central

@@ -2,6 +2,7 @@
 // matches central differences), a whole run deterministic whatever the threads, and per-layer reports by entry.
 
 import Testing
+import Vocabulary
 @testable import Engine
 
 /// A small LeNet on 1×10×10 images: conv 4@3×3 pad 1 – relu – max-pool 2 – conv 6@3×3 – relu – avg-pool 1 –

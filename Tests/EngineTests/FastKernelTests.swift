@@ -2,6 +2,7 @@
 // contiguous BatchNorm1d loops, and batch 1's update fused into the outer product chunk by chunk.
 
 import Testing
+import Vocabulary
 @testable import Engine
 
 /// ReLU-like values (a third exactly 0, so ties are common), plus NaN, −∞ and repeated maxima.

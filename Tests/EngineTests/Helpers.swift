@@ -1,4 +1,5 @@
 // Shared test helpers: tolerant comparisons, small datasets, central differences.
+import Vocabulary
 
 @testable import Engine
 

@@ -3,7 +3,9 @@
 // layer list), with LABBOOK_PRINT_FINGERPRINTS=1; they hash every number of a TrainingResult.
 
 import Foundation
+import Outcomes
 import Testing
+import Vocabulary
 @testable import Engine
 
 /// FNV-1a 64 over the sorted-keys JSON of the result: every loss, sample, record and check, bit for bit

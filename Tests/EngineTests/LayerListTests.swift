@@ -3,6 +3,7 @@
 // central differences.
 
 import Testing
+import Vocabulary
 @testable import Engine
 
 /// [dense, relu, dense, relu, dense] is the shorthand hidden [64, 48] relu: the same training numbers, bit for bit.

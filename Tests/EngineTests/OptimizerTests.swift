@@ -1,6 +1,7 @@
 // SGD (plain, momentum, Nesterov), Adam and clipping against values computed by hand.
 
 import Testing
+import Vocabulary
 @testable import Engine
 
 /// Runs `steps` updates of one parameter p0 with the given gradients, returning p after each step.

@@ -2,6 +2,7 @@
 // and the same bits with and without the helper thread.
 
 import Testing
+import Vocabulary
 @testable import Engine
 
 /// 64-96-80-10 on 200 rows splits into 2 row parts and 2 unit parts; batch 1 takes the GEMV/outer-product path.

@@ -1,6 +1,7 @@
 // The recurrent probe: gradients reaching early steps vanish for weight scale < 1 and explode for > 1.
 
 import Testing
+import Vocabulary
 @testable import Engine
 
 @Test func recurrentGradientsVanishAndExplode() {

@@ -3,6 +3,7 @@
 
 import Foundation
 import Testing
+import Vocabulary
 @testable import Engine
 
 struct TorchLayers: Decodable {

@@ -2,6 +2,7 @@
 // early stopping, divergence, budget refusals.
 
 import Testing
+import Vocabulary
 @testable import Engine
 
 @Test func xorReachesFullAccuracy() throws {

@@ -1,6 +1,7 @@
 // Inline results: parsing references, formatting numbers, and reading each quantity from a hand-made outcome.
 import Engine
 import Execute
+import Outcomes
 import Testing
 @testable import Render
 

@@ -4,7 +4,9 @@ import Engine
 import Execute
 import Foundation
 import LabbookCore
+import Outcomes
 import Testing
+import Vocabulary
 @testable import Render
 
 @Suite struct VariantReportTests {
@@ -26,9 +28,10 @@ import Testing
 
     /// A block as the reader wrote it (so variants and labels are real), with hand-made outcomes.
     static func context(_ yaml: String, _ results: [TrainingResult]) throws -> ReportContext {
-        let (parsed, ds) = BlockReader.read(yaml: yaml, at: SourceLocation(file: "chapters/01.md", line: 1), bookDefaults: nil, chapterDefaults: nil)
+        let (parsed, ds) = BlockReader.read(yaml: yaml, at: SourceLocation(file: "chapters/01.md", line: 1), bookDefaults: nil, chapterDefaults: nil,
+                                            feasibility: EngineFeasibility())
         let spec = try #require(parsed, "\(ds)")
-        let outcome = BlockOutcome(variants: zip(spec.variants, results).map { VariantOutcome(label: $0.label, training: $1) })
+        let outcome = Runner.outcome(spec, zip(spec.variants, results).map { VariantOutcome(label: $0.label, training: $1) })
         return ReportContext(spec: spec, outcome: outcome, idPrefix: spec.id)
     }
 
@@ -47,7 +50,7 @@ import Testing
         let html = ctx.predictions(chartID: "s-0").html
         #expect(html.contains("Predicted probability of class 1 — ReLU net") && html.contains("Predicted probability of class 1 — tanh net"))
         #expect(html.components(separatedBy: "<svg").count == 3)
-        // The moons training points are drawn on top (regenerated from the variant's seed): 40 of them per surface.
+        // The moons training points are drawn on top (Execute regenerates them from the variant's seed): 40 per surface.
         #expect(html.components(separatedBy: "<circle").count + html.components(separatedBy: "<rect").count > 80)
     }
 
@@ -105,7 +108,8 @@ import Testing
         func run(_ lrs: String) throws -> BlockRun {
             let yaml = "id: d\nexpect: divergence\nseed: 9\ndata: {source: gaussian, samples: 200, features: 10, labels: sign-of-sum}\n"
                 + "model: {hidden: [16], output: identity}\nloss: mse\ntrain: {epochs: 5, batch: 20, record-every: 1}\nsweep: {optimizer.lr: [\(lrs)]}\n"
-            let (spec, ds) = BlockReader.read(yaml: yaml, at: SourceLocation(file: "chapters/01.md", line: 1), bookDefaults: nil, chapterDefaults: nil)
+            let (spec, ds) = BlockReader.read(yaml: yaml, at: SourceLocation(file: "chapters/01.md", line: 1), bookDefaults: nil, chapterDefaults: nil,
+                                            feasibility: EngineFeasibility())
             return Runner.run(try #require(spec, "\(ds)"), context: RunContext(bookDirectory: "/", environment: [:]))
         }
         let calm = try run("0.01, 0.02")
@@ -123,12 +127,14 @@ import Testing
 
     @Test func expectedErrorIsANoteNotAnAlert() throws {
         let (spec, ds) = BlockReader.read(yaml: "id: t\nexpect: error\ndata: {source: moons}\nmodel: {hidden: [8], activation: sigmoidd}\n",
-                                          at: SourceLocation(file: "chapters/01.md", line: 1), bookDefaults: nil, chapterDefaults: nil)
+                                          at: SourceLocation(file: "chapters/01.md", line: 1), bookDefaults: nil, chapterDefaults: nil,
+                                            feasibility: EngineFeasibility())
         #expect(ds.isEmpty)
         let s = try #require(spec)
         let run = Runner.assemble(s, [])
         #expect(run.failure == nil)
-        let html = BlockRenderer.render(BlockInput(chapterSlug: "01", location: s.location, id: "t", spec: s, diagnostics: ds, run: run)).html
+        let html = BlockRenderer.render(BlockInput(chapterSlug: "01", location: s.location, id: "t", spec: s, diagnostics: ds, run: run,
+                                                   engineVersion: EngineInfo.version)).html
         #expect(html.contains("experiment-expected-error") && !html.contains("class=\"experiment-error\""))
         #expect(html.contains("unknown activation &#39;sigmoidd&#39;"))
     }

@@ -1,4 +1,5 @@
-// What an experiment's `data:` section asks for, and the error a data source reports.
+// What an experiment's `data:` section asks for, what the spec alone says about the data's shape, and the errors
+// a data source reports.
 
 /// Where examples come from. Raw values are the names an author writes.
 public enum DataSource: String, Hashable, Sendable, Codable, CaseIterable {
@@ -152,5 +153,69 @@ public struct DataError: Error, Sendable, Hashable, CustomStringConvertible {
         var s = file.map { "\($0): \(message)" } ?? message
         if let fix { s += "; \(fix)" }
         return s
+    }
+}
+
+/// What validation learns from a CSV table without training: the input width and the class names.
+public struct CSVShape: Sendable, Hashable {
+    public var features: [String]
+    /// The label column's distinct values in class order (class 0 first).
+    public var classes: [String]
+
+    public init(features: [String], classes: [String]) {
+        self.features = features
+        self.classes = classes
+    }
+}
+
+/// A problem with a CSV source, and which key of the block it concerns (so the diagnostic points there).
+public struct CSVProblem: Error, Sendable {
+    public enum Key: Sendable, Hashable { case path, testPath, label, feature(Int) }
+    public var key: Key
+    public var error: DataError
+    /// Further unknown column names found in the same pass (a misspelt label and a misspelt feature).
+    public var others: [CSVProblem] = []
+
+    public init(key: Key, error: DataError, others: [CSVProblem] = []) {
+        self.key = key
+        self.error = error
+        self.others = others
+    }
+}
+
+extension DataSpec {
+    /// The input width known without reading files: 784 for (Fashion-)MNIST, `features` for gaussian,
+    /// 2 for XOR and the 2-D sets, the listed columns of a CSV table, nil for arbitrary IDX files and a
+    /// CSV table whose feature columns are not listed.
+    public var inputWidth: Int? {
+        switch source {
+        case .gaussian: features
+        case .xor, .moons, .circles, .spirals, .blobs: 2
+        case .fashionMNIST, .mnist: 784
+        case .idx: nil
+        case .csv: csv?.features?.count
+        }
+    }
+
+    /// The number of classes: 2 for gaussian, XOR, moons and circles, `classes` for spirals (2) and
+    /// blobs (3), 10 for the IDX sources (labels are digits 0–9); for CSV it is known only from the
+    /// table (`CSVData.shape`), so 10 stands in.
+    public var classCount: Int {
+        switch source {
+        case .gaussian, .xor, .moons, .circles: 2
+        case .spirals: classes ?? 2
+        case .blobs: classes ?? 3
+        case .fashionMNIST, .mnist, .idx, .csv: 10
+        }
+    }
+}
+
+extension DataSource {
+    /// Total examples in the files of a known source, for validating train/validation/test before running.
+    public var knownSizes: (train: Int, test: Int)? {
+        switch self {
+        case .fashionMNIST, .mnist: (60000, 10000)
+        case .gaussian, .xor, .idx, .csv, .moons, .circles, .spirals, .blobs: nil
+        }
     }
 }

@@ -1,5 +1,6 @@
 // What a training run produces: every number any report may need, so that reports can change
 // without retraining. Codable so Execute can cache it and Site can export it as JSON.
+import Vocabulary
 
 public struct TrainingResult: Sendable, Codable, Hashable {
     /// Linear layers in order; layer i maps layer i's input to its output. For hidden widths
@@ -111,6 +112,15 @@ public struct FilterSample: Sendable, Codable, Hashable {
     public var layer: Int
     public var filters: Int, channels: Int, kernel: Int
     public var weights: [Float]
+
+    public init(moment: Moment, layer: Int, filters: Int, channels: Int, kernel: Int, weights: [Float]) {
+        self.moment = moment
+        self.layer = layer
+        self.filters = filters
+        self.channels = channels
+        self.kernel = kernel
+        self.weights = weights
+    }
 }
 
 /// One example through the network: its input and the chosen layer's output ([channels, height, width] each).
@@ -124,11 +134,17 @@ public struct FeatureMapSample: Sendable, Codable, Hashable {
     public var input: [Float]
     public var shape: [Int]
     public var values: [Float]
-}
 
-public enum Moment: String, Sendable, Codable, Hashable, CaseIterable {
-    case initial = "init"
-    case trained
+    public init(layer: Int, split: String, index: Int, label: Int, inputShape: [Int], input: [Float], shape: [Int], values: [Float]) {
+        self.layer = layer
+        self.split = split
+        self.index = index
+        self.label = label
+        self.inputShape = inputShape
+        self.input = input
+        self.shape = shape
+        self.values = values
+    }
 }
 
 /// Per-layer value samples for histograms, taken at one moment.
@@ -240,16 +256,5 @@ public struct TrainingProgress: Sendable {
         self.epoch = epoch
         self.epochs = epochs
         self.loss = loss
-    }
-}
-
-public enum EngineError: Error, Sendable, CustomStringConvertible, Equatable {
-    case invalidConfiguration(String)
-    case overBudget(String)
-
-    public var description: String {
-        switch self {
-        case .invalidConfiguration(let s), .overBudget(let s): s
-        }
     }
 }

@@ -1,0 +1,82 @@
+// Pages only draw (issue 14 item 2): function plots and a decision surface's training points are numbers of the
+// block's outcome, computed by Execute; Render draws whatever the outcome holds.
+import Blocks
+import Execute
+import Foundation
+import LabbookCore
+import Outcomes
+import Testing
+@testable import Render
+
+@Suite struct PageNumbersTests {
+    static func spec(_ yaml: String) throws -> ExperimentSpec {
+        let (spec, ds) = BlockReader.read(yaml: yaml, at: SourceLocation(file: "chapters/01.md", line: 1), bookDefaults: nil,
+                                          chapterDefaults: nil, feasibility: EngineFeasibility())
+        return try #require(spec, "\(ds)")
+    }
+
+    static let functions = """
+    id: f
+    show:
+      - function: {of: activations, range: [-2, 2], names: [relu, tanh]}
+      - function: {of: losses, range: [-2, 2], names: [mse]}
+    """
+
+    @Test func executeSamplesTheFunctionPlots() throws {
+        let spec = try Self.spec(Self.functions)
+        let run = Runner.run(spec, context: RunContext(bookDirectory: "/"))
+        let plots = run.outcome.functionPlots
+        try #require(plots.map(\.report) == [0, 1])
+        let relu = try #require(plots[0].curves.first), tanh = plots[0].curves[1], mse = try #require(plots[1].curves.first)
+        #expect(plots[0].curves.map(\.name) == ["relu", "tanh"] && mse.name == "mse")
+        // 201 points from −2 to 2 (both ends exact): x_i = −2 + 4·i/200.
+        #expect(relu.xs.count == 201 && relu.xs.first == -2 && relu.xs.last == 2 && relu.xs[150] == 1)
+        for (i, x) in relu.xs.enumerated() {
+            #expect(relu.values[i] == max(0, x))
+            #expect(abs(tanh.values[i] - Foundation.tanh(x)) <= 1e-12)
+            #expect(abs(tanh.derivatives[i] - (1 - Foundation.tanh(x) * Foundation.tanh(x))) <= 1e-12)
+            // mse against the residual: r², gradient 2r.
+            #expect(abs(mse.values[i] - x * x) <= 1e-12 && abs(mse.derivatives[i] - 2 * x) <= 1e-12)
+        }
+        #expect(relu.derivatives[150] == 1 && relu.derivatives[50] == 0)
+        // The key names what the numbers depend on: another range is another key.
+        let wider = try Self.spec(Self.functions.replacingOccurrences(of: "range: [-2, 2], names: [relu", with: "range: [-3, 3], names: [relu"))
+        let other = Runner.run(wider, context: RunContext(bookDirectory: "/")).outcome.functionPlots
+        #expect(plots[0].key.count == 64 && other[0].key != plots[0].key && other[1].key == plots[1].key)
+    }
+
+    @Test func renderDrawsTheOutcomesCurvesAndComputesNone() throws {
+        let spec = try Self.spec(Self.functions)
+        let computed = Runner.run(spec, context: RunContext(bookDirectory: "/")).outcome
+        var flat = computed
+        for p in flat.functionPlots.indices {
+            for c in flat.functionPlots[p].curves.indices {
+                flat.functionPlots[p].curves[c].values = flat.functionPlots[p].curves[c].xs.map { _ in 0.5 }
+            }
+        }
+        let report = try #require(spec.show.first)
+        let drawn = ReportContext(spec: spec, outcome: computed, idPrefix: "f").render(report, index: 0).html
+        let tampered = ReportContext(spec: spec, outcome: flat, idPrefix: "f").render(report, index: 0).html
+        var none = computed
+        none.functionPlots = []
+        let empty = ReportContext(spec: spec, outcome: none, idPrefix: "f").render(report, index: 0).html
+        #expect(drawn.contains("<svg") && drawn != tampered)
+        // Without the outcome's curves there is nothing to draw: the page does not sample the functions itself.
+        #expect(!empty.contains("relu") && drawn.contains("relu"))
+    }
+
+    @Test func executeGivesTheTrainingPointsOfADecisionSurface() throws {
+        let spec = try Self.spec("id: x\ndata: {source: xor}\nmodel: {hidden: [4], output: sigmoid}\nloss: bce\nshow: [predictions]\n")
+        let grid = VariantReportTests.result(0.1, grid: true), plain = VariantReportTests.result(0.1)
+        let withGrid = Runner.outcome(spec, [VariantOutcome(label: "", training: grid)])
+        #expect(withGrid.variants[0].trainingPoints == [PlanePoint(x: 0, y: 0, label: 0), PlanePoint(x: 0, y: 1, label: 1),
+                                                         PlanePoint(x: 1, y: 0, label: 1), PlanePoint(x: 1, y: 1, label: 0)])
+        // Only a variant with a prediction grid carries them.
+        #expect(Runner.outcome(spec, [VariantOutcome(label: "", training: plain)]).variants[0].trainingPoints == nil)
+        let html = ReportContext(spec: spec, outcome: withGrid, idPrefix: "x").predictions(chartID: "x-0").html
+        var without = withGrid
+        without.variants[0].trainingPoints = []
+        let bare = ReportContext(spec: spec, outcome: without, idPrefix: "x").predictions(chartID: "x-0").html
+        #expect(html.components(separatedBy: "<circle").count - bare.components(separatedBy: "<circle").count == 4)
+    }
+}
