@@ -85,12 +85,15 @@ def main():
     env.setdefault("ONLINE_STEPS", "2000")
     flags = open("/proc/cpuinfo").read().split("flags")[1].split("\n")[0].split()
     model = next(ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name"))
-    import numpy
-    import torch
+    # Versions from a child: importing torch here would make this process ~0.5 GB, and Linux carries a parent's
+    # peak RSS into its children's getrusage(RUSAGE_SELF).ru_maxrss across fork + exec (every max_rss_bytes
+    # would read at least that).
+    versions = subprocess.run([sys.executable, "-c", "import numpy, torch; print(numpy.__version__, torch.__version__)"],
+                              capture_output=True, text=True).stdout.split()
     print(json.dumps({"cpu": model, "cores": os.cpu_count(), "avx2": "avx2" in flags, "avx512f": "avx512f" in flags,
                       "kernel": platform.release(), "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", "unset"),
-                      "debian_openblas_core": blas_kernel("libopenblas.so.0"), "numpy": numpy.__version__,
-                      "torch": torch.__version__, "torch_threads": 2}), flush=True)
+                      "debian_openblas_core": blas_kernel("libopenblas.so.0"), "numpy": versions[:1],
+                      "torch": versions[1:], "torch_threads": 2}), flush=True)
     rows = []
     for r in range(args.rounds):
         rows.append(measure(r, "ceiling", "sgemm-ceiling", [sys.executable, os.path.join(HERE, "sgemm_ceiling.py")], env))
