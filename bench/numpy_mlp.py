@@ -5,6 +5,7 @@ one epoch over 50,000 images including shuffling and the loss.  online-mlp: 784-
 Prints one JSON line like `labbook bench --json`.
 """
 import json
+import os
 import sys
 import time
 
@@ -62,7 +63,7 @@ def run(workload):
         sizes, batch, lr, momentum = [784, 100, 100, 10], 1, 0.01, 0.0
     params = init(sizes, rng)
     velocity = [[np.zeros_like(w), np.zeros_like(b)] for w, b in params]
-    steps = None if workload == "fashion-mlp" else 20_000   # online: time 20k steps
+    steps = None if workload == "fashion-mlp" else int(os.environ.get("ONLINE_STEPS", "20000"))   # online: 20k steps by default
     start = time.perf_counter()
     order = rng.permutation(len(x))
     n = 0

@@ -1,10 +1,11 @@
 """PyTorch (CPU, 2 threads) version of Labbook's bench workloads, for docs/performance.md.
 
 Same workloads as numpy_mlp.py, in the idiomatic PyTorch training loop (nn.Sequential, nn.CrossEntropyLoss,
-torch.optim.SGD), and fashion-mlp-bn-dropout (BatchNorm1d, ReLU, Dropout(0.2) after each hidden Linear; AdamW,
-CosineAnnealingLR stepped per epoch). Prints one JSON line like `labbook bench --json`.
+torch.optim.SGD), fashion-mlp-adamw (AdamW and cosine on the plain net) and fashion-mlp-bn-dropout (BatchNorm1d, ReLU, Dropout(0.2) after each hidden Linear; AdamW,
+CosineAnnealingLR stepped per epoch). online-mlp times ONLINE_STEPS steps (default 20,000). Prints one JSON line like `labbook bench --json`.
 """
 import json
+import os
 import sys
 import time
 
@@ -15,11 +16,12 @@ from fashion_data import load_train
 
 
 def run(workload):
-    torch.set_num_threads(2)
+    torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "2")))   # 2 = the comparison's setting; 1 for a control
     torch.manual_seed(1)
     x, y = load_train()
     x, y = torch.from_numpy(x), torch.from_numpy(y)
     regularised = workload == "fashion-mlp-bn-dropout"
+    adamw = regularised or workload == "fashion-mlp-adamw"   # fashion-mlp-adamw: the plain net with bn-dropout's optimiser
     if workload.startswith("fashion-mlp"):
         sizes, batch, lr, momentum = [784, 512, 256, 256, 128, 10], 256, 0.01, 0.9
     else:
@@ -31,13 +33,13 @@ def run(workload):
             layers += [nn.BatchNorm1d(b), nn.ReLU(), nn.Dropout(0.2)] if regularised else [nn.ReLU()]
     model = nn.Sequential(*layers)
     model.train()
-    if regularised:
+    if adamw:
         opt = torch.optim.AdamW(model.parameters(), lr=0.001, weight_decay=0.01)
         schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=1)
     else:
         opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
     loss_fn = nn.CrossEntropyLoss()
-    steps = None if workload == "fashion-mlp" else 20_000
+    steps = None if workload.startswith("fashion-mlp") else int(os.environ.get("ONLINE_STEPS", "20000"))
     start = time.perf_counter()
     order = torch.randperm(len(x))
     n = 0
@@ -50,7 +52,7 @@ def run(workload):
         n += 1
         if steps and n >= steps:
             break
-    if regularised:
+    if adamw:
         schedule.step()
     seconds = time.perf_counter() - start
     out = {"workload": workload, "implementation": "pytorch " + torch.__version__, "seconds": round(seconds, 3)}

@@ -53,7 +53,7 @@ func im2col(_ g: ConvGeometry, _ x: UnsafePointer<Float>, _ col: UnsafeMutablePo
                     let xr = xc + iy * g.width, shift = j - p
                     for ox in 0..<valid.lowerBound { out[ox] = 0 }
                     if s == 1 {
-                        (out + valid.lowerBound).update(from: xr + valid.lowerBound + shift, count: valid.count)
+                        copyFloats(xr + valid.lowerBound + shift, into: out + valid.lowerBound, count: valid.count)
                     } else {
                         for ox in valid { out[ox] = xr[ox * s + shift] }
                     }
@@ -86,4 +86,12 @@ func col2im(_ g: ConvGeometry, _ dcol: UnsafePointer<Float>, _ dx: UnsafeMutable
             }
         }
     }
+}
+
+/// dst[0..<count] = src[0..<count], 8 values at a time, inline: im2col's rows are short (28 values for LeNet's
+/// first layer), and a memmove call per row cost ~4% of its training step.
+@inline(__always) func copyFloats(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
+    var j = 0
+    while j + 8 <= count { store8(load8(src + j), dst + j); j += 8 }
+    while j < count { dst[j] = src[j]; j += 1 }
 }

@@ -60,7 +60,9 @@ final class PoolLayer: FastLayer {
 
     func forward(_ ws: Workspace, _ x: UnsafePointer<Float>, _ s: Span, training: Bool) {
         let g = geometry, xin = x + s.lo * g.inputSize, y = out + s.lo * g.outputSize
-        if isMax {
+        if isMax && g.kernel == 2 && g.stride == 2 {
+            maxPool2x2Forward(g, xin, into: y, argmax: argmax + s.lo * g.outputSize, images: 0..<s.count)
+        } else if isMax {
             maxPoolForward(g, xin, into: y, argmax: argmax + s.lo * g.outputSize, images: 0..<s.count)
         } else {
             avgPoolForward(g, xin, into: y, images: 0..<s.count)

@@ -68,7 +68,13 @@ final class WorkerPool: @unchecked Sendable {
             }
             for q in stride(from: 0, to: parts, by: threads) { escaping(q) }
             let helpers = threads - 1
-            while finished.load(ordering: .acquiring) < helpers { spinPause() }
+            // Spin, then yield: on a loaded machine the helper may have lost its core, and spinning through the
+            // rest of our time slice would keep it (or whoever holds that core) waiting longer.
+            var spins = 0
+            while finished.load(ordering: .acquiring) < helpers {
+                spins += 1
+                if spins < 4_000 { spinPause() } else { sched_yield() }
+            }
             self.body = nil
         }
         busy.store(false, ordering: .releasing)

@@ -52,6 +52,41 @@ func maxPoolForward<T: EngineFloat>(_ g: PoolGeometry, _ x: UnsafePointer<T>, in
     }
 }
 
+/// maxPoolForward for 2×2 windows every 2 pixels (LeNet's pooling, the common case) on Float, with the same
+/// results: the four values are taken in the same row-major order with the same rule (`v > max || isnan(v)`),
+/// written as selects instead of branches. On ReLU outputs the comparisons are close to coin flips (and ties at
+/// 0 are frequent), so the branchy general loop mispredicted about once per window.
+func maxPool2x2Forward(_ g: PoolGeometry, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                       argmax: UnsafeMutablePointer<Int32>, images: Range<Int>) {
+    precondition(g.kernel == 2 && g.stride == 2)
+    let oh = g.outHeight, ow = g.outWidth, w = g.width
+    for n in images {
+        for c in 0..<g.channels {
+            let plane = c * g.height * w, xc = x + n * g.inputSize + plane
+            let out = n * g.outputSize + c * oh * ow
+            for oy in 0..<oh {
+                let r0 = 2 * oy * w, top = xc + r0, bottom = top + w
+                let yr = y + out + oy * ow, ar = argmax + out + oy * ow
+                for ox in 0..<ow {
+                    let i = 2 * ox
+                    @inline(__always) func take(_ v: Float, _ k: Int32, _ best: inout Float, _ at: inout Int32) {
+                        let t = v > best || v != v
+                        best = t ? v : best
+                        at = t ? k : at
+                    }
+                    // The first value always wins against the initial −∞ (or ties it, keeping its index).
+                    var best = top[i], at = Int32(plane + r0 + i)
+                    take(top[i + 1], Int32(plane + r0 + i + 1), &best, &at)
+                    take(bottom[i], Int32(plane + r0 + w + i), &best, &at)
+                    take(bottom[i + 1], Int32(plane + r0 + w + i + 1), &best, &at)
+                    yr[ox] = best
+                    ar[ox] = at
+                }
+            }
+        }
+    }
+}
+
 /// ∂x[argmax] += ∂y over each window in output order (overlapping windows add up); every other ∂x is 0.
 func maxPoolBackward<T: EngineFloat>(_ g: PoolGeometry, _ dy: UnsafePointer<T>, argmax: UnsafePointer<Int32>,
                                      into dx: UnsafeMutablePointer<T>, images: Range<Int>) {

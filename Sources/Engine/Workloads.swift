@@ -3,7 +3,7 @@ import Outcomes
 import Vocabulary
 
 public enum Workloads {
-    public static let names = ["fashion-mlp", "online-mlp", "fashion-mlp-bn-dropout", "fashion-lenet"]
+    public static let names = ["fashion-mlp", "online-mlp", "fashion-mlp-bn-dropout", "fashion-mlp-adamw", "fashion-lenet"]
 
     /// LeNet-5 as most courses teach it: conv 6@5×5 pad 2 – relu – max-pool 2 – conv 16@5×5 – relu – max-pool 2 –
     /// flatten – 120 – relu – 84 – relu – 10 (61,706 parameters), on [1, 28, 28] images.
@@ -21,6 +21,7 @@ public enum Workloads {
     /// fashion-mlp: 784-512-256-256-128-10 relu, SGD momentum 0.9, batch 256 (throughput, samples/s); with
     /// another `activation`, one run of the book's activation sweep.
     /// online-mlp: 784-100-100-10 relu, plain SGD, batch 1 (latency, µs/step).
+    /// fashion-mlp-adamw: fashion-mlp with AdamW and the cosine schedule (fashion-mlp-bn-dropout without its new layers).
     public static func job(named name: String, activation: Activation = .relu) -> TrainingJob? {
         switch name {
         case "fashion-mlp":
@@ -37,6 +38,16 @@ public enum Workloads {
             }
             layers.append(.dense(units: 10, initScheme: nil))
             var job = TrainingJob(model: ModelConfig(layers: layers, initScheme: .torchDefault, biasInit: .torchDefault, output: .softmax),
+                                  loss: .crossEntropy, optimizer: .adamw(lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01),
+                                  train: TrainConfig(epochs: 1, batch: 256, shuffle: true, dropLast: false, recordEvery: 100),
+                                  seed: 1)
+            job.schedule = ScheduleConfig(.cosine(minLR: 0))
+            return job
+        case "fashion-mlp-adamw":
+            // fashion-mlp's network with fashion-mlp-bn-dropout's optimiser and schedule: the plain step that
+            // bn-dropout's layers are compared with, the optimiser's own cost taken out of the comparison.
+            var job = TrainingJob(model: ModelConfig(hidden: [512, 256, 256, 128], activation: activation, initScheme: .torchDefault,
+                                                     biasInit: .torchDefault, output: .softmax),
                                   loss: .crossEntropy, optimizer: .adamw(lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01),
                                   train: TrainConfig(epochs: 1, batch: 256, shuffle: true, dropLast: false, recordEvery: 100),
                                   seed: 1)

@@ -287,11 +287,21 @@ final class Workspace {
                 guard q < split else { continue }
                 let lo = partBoundary(q, of: split, extent: d.plan.fanOut), hi = partBoundary(q + 1, of: split, extent: d.plan.fanOut)
                 guard hi > lo else { continue }
-                d.weightGradients(self, layerInput(d.index, input), rows: rows, units: lo, hi)
-                if let u = update {
-                    let w = d.plan.weightOffset, b = d.plan.biasOffset, fin = d.plan.fanIn
-                    u.apply(p, g, (w + lo * fin)..<(w + hi * fin))
-                    u.apply(p, g, (b + lo)..<(b + hi))
+                // Batch 1 with a fused update: ∂W is an outer product (no GEMM to keep whole), so it runs 16 units
+                // at a time and each chunk is updated while its gradient is still in L1, instead of one pass that
+                // writes a layer's ∂W (314 KB for 784×100) and a second that reads it back. Every value is computed
+                // by the same expression either way: the same bits.
+                let chunk = rows == 1 && update != nil ? 16 : hi - lo
+                var c0 = lo
+                while c0 < hi {
+                    let c1 = min(hi, c0 + chunk)
+                    d.weightGradients(self, layerInput(d.index, input), rows: rows, units: c0, c1)
+                    if let u = update {
+                        let w = d.plan.weightOffset, b = d.plan.biasOffset, fin = d.plan.fanIn
+                        u.apply(p, g, (w + c0 * fin)..<(w + c1 * fin))
+                        u.apply(p, g, (b + c0)..<(b + c1))
+                    }
+                    c0 = c1
                 }
             }
         }

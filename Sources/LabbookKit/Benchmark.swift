@@ -33,8 +33,9 @@ public enum Benchmark {
 
     /// Loads the training split the workload reads (only it: no validation split is held in memory) and times
     /// the workload. `dataDirectory` nil: `$LABBOOK_DATA`, then Debian's copy. Throws `DataUnavailable` when the
-    /// data cannot be loaded.
-    public static func measure(workload: String, activation: String?, dataDirectory: String?, steps: Int?) throws -> Measurement {
+    /// data cannot be loaded. `threads` 1 turns the engine's helper thread off (same results, only slower).
+    public static func measure(workload: String, activation: String?, dataDirectory: String?, steps: Int?,
+                               threads: Int = 2) throws -> Measurement {
         // fashion-lenet trains on as many images as its steps take (12,800 for 200 steps of 64), as the
         // PyTorch and numpy scripts in bench/ do.
         let train = workload == "fashion-lenet" ? min(50_000, 64 * (steps ?? 200)) : 50_000
@@ -48,6 +49,7 @@ public enum Benchmark {
             throw DataUnavailable(description: "\(error)")
         }
         let hidden = activation.flatMap(Activation.init(name:)) ?? .relu
+        EngineThreads.helpersAllowed = threads > 1
         let m = try Workloads.measure(named: workload, activation: hidden, train: splits.train, steps: steps)
         return Measurement(workload: m.workload, activation: hidden.name, perStep: workload == "online-mlp", samples: m.samples,
                            steps: m.steps, seconds: m.seconds, samplesPerSecond: m.samplesPerSecond,

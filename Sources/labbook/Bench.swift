@@ -22,16 +22,20 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "The hidden activation of fashion-mlp (default relu), to time one run of the book's activation sweep.")
     var activation: String?
 
+    @Option(name: .long, help: "Threads the engine may use: 2 (default: the caller and the helper) or 1 (a control on a loaded machine).")
+    var threads: Int = 2
+
     func validate() throws {
         guard Benchmark.workloads.contains(workload) else {
             throw ValidationError("unknown workload '\(workload)'; expected one of: \(Benchmark.workloads.joined(separator: ", "))")
         }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        guard threads == 1 || threads == 2 else { throw ValidationError("--threads must be 1 or 2") }
         if let activation {
             guard Benchmark.isActivation(activation) else {
                 throw ValidationError("unknown activation '\(activation)'; expected one of: \(Benchmark.activations.joined(separator: ", "))")
             }
-            guard workload.hasPrefix("fashion-mlp") else { throw ValidationError("--activation applies to fashion-mlp and fashion-mlp-bn-dropout only") }
+            guard workload.hasPrefix("fashion-mlp") else { throw ValidationError("--activation applies to the fashion-mlp workloads only (fashion-mlp, fashion-mlp-bn-dropout, fashion-mlp-adamw)") }
         }
     }
 
@@ -39,7 +43,7 @@ struct Bench: ParsableCommand {
         let m: Benchmark.Measurement
         do {
             m = try Benchmark.measure(workload: workload, activation: activation, dataDirectory: data.map { absoluteURL($0).path },
-                                      steps: steps)
+                                      steps: steps, threads: threads)
         } catch let e as Benchmark.DataUnavailable {
             printError("error: \(e)")
             throw ExitCode(1)
@@ -51,6 +55,7 @@ struct Bench: ParsableCommand {
                                     : "\"samples_per_second\": \(rounded(m.samplesPerSecond, 0))")
             fields.append("\"max_rss_bytes\": \(peakResidentBytes())")
             fields.append("\"blas_kernel\": \"\(Benchmark.blasKernel)\"")
+            fields.append("\"threads\": \(threads)")
             printLine("{" + fields.joined(separator: ", ") + "}")
         } else if m.perStep {
             printLine("\(m.workload): \(rounded(m.microsecondsPerStep, 2)) µs/step (\(m.steps) steps in \(rounded(m.seconds, 3)) s)")
