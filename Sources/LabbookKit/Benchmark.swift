@@ -49,8 +49,8 @@ public enum Benchmark {
             throw DataUnavailable(description: "\(error)")
         }
         let hidden = activation.flatMap(Activation.init(name:)) ?? .relu
-        EngineThreads.helpersAllowed = threads > 1
-        let m = try Workloads.measure(named: workload, activation: hidden, train: splits.train, steps: steps)
+        let budget: ThreadBudget = threads > 1 ? .all : .callerOnly
+        let m = try budget.apply { try Workloads.measure(named: workload, activation: hidden, train: splits.train, steps: steps) }
         return Measurement(workload: m.workload, activation: hidden.name, perStep: workload == "online-mlp", samples: m.samples,
                            steps: m.steps, seconds: m.seconds, samplesPerSecond: m.samplesPerSecond,
                            microsecondsPerStep: m.microsecondsPerStep)
