@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Parse", dependencies: ["LabbookCore", "CCmark"]),
         .target(name: "Vocabulary"),
         .target(name: "Outcomes", dependencies: ["LabbookCore", "Vocabulary"]),
-        .target(name: "Engine", dependencies: ["Vocabulary", "Outcomes", "COpenBLAS"],
+        .target(name: "Engine", dependencies: ["LabbookCore", "Vocabulary", "Outcomes", "COpenBLAS"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "Datasets", dependencies: ["LabbookCore", "Vocabulary", "Engine", "CZlib"]),
         .target(name: "Blocks", dependencies: ["LabbookCore", "Vocabulary", "Yams"]),

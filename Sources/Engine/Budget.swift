@@ -1,4 +1,5 @@
 // An estimate of a run's parameters and peak memory, and the check of a job against the limits (Vocabulary's Budget).
+import LabbookCore
 import Vocabulary
 
 extension Budget {
@@ -95,7 +96,7 @@ extension Budget {
         }
         let work = 3 * Double(parameters) * Double(trainCount) * Double(t.epochs)
         guard work <= maxWork else {
-            throw EngineError.overBudget("training needs ~\(scientific(work)) multiply-adds, over the work limit of \(scientific(maxWork)); reduce epochs, data or widths")
+            throw EngineError.overBudget("training needs ~\(NumberFormat.exponential(work, 1, shortExponent: true)) multiply-adds, over the work limit of \(NumberFormat.exponential(maxWork, 1, shortExponent: true)); reduce epochs, data or widths")
         }
         guard bytes <= memoryBudget else {
             throw EngineError.overBudget("the network (\(parameters) parameters, batch \(t.batch)) needs ~\(gibibytes(bytes)) GiB, over the \(gibibytes(memoryBudget)) GiB memory budget; reduce widths, depth or batch")
@@ -106,15 +107,5 @@ extension Budget {
     static func gibibytes(_ bytes: Int) -> String {
         let tenths = Int((Double(bytes) / Double(1 << 30) * 10).rounded())
         return tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)"
-    }
-
-    /// "2.0e14"
-    static func scientific(_ x: Double) -> String {
-        guard x > 0, x.isFinite else { return "\(x)" }
-        var e = 0, m = x
-        while m >= 10 { m /= 10; e += 1 }
-        while m < 1 { m *= 10; e -= 1 }
-        let tenths = Int((m * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10)e\(e)"
     }
 }

@@ -29,6 +29,9 @@ public struct Markup: Sendable, Hashable, CustomStringConvertible {
         /// cmark's HTML of the author's Markdown (raw HTML in it only where the book allows it), or a
         /// piece that Labbook's passes cut out of that HTML (a heading's content, a formula's escaped TeX).
         case commonMark
+        /// JavaScript that is a constant in Labbook's own source (the preview's reload poller), the body of a
+        /// `<script>` element; it never holds `</script>` or anything from a book.
+        case labbookScript
     }
 
     /// The HTML elements that have no closing tag; only these may be written without one.

@@ -64,10 +64,15 @@ struct Reply {
 }
 
 extension PreviewServer {
-    static let reloadScript = """
-    <script>(function(){var seen=null;function poll(){fetch("/__labbook/build",{cache:"no-store"}).then(function(r){return r.text()})\
-    .then(function(t){if(seen!==null&&t!==seen){location.reload()}seen=t}).catch(function(){}).finally(function(){setTimeout(poll,500)})}poll()})();</script>
-    """
+    /// Polls the build counter and reloads the page when a rebuild finished.
+    static let reloadScript = Markup.build { w in
+        w.element("script") { w in
+            w.raw("""
+            (function(){var seen=null;function poll(){fetch("/__labbook/build",{cache:"no-store"}).then(function(r){return r.text()})\
+            .then(function(t){if(seen!==null&&t!==seen){location.reload()}seen=t}).catch(function(){}).finally(function(){setTimeout(poll,500)})}poll()})();
+            """, from: .labbookScript)
+        }
+    }.string
 
     /// Pages larger than this are streamed as they are, without the reload script.
     static let maxInjectedPage = 16 << 20
