@@ -6,7 +6,7 @@ import Vocabulary
 func planImageLayer(_ spec: LayerSpec, number k: Int, input: TensorShape, offset: Int, model: ModelConfig,
                     planned: [PlannedLayer]) throws -> PlannedLayer {
     func problem(_ message: String) -> LayerProblem {
-        LayerProblem(layer: k, "\(spec.name): \(message); shapes: \(shapeTrail(planned, model: model))")
+        LayerProblem(layer: k, "\(spec.name): \(message); shapes: \(shapeTrail(planned, input: input, model: model))")
     }
     func image() throws -> (c: Int, h: Int, w: Int) {
         guard input.dims.count == 3 else {
@@ -59,8 +59,10 @@ func planImageLayer(_ spec: LayerSpec, number k: Int, input: TensorShape, offset
 
 /// "[1, 28, 28] → 0 conv2d [6, 28, 28] → 1 max-pool2d [6, 14, 14]": the input and every layer planned so far.
 /// Layers are named by their `layers:` entry (a layer's `number`), in the author's words (`LayerSpec.name`).
-private func shapeTrail(_ planned: [PlannedLayer], model: ModelConfig) -> String {
-    guard let first = planned.first else { return "input \(TensorShape(model.input ?? []))" }
+/// `input` is the shape the failing layer gets: the network's input when no layer is planned yet (a flat source
+/// has no `model.input`, so its shape is not there).
+private func shapeTrail(_ planned: [PlannedLayer], input: TensorShape, model: ModelConfig) -> String {
+    guard let first = planned.first else { return "input \(input)" }
     let specs = model.layers ?? []
     var parts = ["input \(first.input)"]
     for l in planned {

@@ -55,6 +55,8 @@ import Vocabulary
         #expect(tooBig.first?.hasPrefix("chapters/01-intro.md:17:7: error: conv2d: kernel 7 is larger than the 3×3 input of layer 2; shapes: input [1, 28, 28] → 0 conv2d [4, 24, 24] → 1 max-pool2d [4, 3, 3]") == true)
         let onFlat = messages(flat + "    - conv2d: {channels: 4, kernel: 3}\n    - flatten\n    - dense: 2\n")
         #expect(onFlat.first?.hasPrefix("chapters/01-intro.md:16:7: error: conv2d: needs an image input [channels, height, width], but layer 0 gets [4]") == true, "\(onFlat)")
+        // The shape trail starts at the shape the data gives (a flat source has no `model.input`).
+        #expect(onFlat.first?.hasSuffix("; shapes: input [4]") == true, "\(onFlat)")
         let untiled = messages(fashion + "    - max-pool2d: {kernel: 3}\n    - flatten\n    - dense: 10\n")
         #expect(untiled.first?.contains("kernel 3, stride 3 do not tile the 28×28 input of layer 0") == true)
         let idx = messages("id: c\ndata: {source: idx, path: x}\nmodel:\n  layers:\n    - conv2d: {channels: 4, kernel: 3}\n    - flatten\n    - dense: 10\n")
