@@ -17,6 +17,17 @@ public enum Workloads {
     /// Steps timed by default for the workloads timed by steps rather than by one whole epoch.
     static let defaultSteps = ["online-mlp": 20_000, "fashion-lenet": 200]
 
+    /// fashion-mlp-bn-dropout's training setup around `model`: AdamW (lr 0.001, weight decay 0.01), cosine to 0,
+    /// one epoch of batch 256. fashion-mlp-adamw uses the same, so their ratio is the cost of the layers alone.
+    static func adamwCosine(_ model: ModelConfig) -> TrainingJob {
+        var job = TrainingJob(model: model, loss: .crossEntropy,
+                              optimizer: .adamw(lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01),
+                              train: TrainConfig(epochs: 1, batch: 256, shuffle: true, dropLast: false, recordEvery: 100),
+                              seed: 1)
+        job.schedule = ScheduleConfig(.cosine(minLR: 0))
+        return job
+    }
+
     /// The job for a named workload (one epoch), or nil for an unknown name.
     /// fashion-mlp: 784-512-256-256-128-10 relu, SGD momentum 0.9, batch 256 (throughput, samples/s); with
     /// another `activation`, one run of the book's activation sweep.
@@ -37,22 +48,12 @@ public enum Workloads {
                 layers += [.dense(units: width, initScheme: nil), .batchNorm(momentum: 0.1, eps: 1e-5), .activation(activation), .dropout(rate: 0.2)]
             }
             layers.append(.dense(units: 10, initScheme: nil))
-            var job = TrainingJob(model: ModelConfig(layers: layers, initScheme: .torchDefault, biasInit: .torchDefault, output: .softmax),
-                                  loss: .crossEntropy, optimizer: .adamw(lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01),
-                                  train: TrainConfig(epochs: 1, batch: 256, shuffle: true, dropLast: false, recordEvery: 100),
-                                  seed: 1)
-            job.schedule = ScheduleConfig(.cosine(minLR: 0))
-            return job
+            return adamwCosine(ModelConfig(layers: layers, initScheme: .torchDefault, biasInit: .torchDefault, output: .softmax))
         case "fashion-mlp-adamw":
-            // fashion-mlp's network with fashion-mlp-bn-dropout's optimiser and schedule: the plain step that
-            // bn-dropout's layers are compared with, the optimiser's own cost taken out of the comparison.
-            var job = TrainingJob(model: ModelConfig(hidden: [512, 256, 256, 128], activation: activation, initScheme: .torchDefault,
-                                                     biasInit: .torchDefault, output: .softmax),
-                                  loss: .crossEntropy, optimizer: .adamw(lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01),
-                                  train: TrainConfig(epochs: 1, batch: 256, shuffle: true, dropLast: false, recordEvery: 100),
-                                  seed: 1)
-            job.schedule = ScheduleConfig(.cosine(minLR: 0))
-            return job
+            // fashion-mlp's network with fashion-mlp-bn-dropout's optimiser and schedule (one function builds both):
+            // the plain step that bn-dropout's layers are compared with, the optimiser's own cost taken out.
+            return adamwCosine(ModelConfig(hidden: [512, 256, 256, 128], activation: activation, initScheme: .torchDefault,
+                                           biasInit: .torchDefault, output: .softmax))
         case "fashion-lenet":
             // 200 steps of 64 by default (12,800 images, as bench/torch_lenet.py and bench/numpy_lenet.py time).
             return TrainingJob(model: ModelConfig(layers: lenetLayers, input: [1, 28, 28], initScheme: .torchDefault,
