@@ -63,6 +63,7 @@ public enum BlockRenderer {
             if !expected.isEmpty { expectedErrorBox(&html, expected) }
         }
 
+        var reportTables: [ReportTable] = []
         var data = BlockData(engine: input.engineVersion, chapter: input.chapterSlug, id: input.id,
                              location: "\(input.location.file):\(input.location.line)", configs: [],
                              outcome: input.run?.outcome ?? BlockOutcome(engineVersion: input.engineVersion, variants: []),
@@ -77,6 +78,7 @@ public enum BlockRenderer {
                 let r = ctx.render(report, index: i)
                 html.append(r.html)
                 data.reports.append(contentsOf: r.data)
+                reportTables.append(contentsOf: r.tables)
             }
             data.configs = spec.variants.map { JSONValue.parse($0.canonicalConfig) }
         }
@@ -87,7 +89,7 @@ public enum BlockRenderer {
             }
         }
         let json: Data? = input.run == nil ? nil : data.encoded()
-        let tables = json == nil ? [] : CurveCSV.tables(inHTML: html.string)
+        let tables = json == nil ? [] : reportTables.map(\.csv)
         let csv = input.run.flatMap { CurveCSV.csv($0.outcome) }
         if json != nil {
             let base = "data/\(input.chapterSlug)/\(input.id)"

@@ -22,27 +22,6 @@ enum CurveCSV {
         return lines.count > 1 ? Data((lines.joined(separator: "\n") + "\n").utf8) : nil
     }
 
-    /// Every `<table>` of a figure's reports as CSV: its rows, header included, cells as the page shows them.
-    static func tables(inHTML html: String) -> [Data] {
-        var out: [Data] = []
-        var rest = html[...]
-        while let open = rest.range(of: "<table"), let close = rest[open.upperBound...].range(of: "</table>") {
-            let table = rest[open.upperBound..<close.lowerBound]
-            rest = rest[close.upperBound...]
-            var lines: [String] = []
-            for row in table.components(separatedBy: "<tr").dropFirst() {
-                guard let end = row.range(of: "</tr>") else { continue }
-                let cells = row[..<end.lowerBound].components(separatedBy: "<t").dropFirst().compactMap { cell -> String? in
-                    guard cell.hasPrefix("d") || cell.hasPrefix("h"), let gt = cell.firstIndex(of: ">") else { return nil }
-                    return field(ChapterRenderer.plainText(ofHTML: String(cell[cell.index(after: gt)...])))
-                }
-                if !cells.isEmpty { lines.append(cells.joined(separator: ",")) }
-            }
-            if !lines.isEmpty { out.append(Data((lines.joined(separator: "\n") + "\n").utf8)) }
-        }
-        return out
-    }
-
     /// Shortest round-tripping decimal; "NaN"/"Infinity" as the JSON writes them.
     static func number(_ x: Double) -> String {
         if x.isNaN { return "NaN" }

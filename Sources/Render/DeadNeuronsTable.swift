@@ -9,6 +9,7 @@ extension ReportContext {
         let runs = trained
         guard !runs.isEmpty else { return RenderedReport(html: section("Dead neurons", note("No training run in this block."))) }
         var html = Markup()
+        var tables: [ReportTable] = []
         for (label, r) in runs {
             let hasTrained = r.deadNeurons.contains { $0.moment == .trained }
             let showInit = when != .trained || !hasTrained
@@ -27,10 +28,11 @@ extension ReportContext {
                 rows.append(row)
             }
             if multi { html += note(variantName(label)) }
-            html += table(head, rows)
+            tables.append(ReportTable(head: head, rows: rows))
+            html += tables[tables.count - 1].markup
         }
         html += note("A unit is dead when its output is exactly 0 for every training example.")
-        return RenderedReport(html: section("Dead neurons", html))
+        return RenderedReport(html: section("Dead neurons", html), tables: tables)
     }
 
     func cells(_ d: DeadNeuronRecord?) -> [TableCell] {

@@ -10,6 +10,7 @@ extension ReportContext {
             return RenderedReport(html: section("Gradient check", note("No gradient check was computed.")))
         }
         var body = Markup()
+        var tables: [ReportTable] = []
         let head: [TableCell] = [.name("layer"), .num("parameters"), .num("max relative difference"), .name("below 10⁻⁷")]
         for (label, r) in runs {
             guard let rows = r.gradientCheck else { continue }
@@ -18,10 +19,11 @@ extension ReportContext {
                  .num(NumberFormat.exponential(row.maxRelativeDifference, 2)), .name(row.maxRelativeDifference < 1e-7 ? "yes" : "no")]
             }
             if multi { body.element("p", [("class", "report-note variant-name")], text: variantName(label), breaks: .after) }
-            body += table(head, cells)
+            tables.append(ReportTable(head: head, rows: cells))
+            body += tables[tables.count - 1].markup
         }
         body += note("Backpropagation against central differences, both in Float64: |a − n| / max(|a| + |n|, 10⁻¹²).")
-        return RenderedReport(html: section("Gradient check", body))
+        return RenderedReport(html: section("Gradient check", body), tables: tables)
     }
 
     /// One decision surface per variant, each titled with the variant's name in a sweep; the training points

@@ -47,7 +47,8 @@ extension ReportContext {
         let text = "MSE, RMSE and MAE are in the units of '\(targetName)'; R² is 1 − Σ(ŷ − y)² / Σ(y − ȳ)² on each split. "
             + (standardised ? "The loss is the training objective on the standardised target ((y − mean) / std of the training split)."
                             : "The loss is the training objective on the target as written.")
-        return RenderedReport(html: section("Summary", table(head, body) + note(text)))
+        let summary = ReportTable(head: head, rows: body)
+        return RenderedReport(html: section("Summary", summary.markup + note(text)), tables: [summary])
     }
 
     /// Predicted against actual (one per variant), and for one-feature data the fitted curve over the data.

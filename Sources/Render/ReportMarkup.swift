@@ -1,4 +1,5 @@
 // The markup shared by reports: a report's box, its notes, and the tables of numbers, all through LabbookCore.Markup.
+import Foundation
 import LabbookCore
 
 /// One cell of a report table: right-aligned (`class="num"`) for numbers, plain for names.
@@ -11,10 +12,18 @@ struct TableCell {
 
 /// A report's table in its scrolling wrapper:
 /// `<div class="table-wrap"><table>` / `<thead>` head row `</thead>` / `<tbody>` a line per row `</tbody>` / `</table></div>`.
-/// The CSV export (CurveCSV) reads these tables back, so the layout stays one row per line.
+/// The page shows `markup`; the figure's "CSV (table k)" download is `csv`, from the same cells.
 struct ReportTable {
     var head: [TableCell]
     var rows: [[TableCell]]
+
+    var markup: Markup { Markup.build { write(&$0) } }
+
+    /// The head row and every row, cells as the page shows them (RFC 4180 quoting where needed).
+    var csv: Data {
+        let lines = ([head] + rows).map { $0.map { CurveCSV.field($0.text) }.joined(separator: ",") }
+        return Data((lines.joined(separator: "\n") + "\n").utf8)
+    }
 
     func write(_ w: inout Markup) {
         w.element("div", [("class", "table-wrap")], breaks: .after) { w in
@@ -54,10 +63,6 @@ extension ReportContext {
 
     func note(_ text: String) -> Markup {
         Markup.build { w in w.element("p", [("class", "report-note")], text: text, breaks: .after) }
-    }
-
-    func table(_ head: [TableCell], _ rows: [[TableCell]]) -> Markup {
-        Markup.build { ReportTable(head: head, rows: rows).write(&$0) }
     }
 }
 

@@ -9,6 +9,8 @@ import Vocabulary
 struct RenderedReport {
     var html: Markup
     var data: [ReportData] = []
+    /// The tables in `html`, as values: the figure's CSV downloads are written from these.
+    var tables: [ReportTable] = []
 }
 
 struct ReportContext {
@@ -73,11 +75,12 @@ struct ReportContext {
             row += [.num("\(r.epochsRun)"), .num(r.bestEpoch == 0 ? "–" : "\(r.bestEpoch)"), .num(NumberFormat.grouped(r.parameters))]
             rows.append(row)
         }
-        var body = table(head, rows)
+        let summary = ReportTable(head: head, rows: rows)
+        var body = summary.markup
         if runs.contains(where: { $0.result.divergence != nil }) {
             body += note("Runs marked by a divergence stopped early; their numbers are from the last finite step.")
         }
-        return RenderedReport(html: section("Summary", body))
+        return RenderedReport(html: section("Summary", body), tables: [summary])
     }
 
     // MARK: Histograms
