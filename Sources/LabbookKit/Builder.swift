@@ -52,9 +52,12 @@ public enum BlockState: String, Sendable {
     case nothingToTrain
     /// `expect: error`: the block failed as the lesson intends, before anything trained.
     case failedAsExpected
+    /// Nothing changed since the last build: its page was drawn again from `output/data`, without the run cache
+    /// (a fresh clone of a book with a committed site has no cache, and must not be told it hit one).
+    case unchanged
 
     /// The summary line counts blocks that trained nothing with the cached ones (the contract's three counts).
-    var countsAsCached: Bool { self == .cached || self == .nothingToTrain || self == .failedAsExpected }
+    var countsAsCached: Bool { self != .ran && self != .failed }
 
     /// What a block that trained nothing in this build is, from its spec: nil when it trains (or came from the cache).
     static func untrained(_ spec: ExperimentSpec?) -> BlockState? {
@@ -89,6 +92,8 @@ public struct BlockStatus: Sendable {
             return "\(head): nothing to train"
         case .failedAsExpected:
             return "\(head): failed as expected"
+        case .unchanged:
+            return "\(head): up to date (drawn from output/data)"
         case .ran:
             var v = variants > 1 || cachedVariants > 0 ? "\(variants) variant\(variants == 1 ? "" : "s"), " : ""
             if cachedVariants > 0 { v += "\(cachedVariants) cached, " }
@@ -194,7 +199,7 @@ public enum Builder {
               site.templateError == nil, Stages.differences(site, output: out).isEmpty else { return nil }
         return book.chapters.flatMap { ch in
             ch.blocks.map { b in
-                BlockStatus(location: b.location, id: b.id ?? "block-\(b.location.line)", state: BlockState.untrained(b.spec) ?? .cached,
+                BlockStatus(location: b.location, id: b.id ?? "block-\(b.location.line)", state: BlockState.untrained(b.spec) ?? .unchanged,
                             variants: b.spec?.variants.count ?? 0, seconds: 0, error: nil)
             }
         }

@@ -24,6 +24,21 @@ enum Fixture {
 }
 
 @Suite(.serialized) struct EndToEndTests {
+    /// A fresh clone of a book with its committed site has no run cache: the no-change build draws the pages from
+    /// output/data, and no block's line may claim a cache hit.
+    @Test func anUnchangedBookIsDrawnFromItsDataAndClaimsNoCacheHit() throws {
+        let out = Fixture.tempDir("unchanged"), cache = Fixture.tempDir("unchanged-cache")
+        defer { for d in [out, cache] { try? FileManager.default.removeItem(at: d) } }
+        let first = try Builder.build(Fixture.options("tiny", output: out, cache: cache, jobs: 2))
+        #expect(first.exitCode == 0, "\(first.diagnostics)")
+        try FileManager.default.removeItem(at: cache)
+        let again = try Builder.build(Fixture.options("tiny", output: out, cache: cache, jobs: 2))
+        #expect(again.summaryLine == "4 blocks: 0 run, 4 cached, 0 failed")
+        #expect(Set(again.blocks.filter { $0.line.hasSuffix(": up to date (drawn from output/data)") }.map(\.id)) == ["xor", "deep-sigmoid", "rnn"])
+        #expect(!again.blocks.contains { $0.line.hasSuffix(": cached") }, "\(again.blocks.map(\.line))")
+        #expect(!FileManager.default.fileExists(atPath: cache.path), "the no-change build wrote a run cache")
+    }
+
     @Test func tinyBookBuildsAndIsByteIdenticalAcrossRunsAndJobs() throws {
         let out1 = Fixture.tempDir("a"), out2 = Fixture.tempDir("b"), out3 = Fixture.tempDir("b3"), cache = Fixture.tempDir("cache")
         defer { for d in [out1, out2, out3, cache] { try? FileManager.default.removeItem(at: d) } }
