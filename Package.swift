@@ -7,6 +7,19 @@
 // `labbook` command line reaches the engine only through LabbookKit. Tests/EndToEndTests/ModuleGraphTests checks it.
 import PackageDescription
 
+// Engine's loops are written in 8-lane SIMD. On x86-64 a release build compiles them for Haswell (AVX2, FMA,
+// BMI2: every x86-64 CPU since 2013–2015, the x86-64-v3 level) instead of the SSE2 baseline, so 8 lanes are one
+// instruction, not two. Same bits: Swift never contracts a·b + c into an FMA, and no loop is reassociated
+// (docs/performance.md). `labbook` refuses to start with a clear message on a CPU without AVX2 and FMA;
+// LABBOOK_BASELINE_CPU=1 at build time gives a portable SSE2 build.
+#if arch(x86_64)
+let engineTargetsHaswell = Context.environment["LABBOOK_BASELINE_CPU"] == nil
+#else
+let engineTargetsHaswell = false
+#endif
+let engineFlags = ["-Ounchecked"] + (engineTargetsHaswell ? ["-target-cpu", "haswell"] : [])
+let cliSettings: [SwiftSetting] = engineTargetsHaswell ? [.define("LABBOOK_ENGINE_HASWELL", .when(configuration: .release))] : []
+
 let package = Package(
     name: "Labbook",
     products: [
@@ -35,7 +48,7 @@ let package = Package(
         .target(name: "Vocabulary"),
         .target(name: "Outcomes", dependencies: ["LabbookCore", "Vocabulary"]),
         .target(name: "Engine", dependencies: ["LabbookCore", "Vocabulary", "Outcomes", "COpenBLAS"],
-                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+                swiftSettings: [.unsafeFlags(engineFlags, .when(configuration: .release))]),
         .target(name: "Datasets", dependencies: ["LabbookCore", "Vocabulary", "Engine", "CZlib"]),
         .target(name: "Blocks", dependencies: ["LabbookCore", "Vocabulary", "Yams"]),
         .target(name: "Charts", dependencies: ["LabbookCore"]),
@@ -49,7 +62,8 @@ let package = Package(
                                                .product(name: "NIOPosix", package: "swift-nio"),
                                                .product(name: "NIOHTTP1", package: "swift-nio")]),
         .executableTarget(name: "labbook", dependencies: ["LabbookKit", "Preview",
-                                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+                                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: cliSettings),
 
         .testTarget(name: "ParseTests", dependencies: ["Parse"]),
         // Blocks' tests validate with the engine's answers (Execute's EngineFeasibility), as a build does.

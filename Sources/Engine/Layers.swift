@@ -100,6 +100,16 @@ final class DenseLayer: FastLayer {
         }
     }
 
+    /// Batch 1 under plain SGD: units lo..<hi of ∂W = ∂z·xᵀ, each row applied to W in the same pass, and ∂b = ∂z
+    /// (the caller applies the biases). The same bits as `weightGradients` followed by the update; ∂W is left
+    /// unwritten unless `keepGradient`.
+    func weightGradientsSGD(_ ws: Workspace, _ x: UnsafePointer<Float>, units lo: Int, _ hi: Int, lr: Float, keepGradient: Bool) {
+        let fin = plan.fanIn
+        outerProductSGD(z + lo, count: hi - lo, x, width: fin, gradient: keepGradient ? ws.g + plan.weightOffset + lo * fin : nil,
+                        parameters: ws.p + plan.weightOffset + lo * fin, lr: lr)
+        columnSums(z + lo, rows: 1, width: hi - lo, stride: plan.fanOut, into: ws.g + plan.biasOffset + lo)
+    }
+
     /// Units lo..<hi of ∂W (out×in) = ∂Zᵀ (out×rows) · X (rows×in) and ∂b = Σ_rows ∂Z, over all rows.
     func weightGradients(_ ws: Workspace, _ x: UnsafePointer<Float>, rows: Int, units lo: Int, _ hi: Int) {
         let fin = plan.fanIn, fout = plan.fanOut

@@ -87,6 +87,16 @@ struct OptimizerStep {
     let first: UnsafeMutablePointer<Float>?
     let second: UnsafeMutablePointer<Float>?
     let third: UnsafeMutablePointer<Float>?
+    /// Whether the caller reads the step's gradient afterwards (an iteration record). When false, a kernel that
+    /// fuses forming g with the update may leave the gradient buffer unwritten; the parameters get the same bits.
+    var keepsGradient = true
+
+    /// The learning rate when the update is plain SGD (no momentum, no weight decay), p ← p − lr·g, which a kernel
+    /// can fuse with the loop that forms g; nil otherwise.
+    var plainSGDRate: Float? {
+        guard weightDecay == 0, case .sgd(_, let mu, _) = config, mu == 0 || first == nil else { return nil }
+        return lr
+    }
 
     @inline(__always) func apply(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ range: Range<Int>) {
         if weightDecay != 0 {

@@ -180,12 +180,18 @@ final class TrainingSession {
             // Without clipping, the update runs inside the step, each parameter part right after its gradient
             // (same formulas, same bits); it is skipped when the loss is not finite, as below.
             let fused = t.clip == .none
-            let (sum, c) = step(order[start..<(start + n)]) { s in fused && s.isFinite ? optimizer.beginStep() : nil }
+            let recorded = iteration % t.recordEvery == 0
+            let (sum, c) = step(order[start..<(start + n)]) { s in
+                guard fused && s.isFinite else { return nil }
+                var u = optimizer.beginStep()
+                u.keepsGradient = recorded
+                return u
+            }
             let loss = sum / Double(n)
             guard loss.isFinite else {
                 return (lossSum, correct, seen, batches, Divergence(epoch: epoch, iteration: iteration, loss: loss), false)
             }
-            if iteration % t.recordEvery == 0 { iterations.append(iterationRecord(iteration, loss: loss)) }
+            if recorded { iterations.append(iterationRecord(iteration, loss: loss)) }
             if !fused {
                 clipGradients(ws.grads, t.clip)
                 optimizer.update(ws.params, ws.grads)

@@ -291,6 +291,11 @@ final class Workspace {
                 // at a time and each chunk is updated while its gradient is still in L1, instead of one pass that
                 // writes a layer's ∂W (314 KB for 784×100) and a second that reads it back. Every value is computed
                 // by the same expression either way: the same bits.
+                if rows == 1, let u = update, let lr = u.plainSGDRate {
+                    d.weightGradientsSGD(self, layerInput(d.index, input), units: lo, hi, lr: lr, keepGradient: u.keepsGradient)
+                    u.apply(p, g, (d.plan.biasOffset + lo)..<(d.plan.biasOffset + hi))
+                    continue
+                }
                 let chunk = rows == 1 && update != nil ? 16 : hi - lo
                 var c0 = lo
                 while c0 < hi {

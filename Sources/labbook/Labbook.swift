@@ -14,6 +14,14 @@ struct Labbook: AsyncParsableCommand {
 
     /// Like ArgumentParser's main, but usage errors exit with 2 as the contract says (not 64).
     static func main() async {
+        #if LABBOOK_ENGINE_HASWELL
+        // This build's engine uses AVX2 and FMA instructions (Package.swift); say so instead of dying on SIGILL.
+        if let missing = missingCPUFeatures(["avx2", "fma"]) {
+            printError("error: this labbook was built for x86-64 CPUs with AVX2 and FMA, and this CPU lacks \(missing.joined(separator: ", ")).\n"
+                + "  hint: rebuild it portable: LABBOOK_BASELINE_CPU=1 swift build -c release --product labbook")
+            Foundation.exit(1)
+        }
+        #endif
         do {
             var command = try parseAsRoot()
             if var async = command as? AsyncParsableCommand {
@@ -82,4 +90,14 @@ func exitingOnUsageErrors<T>(_ body: () throws -> T) throws -> T {
         printError("error: \(e.description)")
         throw ExitCode(2)
     }
+}
+
+/// The flags in `wanted` that /proc/cpuinfo's first `flags` line lacks; nil when none is missing or the file
+/// cannot be read (then the CPU is given the benefit of the doubt).
+func missingCPUFeatures(_ wanted: [String]) -> [String]? {
+    guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
+    let have = Set(line.split(separator: " ").map(String.init))
+    let missing = wanted.filter { !have.contains($0) }
+    return missing.isEmpty ? nil : missing
 }

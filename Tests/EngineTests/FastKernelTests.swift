@@ -101,3 +101,53 @@ func batchOneFusedUpdateGivesTheSameBits(_ config: OptimizerConfig) throws {
     #expect(fused.map(\.bitPattern) == separate.map(\.bitPattern))
     #expect(fused != p)
 }
+
+/// Batch 1 under plain SGD forms each ∂W row and applies it in one pass (`outerProductSGD`), storing ∂W only on
+/// steps an iteration record reads. Against the same steps with the update applied afterwards over the whole
+/// buffer: the same parameter bits every step, and on a kept step the same gradient bits. 37 inputs leave a
+/// tail after the 8-lane loop.
+@Test(arguments: [true, false])
+func batchOnePlainSGDFusedGivesTheSameBits(_ keep: Bool) throws {
+    let width = 37, steps = 6, data = gaussianData(count: steps, width: width, classes: 3, seed: 11)
+    let model = ModelConfig(hidden: [20, 12], activation: .relu, initScheme: .torchDefault, biasInit: .torchDefault, output: .softmax)
+    let shape = try NetworkShape(model: model, loss: .crossEntropy, inputWidth: width, classes: 3)
+    var rng = SeededRandom(seed: 5)
+    let p = initialParameters(shape, model: model, rng: &rng)
+    func run(fused: Bool) -> (params: [Float], grads: [[Float]]) {
+        let ws = Workspace(shape: shape, parameters: p, capacity: 1)
+        var optimizer = Optimizer(.sgd(lr: 0.1, momentum: 0, nesterov: false), parameterCount: shape.parameterCount, weightDecay: 0)
+        var x = [Float](repeating: 0, count: width), y: [Int32] = [0], grads: [[Float]] = []
+        for r in 0..<steps {
+            var step = optimizer.beginStep()
+            #expect(step.plainSGDRate == 0.1)
+            step.keepsGradient = keep
+            x.withUnsafeMutableBufferPointer { xb in
+                y.withUnsafeMutableBufferPointer { yb in
+                    _ = ws.trainStep(xb.baseAddress!, labels: yb.baseAddress!, rows: 1, gather: { _, _ in
+                        for j in 0..<width { xb[j] = data.features[r * width + j] }
+                        yb[0] = data.labels[r]
+                    }, update: { _ in fused ? step : nil })
+                }
+            }
+            grads.append(Array(UnsafeBufferPointer(start: ws.g, count: shape.parameterCount)))
+            if !fused { step.apply(ws.p, ws.g, 0..<shape.parameterCount) }
+        }
+        return (ws.parameterArray, grads)
+    }
+    let fused = run(fused: true), separate = run(fused: false)
+    #expect(fused.params.map(\.bitPattern) == separate.params.map(\.bitPattern))
+    #expect(fused.params != p)
+    if keep { #expect(fused.grads.map { $0.map(\.bitPattern) } == separate.grads.map { $0.map(\.bitPattern) }) }
+}
+
+/// Only plain SGD without weight decay takes the fused kernel: momentum, decay and other optimisers do not.
+@Test func plainSGDRateOnlyForPlainSGD() {
+    func rate(_ c: OptimizerConfig, decay: Float = 0) -> Float? {
+        var o = Optimizer(c, parameterCount: 4, weightDecay: decay)
+        return o.beginStep().plainSGDRate
+    }
+    #expect(rate(.sgd(lr: 0.2, momentum: 0, nesterov: false)) == 0.2)
+    #expect(rate(.sgd(lr: 0.2, momentum: 0, nesterov: false), decay: 0.01) == nil)
+    #expect(rate(.sgd(lr: 0.2, momentum: 0.9, nesterov: false)) == nil)
+    #expect(rate(.adam(lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8)) == nil)
+}
