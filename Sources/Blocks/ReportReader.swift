@@ -93,7 +93,7 @@ extension ValueReader {
                 return nil
             } else if ctx.inputWidth == nil, ctx.trains {
                 error(at, "report 'predictions' needs 2-D input, and the data's width is unknown before reading its files",
-                      hint: "use a 2-D source (moons, circles, spirals, blobs, xor), or gaussian data with 'features: 2'")
+                      hint: "for a CSV table, list its two feature columns (data.features: [x1, x2]); or use a 2-D source (moons, circles, spirals, blobs, xor)")
                 return nil
             }
             return grid.map { .predictions(grid: $0) }

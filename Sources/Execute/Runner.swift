@@ -56,7 +56,7 @@ public enum Runner {
 
     /// Runs every variant of a block in order (see `runVariant` and `assemble` for running them concurrently).
     public static func run(_ spec: ExperimentSpec, context: RunContext, cache: RunCache? = nil) -> BlockRun {
-        assemble(spec, spec.variants.map { runVariant($0, of: spec, context: context, cache: cache) })
+        assemble(spec, spec.variants.map { runVariant($0, of: spec, context: context, cache: cache) }, context: context)
     }
 
     /// Runs one variant, taking it from `cache` when a valid entry exists. Never throws: problems become
@@ -142,8 +142,8 @@ public enum Runner {
     /// The block's run from its variants' runs (in variant order); the first failure fails the block.
     /// `expect: divergence` fails it when no variant diverged; `expect: error` turns a failure into the
     /// expected one, and fails the block when nothing failed.
-    public static func assemble(_ spec: ExperimentSpec, _ runs: [VariantRun]) -> BlockRun {
-        let outcome = outcome(spec, runs.map(\.outcome))
+    public static func assemble(_ spec: ExperimentSpec, _ runs: [VariantRun], context: RunContext) -> BlockRun {
+        let outcome = outcome(spec, runs.map(\.outcome), context: context)
         var failure = runs.compactMap(\.failure).first
         var expected: Diagnostic?
         switch spec.expect {
@@ -169,11 +169,12 @@ public enum Runner {
 
     /// The block's outcome from its variants' outcomes, with the numbers a page shows that need no run: the
     /// `function:` plots, and the training points drawn over each variant's decision surface.
-    public static func outcome(_ spec: ExperimentSpec, _ variants: [VariantOutcome]) -> BlockOutcome {
+    /// `context` locates the book, for a CSV's training points.
+    public static func outcome(_ spec: ExperimentSpec, _ variants: [VariantOutcome], context: RunContext) -> BlockOutcome {
         let variants = variants.map { v in
             var o = v
             if o.training?.predictionGrid != nil {
-                o.trainingPoints = PageNumbers.trainingPoints(spec.variants.first { $0.label == o.label } ?? spec.variants.first)
+                o.trainingPoints = PageNumbers.trainingPoints(spec.variants.first { $0.label == o.label } ?? spec.variants.first, context: context)
             }
             return o
         }

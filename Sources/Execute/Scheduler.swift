@@ -77,7 +77,7 @@ public enum Scheduler {
                     let blockDone = remaining.withLock { $0[t.spec] -= 1; return $0[t.spec] == 0 }
                     if blockDone, let onBlockDone {
                         let runs = results.withLock { $0[t.spec].compactMap { $0 } }
-                        onBlockDone(t.spec, Runner.assemble(spec, runs), total)
+                        onBlockDone(t.spec, Runner.assemble(spec, runs, context: context), total)
                     }
                 }
             }
@@ -88,7 +88,7 @@ public enum Scheduler {
             let runs = all[si].enumerated().map { vi, r in
                 r ?? Runner.runVariant(specs[si].variants[vi], of: specs[si], context: context, cache: cache)
             }
-            return (Runner.assemble(specs[si], runs), secs[si])
+            return (Runner.assemble(specs[si], runs, context: context), secs[si])
         }
     }
 

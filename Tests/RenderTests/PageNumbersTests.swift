@@ -9,6 +9,8 @@ import Testing
 @testable import Render
 
 @Suite struct PageNumbersTests {
+    static let noBook = RunContext(bookDirectory: "/", environment: [:])
+
     static func spec(_ yaml: String) throws -> ExperimentSpec {
         let (spec, ds) = BlockReader.read(yaml: yaml, at: SourceLocation(file: "chapters/01.md", line: 1), bookDefaults: nil,
                                           chapterDefaults: nil, feasibility: EngineFeasibility())
@@ -68,15 +70,46 @@ import Testing
     @Test func executeGivesTheTrainingPointsOfADecisionSurface() throws {
         let spec = try Self.spec("id: x\ndata: {source: xor}\nmodel: {hidden: [4], output: sigmoid}\nloss: bce\nshow: [predictions]\n")
         let grid = VariantReportTests.result(0.1, grid: true), plain = VariantReportTests.result(0.1)
-        let withGrid = Runner.outcome(spec, [VariantOutcome(label: "", training: grid)])
+        let withGrid = Runner.outcome(spec, [VariantOutcome(label: "", training: grid)], context: Self.noBook)
         #expect(withGrid.variants[0].trainingPoints == [PlanePoint(x: 0, y: 0, label: 0), PlanePoint(x: 0, y: 1, label: 1),
                                                          PlanePoint(x: 1, y: 0, label: 1), PlanePoint(x: 1, y: 1, label: 0)])
         // Only a variant with a prediction grid carries them.
-        #expect(Runner.outcome(spec, [VariantOutcome(label: "", training: plain)]).variants[0].trainingPoints == nil)
+        #expect(Runner.outcome(spec, [VariantOutcome(label: "", training: plain)], context: Self.noBook).variants[0].trainingPoints == nil)
         let html = ReportContext(spec: spec, outcome: withGrid, idPrefix: "x").predictions(chartID: "x-0").html.string
         var without = withGrid
         without.variants[0].trainingPoints = []
         let bare = ReportContext(spec: spec, outcome: without, idPrefix: "x").predictions(chartID: "x-0").html.string
         #expect(html.components(separatedBy: "<circle").count - bare.components(separatedBy: "<circle").count == 4)
+    }
+
+    /// A 2-feature CSV's decision surface gets its training points, read from the book as the run read it and
+    /// normalised as the model saw them (the grid's coordinates).
+    @Test func aCSVDecisionSurfaceGetsItsTrainingPoints() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-points-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // 10 rows: a = 0…9, b = 10·a, class = a ≥ 5. All rows train (split train 1).
+        var csv = "a,b,c,class\n"
+        for k in 0..<10 { csv += "\(k),\(10 * k),\(k % 3),\(k >= 5 ? "big" : "small")\n" }
+        try csv.write(to: dir.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+        let context = RunContext(bookDirectory: dir.path, environment: [:])
+        let grid = VariantReportTests.result(0.1, grid: true)
+        func points(_ data: String) throws -> [PlanePoint]? {
+            let spec = try Self.spec("id: c\ndata: {source: csv, path: t.csv, label: class, \(data)split: {train: 1}}\nmodel: {hidden: [4]}\nshow: [predictions]\n")
+            return Runner.outcome(spec, [VariantOutcome(label: "", training: grid)], context: context).variants[0].trainingPoints
+        }
+        let raw = try #require(try points("features: [a, b], "))
+        #expect(raw.count == 10)
+        #expect(Set(raw.map { "\($0.x),\($0.y),\($0.label)" }) == Set((0..<10).map { "\(Double($0)),\(Double(10 * $0)),\($0 >= 5 ? 0 : 1)" })
+                || Set(raw.map { "\($0.x),\($0.y),\($0.label)" }) == Set((0..<10).map { "\(Double($0)),\(Double(10 * $0)),\($0 >= 5 ? 1 : 0)" }))
+        // Normalised per feature: mean 0 over the training rows, as the grid's axes are.
+        let scaled = try #require(try points("features: [a, b], normalize: per-feature, "))
+        #expect(scaled.count == 10 && abs(scaled.map(\.x).reduce(0, +)) < 1e-5 && abs(scaled.map(\.y).reduce(0, +)) < 1e-4)
+        #expect(scaled.map(\.x).max() ?? 0 < 2)
+        // Without the feature columns listed, the width is unknown before reading the table: refused, with the fix.
+        let (unlisted, ds) = BlockReader.read(yaml: "id: c\ndata: {source: csv, path: t.csv, label: class}\nmodel: {hidden: [4]}\nshow: [predictions]\n",
+                                              at: SourceLocation(file: "chapters/01.md", line: 1), bookDefaults: nil,
+                                              chapterDefaults: nil, feasibility: EngineFeasibility())
+        #expect(unlisted == nil && ds.contains { $0.hint?.contains("data.features: [x1, x2]") == true })
     }
 }
