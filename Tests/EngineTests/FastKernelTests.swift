@@ -68,38 +68,47 @@ func batchNormContiguousLoopsGiveTheSameBits(_ rows: Int) throws {
     #expect(fast.grads.contains { $0 != 0 })
 }
 
+/// `steps` batch-1 steps of a relu net on gaussian data, each update fused into the step or applied afterwards
+/// over the whole parameter buffer; the final parameters and each step's gradient buffer.
+func batchOneRun(width: Int, hidden: [Int], classes: Int, steps: Int, seed: UInt64, optimizer config: OptimizerConfig,
+                 weightDecay: Float, fused: Bool, keepsGradient: Bool = true) throws -> (initial: [Float], params: [Float], grads: [[Float]]) {
+    let data = gaussianData(count: steps, width: width, classes: classes, seed: seed)
+    let model = ModelConfig(hidden: hidden, activation: .relu, initScheme: .torchDefault, biasInit: .torchDefault, output: .softmax)
+    let shape = try NetworkShape(model: model, loss: .crossEntropy, inputWidth: width, classes: classes)
+    var rng = SeededRandom(seed: seed)
+    let p = initialParameters(shape, model: model, rng: &rng)
+    let ws = Workspace(shape: shape, parameters: p, capacity: 1)
+    var optimizer = Optimizer(config, parameterCount: shape.parameterCount, weightDecay: weightDecay)
+    var x = [Float](repeating: 0, count: width), y: [Int32] = [0], grads: [[Float]] = []
+    for r in 0..<steps {
+        var step = optimizer.beginStep()
+        step.keepsGradient = keepsGradient
+        x.withUnsafeMutableBufferPointer { xb in
+            y.withUnsafeMutableBufferPointer { yb in
+                _ = ws.trainStep(xb.baseAddress!, labels: yb.baseAddress!, rows: 1, gather: { _, _ in
+                    for j in 0..<width { xb[j] = data.features[r * width + j] }
+                    yb[0] = data.labels[r]
+                }, update: { _ in fused ? step : nil })
+            }
+        }
+        grads.append(Array(UnsafeBufferPointer(start: ws.g, count: shape.parameterCount)))
+        if !fused { step.apply(ws.p, ws.g, 0..<shape.parameterCount) }
+    }
+    return (p, ws.parameterArray, grads)
+}
+
 /// Batch 1 with the update fused (applied 16 units at a time right after each chunk's outer product) against the
 /// same steps with the update applied afterwards over the whole parameter buffer: the same bits, every step.
 @Test(arguments: [OptimizerConfig.sgd(lr: 0.05, momentum: 0.9, nesterov: false),
                   .adam(lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8),
                   .rmsprop(lr: 0.01, alpha: 0.99, eps: 1e-8, momentum: 0.5, centered: true)])
 func batchOneFusedUpdateGivesTheSameBits(_ config: OptimizerConfig) throws {
-    let width = 30, steps = 5, data = gaussianData(count: steps, width: width, classes: 4, seed: 7)
-    let model = ModelConfig(hidden: [40, 24], activation: .relu, initScheme: .torchDefault, biasInit: .torchDefault, output: .softmax)
-    let shape = try NetworkShape(model: model, loss: .crossEntropy, inputWidth: width, classes: 4)
-    var rng = SeededRandom(seed: 2)
-    let p = initialParameters(shape, model: model, rng: &rng)
-    func run(fused: Bool) -> [Float] {
-        let ws = Workspace(shape: shape, parameters: p, capacity: 1)
-        var optimizer = Optimizer(config, parameterCount: shape.parameterCount, weightDecay: 0.01)
-        var x = [Float](repeating: 0, count: width), y: [Int32] = [0]
-        for r in 0..<steps {
-            let step = optimizer.beginStep()
-            x.withUnsafeMutableBufferPointer { xb in
-                y.withUnsafeMutableBufferPointer { yb in
-                    _ = ws.trainStep(xb.baseAddress!, labels: yb.baseAddress!, rows: 1, gather: { _, _ in
-                        for j in 0..<width { xb[j] = data.features[r * width + j] }
-                        yb[0] = data.labels[r]
-                    }, update: { _ in fused ? step : nil })
-                }
-            }
-            if !fused { step.apply(ws.p, ws.g, 0..<shape.parameterCount) }
-        }
-        return ws.parameterArray
+    func run(fused: Bool) throws -> (initial: [Float], params: [Float], grads: [[Float]]) {
+        try batchOneRun(width: 30, hidden: [40, 24], classes: 4, steps: 5, seed: 7, optimizer: config, weightDecay: 0.01, fused: fused)
     }
-    let fused = run(fused: true), separate = run(fused: false)
-    #expect(fused.map(\.bitPattern) == separate.map(\.bitPattern))
-    #expect(fused != p)
+    let fused = try run(fused: true), separate = try run(fused: false)
+    #expect(fused.params.map(\.bitPattern) == separate.params.map(\.bitPattern))
+    #expect(fused.params != fused.initial)
 }
 
 /// Batch 1 under plain SGD forms each ∂W row and applies it in one pass (`outerProductSGD`), storing ∂W only on
@@ -108,35 +117,13 @@ func batchOneFusedUpdateGivesTheSameBits(_ config: OptimizerConfig) throws {
 /// tail after the 8-lane loop.
 @Test(arguments: [true, false])
 func batchOnePlainSGDFusedGivesTheSameBits(_ keep: Bool) throws {
-    let width = 37, steps = 6, data = gaussianData(count: steps, width: width, classes: 3, seed: 11)
-    let model = ModelConfig(hidden: [20, 12], activation: .relu, initScheme: .torchDefault, biasInit: .torchDefault, output: .softmax)
-    let shape = try NetworkShape(model: model, loss: .crossEntropy, inputWidth: width, classes: 3)
-    var rng = SeededRandom(seed: 5)
-    let p = initialParameters(shape, model: model, rng: &rng)
-    func run(fused: Bool) -> (params: [Float], grads: [[Float]]) {
-        let ws = Workspace(shape: shape, parameters: p, capacity: 1)
-        var optimizer = Optimizer(.sgd(lr: 0.1, momentum: 0, nesterov: false), parameterCount: shape.parameterCount, weightDecay: 0)
-        var x = [Float](repeating: 0, count: width), y: [Int32] = [0], grads: [[Float]] = []
-        for r in 0..<steps {
-            var step = optimizer.beginStep()
-            #expect(step.plainSGDRate == 0.1)
-            step.keepsGradient = keep
-            x.withUnsafeMutableBufferPointer { xb in
-                y.withUnsafeMutableBufferPointer { yb in
-                    _ = ws.trainStep(xb.baseAddress!, labels: yb.baseAddress!, rows: 1, gather: { _, _ in
-                        for j in 0..<width { xb[j] = data.features[r * width + j] }
-                        yb[0] = data.labels[r]
-                    }, update: { _ in fused ? step : nil })
-                }
-            }
-            grads.append(Array(UnsafeBufferPointer(start: ws.g, count: shape.parameterCount)))
-            if !fused { step.apply(ws.p, ws.g, 0..<shape.parameterCount) }
-        }
-        return (ws.parameterArray, grads)
+    func run(fused: Bool) throws -> (initial: [Float], params: [Float], grads: [[Float]]) {
+        try batchOneRun(width: 37, hidden: [20, 12], classes: 3, steps: 6, seed: 11, optimizer: .sgd(lr: 0.1, momentum: 0, nesterov: false),
+                        weightDecay: 0, fused: fused, keepsGradient: keep)
     }
-    let fused = run(fused: true), separate = run(fused: false)
+    let fused = try run(fused: true), separate = try run(fused: false)
     #expect(fused.params.map(\.bitPattern) == separate.params.map(\.bitPattern))
-    #expect(fused.params != p)
+    #expect(fused.params != fused.initial)
     if keep { #expect(fused.grads.map { $0.map(\.bitPattern) } == separate.grads.map { $0.map(\.bitPattern) }) }
 }
 
