@@ -87,12 +87,20 @@ struct ReportContext {
 
     func histogram(_ h: HistogramReport, chartID: String) -> RenderedReport {
         let runs = trained
-        guard let first = runs.first?.result else { return RenderedReport(html: section("Histogram", note("No training run in this block."))) }
-        let layerCount = first.layerWidths.count
-        var layers = (h.layers ?? Array(0..<layerCount)).filter { $0 >= 0 && $0 < layerCount }
-        if first.layerKinds != nil, h.layers == nil {
-            // Layer list, `layers: all`: the entries that have this quantity (weights and gradients: dense layers only).
-            layers = layers.filter { l in first.snapshots.first?.layers.contains { $0.layer == l && !quantity(h.of, $0).isEmpty } ?? false }
+        guard !runs.isEmpty else { return RenderedReport(html: section("Histogram", note("No training run in this block."))) }
+        // Each run's own layers: the variants of a `model.layers` sweep need not have the same entries.
+        func panels(_ r: TrainingResult) -> (layers: [Int], columns: [String]) {
+            let layerCount = r.layerWidths.count
+            var layers = (h.layers ?? Array(0..<layerCount)).filter { $0 >= 0 && $0 < layerCount }
+            if r.layerKinds != nil, h.layers == nil {
+                // Layer list, `layers: all`: the entries that have this quantity (weights and gradients: dense layers only).
+                layers = layers.filter { l in r.snapshots.first?.layers.contains { $0.layer == l && !quantity(h.of, $0).isEmpty } ?? false }
+            }
+            let columns = layers.map { l in
+                if let kinds = r.layerKinds, l < kinds.count { return l == layerCount - 1 ? "Layer \(l) (\(kinds[l]), output)" : "Layer \(l) (\(kinds[l]))" }
+                return l == layerCount - 1 ? "Layer \(l) (output)" : "Layer \(l)"
+            }
+            return (layers, columns)
         }
         var moments: [Moment] = []
         switch h.when {
@@ -104,6 +112,7 @@ struct ReportContext {
             moments.removeAll { $0 == .trained }
             if moments.isEmpty { moments = [.initial] }
         }
+        let runPanels = runs.map { panels($0.result) }
         var rows: [String] = []
         var values: [[[Double]]] = []
         var owner: [Int] = []
@@ -113,15 +122,11 @@ struct ReportContext {
                 let momentName = m == .initial ? "At initialisation" : "After training"
                 rows.append(multi ? "\(label) · \(momentName.lowercased())" : momentName)
                 owner.append(k)
-                values.append(layers.map { l in
+                values.append(runPanels[k].layers.map { l in
                     guard let sample = snap.layers.first(where: { $0.layer == l }) else { return [] }
                     return quantity(h.of, sample)
                 })
             }
-        }
-        let columns = layers.map { l in
-            if let kinds = first.layerKinds, l < kinds.count { return l == layerCount - 1 ? "Layer \(l) (\(kinds[l]), output)" : "Layer \(l) (\(kinds[l]))" }
-            return l == layerCount - 1 ? "Layer \(l) (output)" : "Layer \(l)"
         }
         let (title, xLabel) = histogramLabels(h.of)
         // Shared axes span the 0.1–99.9 % quantiles of all panels, so a handful of extreme values
@@ -136,12 +141,12 @@ struct ReportContext {
                 guard !mine.isEmpty else { continue }
                 let spec = HistogramSpec(id: "\(chartID)-v\(k)", title: "\(title) — \(variantName(label))", xLabel: xLabel, yLabel: "% of values",
                                          rows: mine.map { rows[$0].replacingOccurrences(of: "\(label) · ", with: "").capitalizedFirst },
-                                         columns: columns, values: mine.map { values[$0] }, bins: h.bins, sharedAxes: h.sharedAxes,
+                                         columns: runPanels[k].columns, values: mine.map { values[$0] }, bins: h.bins, sharedAxes: h.sharedAxes,
                                          range: shared, percent: true)
                 html += chartSection(Chart.histogram(spec))
             }
         } else {
-            let spec = HistogramSpec(id: chartID, title: title, xLabel: xLabel, yLabel: "% of values", rows: rows, columns: columns,
+            let spec = HistogramSpec(id: chartID, title: title, xLabel: xLabel, yLabel: "% of values", rows: rows, columns: runPanels[0].columns,
                                      values: values, bins: h.bins, sharedAxes: h.sharedAxes, range: shared, percent: true)
             html = chartSection(Chart.histogram(spec))
         }
@@ -149,7 +154,7 @@ struct ReportContext {
         for (ri, row) in values.enumerated() {
             for (ci, v) in row.enumerated() {
                 guard let range = shared ?? Histogram.range(of: v) else { continue }
-                data.append(ReportData(report: "histogram:\(h.of.rawValue)", variant: rows[ri], moment: nil, layer: layers[ci],
+                data.append(ReportData(report: "histogram:\(h.of.rawValue)", variant: rows[ri], moment: nil, layer: runPanels[owner[ri]].layers[ci],
                                        edges: Histogram.edges(range: range, bins: h.bins),
                                        counts: Histogram.bin(v, range: range, bins: h.bins)))
             }

@@ -98,6 +98,28 @@ import Vocabulary
         #expect(html.contains("Layer 1 (output) · After training"))
     }
 
+    /// A `model.layers` sweep whose variants have different entries: each variant's figure has its own panels,
+    /// named by its own entries (not the first variant's), and its CSV rows carry its own layer numbers.
+    @Test func histogramsOfALayerListSweepUseEachVariantsLayers() throws {
+        func layered(_ kinds: [String]) -> TrainingResult {
+            var r = Self.result(0.1)
+            r.layerWidths = kinds.map { _ in 4 }
+            r.layerKinds = kinds
+            r.snapshots = [Snapshot(moment: .trained, layers: kinds.indices.map {
+                LayerSample(layer: $0, weights: [], activations: (0..<20).map { Float($0) }, gradients: [])
+            })]
+            return r
+        }
+        let ctx = try Self.context(Self.sweep, [layered(["dense", "relu", "dense"]),
+                                                layered(["dense", "batch-norm", "relu", "dropout", "dense"])])
+        let report = ctx.histogram(HistogramReport(of: .activations, when: .trained), chartID: "s-1")
+        let figures = report.html.string.components(separatedBy: "<div class=\"chart\"").dropFirst()
+        try #require(figures.count == 2)
+        #expect(figures.first?.contains("Layer 2 (dense, output)") == true && figures.first?.contains("Layer 3") == false)
+        #expect(figures.last.map { f in ["Layer 1 (batch-norm)", "Layer 2 (relu)", "Layer 3 (dropout)", "Layer 4 (dense, output)"].allSatisfy(f.contains) } == true)
+        #expect(report.data.map(\.layer) == [0, 1, 2, 0, 1, 2, 3, 4])
+    }
+
     @Test func rnnScalesAreFoundAsWrittenInTheYAML() {
         let probe = RecurrentProbeResult(series: [RecurrentProbeResult.Series(weightScale: Double(Float(1.3)), gradientNorms: [4, 2])])
         let outcome = BlockOutcome(variants: [VariantOutcome(label: "", recurrent: probe)])
