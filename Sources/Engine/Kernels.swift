@@ -149,41 +149,24 @@ func outerProduct(_ dz: UnsafePointer<Float>, count: Int, _ x: UnsafePointer<Flo
     }
 }
 
-/// Batch 1 with plain SGD (no momentum, no weight decay): ∂W's rows are ∂z_o·x, each applied at once,
-/// p ← p − lr·∂W, in the same pass. Each value comes from the same two expressions as `outerProduct` followed by
-/// the separate update (`p[k] -= lr * g[k]`), so the bits are the same. The gradient is stored in `gradient` only
-/// when given (a step an iteration record reads): without it the loop touches p and x alone, and a net whose
-/// weights fit in L2 (online-mlp's 357 KB) no longer streams a second buffer of that size through L3 every step.
+/// Batch 1 with plain SGD (no momentum, no weight decay) on a step no iteration record reads: each weight row is
+/// updated as p ← p − lr·(∂z_o·x) without storing ∂W. The same two expressions as `outerProduct` followed by the
+/// separate update (`p[k] -= lr * g[k]`), so the same bits; the loop touches p and x alone, so a net whose weights
+/// fit in L2 (online-mlp's 357 KB) no longer streams a gradient buffer of that size through L3 every step.
 func outerProductSGD(_ dz: UnsafePointer<Float>, count: Int, _ x: UnsafePointer<Float>, width: Int,
-                     gradient out: UnsafeMutablePointer<Float>?, parameters p: UnsafeMutablePointer<Float>, lr: Float) {
+                     parameters p: UnsafeMutablePointer<Float>, lr: Float) {
     let lv = SIMD8<Float>(repeating: lr)
     for o in 0..<count {
         let s = dz[o], w = p + o * width
         let sv = SIMD8<Float>(repeating: s)
         var j = 0
-        if let out {
-            let row = out + o * width
-            while j + 8 <= width {
-                let g = sv * load8(x + j)
-                store8(g, row + j)
-                store8(load8(w + j) - lv * g, w + j)
-                j += 8
-            }
-            while j < width {
-                let g = s * x[j]
-                row[j] = g
-                w[j] -= lr * g
-                j += 1
-            }
-        } else {
-            while j + 8 <= width {
-                store8(load8(w + j) - lv * (sv * load8(x + j)), w + j)
-                j += 8
-            }
-            while j < width {
-                w[j] -= lr * (s * x[j])
-                j += 1
-            }
+        while j + 8 <= width {
+            store8(load8(w + j) - lv * (sv * load8(x + j)), w + j)
+            j += 8
+        }
+        while j < width {
+            w[j] -= lr * (s * x[j])
+            j += 1
         }
     }
 }

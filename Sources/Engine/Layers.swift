@@ -100,13 +100,12 @@ final class DenseLayer: FastLayer {
         }
     }
 
-    /// Batch 1 under plain SGD: units lo..<hi of ∂W = ∂z·xᵀ, each row applied to W in the same pass, and ∂b = ∂z
-    /// (the caller applies the biases). The same bits as `weightGradients` followed by the update; ∂W is left
-    /// unwritten unless `keepGradient`.
-    func weightGradientsSGD(_ ws: Workspace, _ x: UnsafePointer<Float>, units lo: Int, _ hi: Int, lr: Float, keepGradient: Bool) {
+    /// Batch 1 under plain SGD, on a step whose gradient nobody reads: units lo..<hi of W updated by ∂z·xᵀ row by
+    /// row without storing ∂W, and ∂b = ∂z (the caller applies the biases). The same parameter bits as
+    /// `weightGradients` followed by the update.
+    func weightGradientsSGD(_ ws: Workspace, _ x: UnsafePointer<Float>, units lo: Int, _ hi: Int, lr: Float) {
         let fin = plan.fanIn
-        outerProductSGD(z + lo, count: hi - lo, x, width: fin, gradient: keepGradient ? ws.g + plan.weightOffset + lo * fin : nil,
-                        parameters: ws.p + plan.weightOffset + lo * fin, lr: lr)
+        outerProductSGD(z + lo, count: hi - lo, x, width: fin, parameters: ws.p + plan.weightOffset + lo * fin, lr: lr)
         columnSums(z + lo, rows: 1, width: hi - lo, stride: plan.fanOut, into: ws.g + plan.biasOffset + lo)
     }
 

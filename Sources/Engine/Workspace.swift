@@ -249,7 +249,8 @@ final class Workspace {
     /// `gather(lo, hi)` fills rows lo..<hi of `input` and `labels` (or `targets`) (called once per row part, on its thread).
     /// `update(lossSum)` may return an optimiser step: it is then applied to each part of the
     /// parameters right after that part's gradient, while it is still in cache (weights are not read again
-    /// after the row parts); gradients stay in `grads` for the iteration records.
+    /// after the row parts); gradients stay in `grads` when the step `keepsGradient` (an iteration record reads
+    /// them), and otherwise may be left unwritten.
     func trainStep(_ input: UnsafePointer<Float>, labels: UnsafePointer<Int32>, targets: UnsafePointer<Float>? = nil, rows: Int,
                    gather: (_ lo: Int, _ hi: Int) -> Void,
                    update: (_ lossSum: Double) -> OptimizerStep? = { _ in nil }) -> (sum: Double, correct: Int) {
@@ -291,8 +292,9 @@ final class Workspace {
                 // at a time and each chunk is updated while its gradient is still in L1, instead of one pass that
                 // writes a layer's ∂W (314 KB for 784×100) and a second that reads it back. Every value is computed
                 // by the same expression either way: the same bits.
-                if rows == 1, let u = update, let lr = u.plainSGDRate {
-                    d.weightGradientsSGD(self, layerInput(d.index, input), units: lo, hi, lr: lr, keepGradient: u.keepsGradient)
+                // Plain SGD on a step no record reads: ∂W is never stored, each row applied as it is formed.
+                if rows == 1, let u = update, !u.keepsGradient, let lr = u.plainSGDRate {
+                    d.weightGradientsSGD(self, layerInput(d.index, input), units: lo, hi, lr: lr)
                     u.apply(p, g, (d.plan.biasOffset + lo)..<(d.plan.biasOffset + hi))
                     continue
                 }

@@ -111,10 +111,10 @@ func batchOneFusedUpdateGivesTheSameBits(_ config: OptimizerConfig) throws {
     #expect(fused.params != fused.initial)
 }
 
-/// Batch 1 under plain SGD forms each ∂W row and applies it in one pass (`outerProductSGD`), storing ∂W only on
-/// steps an iteration record reads. Against the same steps with the update applied afterwards over the whole
-/// buffer: the same parameter bits every step, and on a kept step the same gradient bits. 37 inputs leave a
-/// tail after the 8-lane loop.
+/// Batch 1 under plain SGD applies each ∂W row as it is formed, without storing it (`outerProductSGD`), on steps
+/// no iteration record reads; kept steps take the chunked path. Against the same steps with the update applied
+/// afterwards over the whole buffer: the same parameter bits every step, and on kept steps the same gradient
+/// bits. 37 inputs leave a tail after the 8-lane loop.
 @Test(arguments: [true, false])
 func batchOnePlainSGDFusedGivesTheSameBits(_ keep: Bool) throws {
     func run(fused: Bool) throws -> (initial: [Float], params: [Float], grads: [[Float]]) {
