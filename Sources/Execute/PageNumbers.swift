@@ -54,18 +54,17 @@ enum PageNumbers {
         return RunCache.key(canonicalConfig: text, dataDigest: "function")
     }
 
-    /// XOR's four corners, or up to 200 training points of a 2-feature classification set: a generated one
-    /// (regenerated from the variant's seed) or a CSV (read from the book, as the run read it). The points are
-    /// the training split as the model saw it, normalised or not, so they sit in the prediction grid's
-    /// coordinates; a fixed stride picks them. Empty for other data.
-    static func trainingPoints(_ variant: Variant?, context: RunContext) -> [PlanePoint] {
-        guard let data = variant?.data else { return [] }
-        if data.source == .xor {
+    /// For a variant with a prediction grid: XOR's four corners, or up to 200 training points of its 2-feature
+    /// classification data (a generated set, gaussian with 2 features, a CSV table): the training split as the model
+    /// saw it, normalised or not, so the points sit in the grid's coordinates; a fixed stride picks them. Empty for
+    /// other data. `data` is the run's own loaded data; a variant taken from the cache loads it again.
+    static func trainingPoints(_ variant: Variant, data loaded: DataSplits?, context: RunContext) -> [PlanePoint] {
+        guard let spec = variant.data else { return [] }
+        if spec.source == .xor {
             return [(0.0, 0.0, 0), (0, 1, 1), (1, 0, 1), (1, 1, 0)].map { PlanePoint(x: $0.0, y: $0.1, label: $0.2) }
         }
-        guard data.source.isPlane || data.source == .csv,
-              let splits = try? DataLoader.load(data, seed: variant?.seed ?? 0, bookDirectory: context.bookDirectory,
-                                                environment: context.environment),
+        guard let splits = loaded ?? (try? DataLoader.load(spec, seed: variant.seed, bookDirectory: context.bookDirectory,
+                                                            environment: context.environment)),
               splits.train.width == 2, !splits.train.isRegression else { return [] }
         let d = splits.train
         let step = max(1, d.count / 200)

@@ -56,7 +56,7 @@ public enum Runner {
 
     /// Runs every variant of a block in order (see `runVariant` and `assemble` for running them concurrently).
     public static func run(_ spec: ExperimentSpec, context: RunContext, cache: RunCache? = nil) -> BlockRun {
-        assemble(spec, spec.variants.map { runVariant($0, of: spec, context: context, cache: cache) }, context: context)
+        assemble(spec, spec.variants.map { runVariant($0, of: spec, context: context, cache: cache) })
     }
 
     /// Runs one variant, taking it from `cache` when a valid entry exists. Never throws: problems become
@@ -81,6 +81,9 @@ public enum Runner {
                 switch cache.load(key) {
                 case .hit(var v):
                     v.label = variant.label
+                    if v.training?.predictionGrid != nil {
+                        v.trainingPoints = PageNumbers.trainingPoints(variant, data: nil, context: context)
+                    }
                     return VariantRun(outcome: v, key: key, trained: false, warnings: [])
                 case .damaged(let why):
                     warnings.append(.warning(at: spec.location, why, hint: "recomputed; the entry was replaced"))
@@ -101,7 +104,11 @@ public enum Runner {
                 let data = try DataLoader.load(dataSpec, seed: variant.seed, bookDirectory: context.bookDirectory,
                                                environment: context.environment)
                 let result = try Trainer.run(job, data: data, threads: threads, progress: progress, shouldStop: shouldStop)
-                outcome = VariantOutcome(label: variant.label, training: result)
+                var trained = VariantOutcome(label: variant.label, training: result)
+                if result.predictionGrid != nil {
+                    trained.trainingPoints = PageNumbers.trainingPoints(variant, data: data, context: context)
+                }
+                outcome = trained
                 // With `expect: divergence` a diverged run is the lesson: kept, cached, and judged by `assemble`.
                 if let d = result.divergence, spec.expect != .divergence {
                     let which = variant.label.isEmpty ? "" : " (\(variant.label))"
@@ -142,8 +149,8 @@ public enum Runner {
     /// The block's run from its variants' runs (in variant order); the first failure fails the block.
     /// `expect: divergence` fails it when no variant diverged; `expect: error` turns a failure into the
     /// expected one, and fails the block when nothing failed.
-    public static func assemble(_ spec: ExperimentSpec, _ runs: [VariantRun], context: RunContext) -> BlockRun {
-        let outcome = outcome(spec, runs.map(\.outcome), context: context)
+    public static func assemble(_ spec: ExperimentSpec, _ runs: [VariantRun]) -> BlockRun {
+        let outcome = outcome(spec, runs.map(\.outcome))
         var failure = runs.compactMap(\.failure).first
         var expected: Diagnostic?
         switch spec.expect {
@@ -167,18 +174,10 @@ public enum Runner {
                         warnings: runs.flatMap(\.warnings), trained: runs.filter(\.trained).count, expectedFailure: expected)
     }
 
-    /// The block's outcome from its variants' outcomes, with the numbers a page shows that need no run: the
-    /// `function:` plots, and the training points drawn over each variant's decision surface.
-    /// `context` locates the book, for a CSV's training points.
-    public static func outcome(_ spec: ExperimentSpec, _ variants: [VariantOutcome], context: RunContext) -> BlockOutcome {
-        let variants = variants.map { v in
-            var o = v
-            if o.training?.predictionGrid != nil {
-                o.trainingPoints = PageNumbers.trainingPoints(spec.variants.first { $0.label == o.label } ?? spec.variants.first, context: context)
-            }
-            return o
-        }
-        return BlockOutcome(engineVersion: EngineInfo.version, variants: variants, functionPlots: PageNumbers.functionPlots(spec))
+    /// The block's outcome from its variants' outcomes (each with its decision surface's training points, from
+    /// `runVariant`), with the `function:` plots, which need no run.
+    public static func outcome(_ spec: ExperimentSpec, _ variants: [VariantOutcome]) -> BlockOutcome {
+        BlockOutcome(engineVersion: EngineInfo.version, variants: variants, functionPlots: PageNumbers.functionPlots(spec))
     }
 
     /// The error box text for a block stopped by its wall-clock limit.

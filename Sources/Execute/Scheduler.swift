@@ -40,6 +40,7 @@ public enum Scheduler {
         let results = Mutex(specs.indices.map { [VariantRun?](repeating: nil, count: variantCounts[$0]) })
         let seconds = Mutex([Double](repeating: 0, count: specs.count))
         let remaining = Mutex(variantCounts)
+        let assembled = Mutex([BlockRun?](repeating: nil, count: specs.count))
         let next = Atomic<Int>(0)
         let workers = max(1, min(jobs, tasks.count))
         // Thread budget: while several runs go side by side each stays on its own thread; the engine's
@@ -75,20 +76,25 @@ public enum Scheduler {
                     results.withLock { $0[t.spec][t.variant] = run }
                     let total = seconds.withLock { $0[t.spec] += s; return $0[t.spec] }
                     let blockDone = remaining.withLock { $0[t.spec] -= 1; return $0[t.spec] == 0 }
-                    if blockDone, let onBlockDone {
+                    if blockDone {
                         let runs = results.withLock { $0[t.spec].compactMap { $0 } }
-                        onBlockDone(t.spec, Runner.assemble(spec, runs, context: context), total)
+                        let block = Runner.assemble(spec, runs)
+                        assembled.withLock { $0[t.spec] = block }
+                        onBlockDone?(t.spec, block, total)
                     }
                 }
             }
         }
         let all = results.withLock { $0 }
+        let blocks = assembled.withLock { $0 }
         let secs = seconds.withLock { $0 }
         return specs.indices.map { si in
+            if let block = blocks[si] { return (block, secs[si]) }
+            // A spec without variants (nothing was scheduled for it).
             let runs = all[si].enumerated().map { vi, r in
                 r ?? Runner.runVariant(specs[si].variants[vi], of: specs[si], context: context, cache: cache)
             }
-            return (Runner.assemble(specs[si], runs, context: context), secs[si])
+            return (Runner.assemble(specs[si], runs), secs[si])
         }
     }
 

@@ -68,13 +68,13 @@ import Testing
     }
 
     @Test func executeGivesTheTrainingPointsOfADecisionSurface() throws {
-        let spec = try Self.spec("id: x\ndata: {source: xor}\nmodel: {hidden: [4], output: sigmoid}\nloss: bce\nshow: [predictions]\n")
-        let grid = VariantReportTests.result(0.1, grid: true), plain = VariantReportTests.result(0.1)
-        let withGrid = Runner.outcome(spec, [VariantOutcome(label: "", training: grid)], context: Self.noBook)
+        let yaml = "id: x\ndata: {source: xor}\nmodel: {hidden: [4], output: sigmoid}\nloss: bce\ntrain: {epochs: 2}\n"
+        let spec = try Self.spec(yaml + "show: [predictions]\n")
+        let withGrid = Runner.run(spec, context: Self.noBook).outcome
         #expect(withGrid.variants[0].trainingPoints == [PlanePoint(x: 0, y: 0, label: 0), PlanePoint(x: 0, y: 1, label: 1),
                                                          PlanePoint(x: 1, y: 0, label: 1), PlanePoint(x: 1, y: 1, label: 0)])
         // Only a variant with a prediction grid carries them.
-        #expect(Runner.outcome(spec, [VariantOutcome(label: "", training: plain)], context: Self.noBook).variants[0].trainingPoints == nil)
+        #expect(Runner.run(try Self.spec(yaml), context: Self.noBook).outcome.variants[0].trainingPoints == nil)
         let html = ReportContext(spec: spec, outcome: withGrid, idPrefix: "x").predictions(chartID: "x-0").html.string
         var without = withGrid
         without.variants[0].trainingPoints = []
@@ -93,10 +93,15 @@ import Testing
         for k in 0..<10 { csv += "\(k),\(10 * k),\(k % 3),\(k >= 5 ? "big" : "small")\n" }
         try csv.write(to: dir.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
         let context = RunContext(bookDirectory: dir.path, environment: [:])
-        let grid = VariantReportTests.result(0.1, grid: true)
+        let cache = RunCache(directory: dir.appendingPathComponent("cache"))
         func points(_ data: String) throws -> [PlanePoint]? {
-            let spec = try Self.spec("id: c\ndata: {source: csv, path: t.csv, label: class, \(data)split: {train: 1}}\nmodel: {hidden: [4]}\nshow: [predictions]\n")
-            return Runner.outcome(spec, [VariantOutcome(label: "", training: grid)], context: context).variants[0].trainingPoints
+            let spec = try Self.spec("id: c\ndata: {source: csv, path: t.csv, label: class, \(data)split: {train: 1}}\nmodel: {hidden: [4]}\n"
+                                     + "train: {epochs: 1}\nshow: [predictions]\n")
+            let trained = Runner.run(spec, context: context, cache: cache), cached = Runner.run(spec, context: context, cache: cache)
+            // From the cache (whose entries do not keep the points) the data is read again: the same points.
+            #expect(trained.fromCache == false && cached.fromCache == true)
+            #expect(cached.outcome.variants[0].trainingPoints == trained.outcome.variants[0].trainingPoints)
+            return trained.outcome.variants[0].trainingPoints
         }
         let raw = try #require(try points("features: [a, b], "))
         #expect(raw.count == 10)

@@ -31,8 +31,7 @@ import Vocabulary
         let (parsed, ds) = BlockReader.read(yaml: yaml, at: SourceLocation(file: "chapters/01.md", line: 1), bookDefaults: nil, chapterDefaults: nil,
                                             feasibility: EngineFeasibility())
         let spec = try #require(parsed, "\(ds)")
-        let outcome = Runner.outcome(spec, zip(spec.variants, results).map { VariantOutcome(label: $0.label, training: $1) },
-                                     context: RunContext(bookDirectory: "/", environment: [:]))
+        let outcome = Runner.outcome(spec, zip(spec.variants, results).map { VariantOutcome(label: $0.label, training: $1) })
         return ReportContext(spec: spec, outcome: outcome, idPrefix: spec.id)
     }
 
@@ -154,7 +153,7 @@ import Vocabulary
                                             feasibility: EngineFeasibility())
         #expect(ds.isEmpty)
         let s = try #require(spec)
-        let run = Runner.assemble(s, [], context: RunContext(bookDirectory: "/", environment: [:]))
+        let run = Runner.assemble(s, [])
         #expect(run.failure == nil)
         let html = BlockRenderer.render(BlockInput(chapterSlug: "01", location: s.location, id: "t", spec: s, diagnostics: ds, run: run,
                                                    engineVersion: EngineInfo.version)).html
