@@ -74,6 +74,6 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render", "Vocabulary", "Outcomes", "Execute", "Engine", "TestSupport"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EndToEndTests", dependencies: ["LabbookKit", "Preview", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ReliabilityTests", dependencies: ["LabbookKit", "Preview", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["LabbookKit", "Execute", "Preview", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -24,6 +24,8 @@ public struct LoadedChapter: Sendable {
     public var blocks: [LoadedBlock]
     /// Problems of the chapter itself (front matter), not of a block.
     public var diagnostics: [Diagnostic]
+    /// The chapter's text as read (and decoded) once, through the book's file rules; what its page digest hashes.
+    public var source: String
 }
 
 public struct LoadedBook: Sendable {
@@ -36,6 +38,8 @@ public struct LoadedBook: Sendable {
     public var diagnostics: [Diagnostic]
     /// `--allow-outside` directories the book's files may resolve into.
     public var allowOutside: [URL] = []
+    /// book.yml's text as read (and decoded) once; empty without one.
+    public var configText = ""
 
     /// Every diagnostic of the book, sorted by file and line.
     public var allDiagnostics: [Diagnostic] {
@@ -79,10 +83,12 @@ public enum BookLoader {
 
         var diagnostics: [Diagnostic] = []
         var config = BookConfig()
+        var configText = ""
         switch BookFiles.read("book.yml", in: directory, allowOutside: allowOutside) {
         case .success(let data):
             // Decoded as a chapter is: a Latin-1 byte is an error at its line, not a silently ignored book.yml.
             let (text, problems) = ChapterText.decode(data, file: "book.yml", what: "book.yml")
+            configText = text
             let (c, ds) = BookReader.readBookConfig(yaml: text, file: "book.yml")
             config = c
             diagnostics += problems + ds
@@ -148,6 +154,7 @@ public enum BookLoader {
         var book = LoadedBook(directory: directory, config: config, chapters: chapters, templateSource: template,
                               customCSS: css, diagnostics: diagnostics)
         book.allowOutside = allowOutside
+        book.configText = configText
         return book
     }
 
@@ -175,7 +182,8 @@ public enum BookLoader {
                 blocks[i].spec = nil
             }
         }
-        return LoadedChapter(file: file, slug: slug, chapter: chapter, meta: meta, blocks: blocks, diagnostics: chapterDiagnostics)
+        return LoadedChapter(file: file, slug: slug, chapter: chapter, meta: meta, blocks: blocks, diagnostics: chapterDiagnostics,
+                             source: source)
     }
 
     /// The `id:` line of a block that failed validation, so its error box still gets an anchor.

@@ -60,9 +60,10 @@ enum Stages {
     static func plan(_ validated: ValidatedBook, context: RunContext, rawHTML: Bool) -> PlannedBuild {
         let book = validated.book
         var state = BuildState(options: BuildState.options(rawHTML: rawHTML), clean: true)
-        let bookYML = (try? String(contentsOf: book.directory.appendingPathComponent("book.yml"), encoding: .utf8)) ?? ""
+        // The texts the loader read through the book's file rules (a FIFO or a file outside the book is never
+        // opened again here).
         for ch in book.chapters {
-            state.chapters[ch.slug] = pageDigest(book: book, bookYML: bookYML, chapter: ch)
+            state.chapters[ch.slug] = pageDigest(book: book, chapter: ch)
             for b in ch.blocks {
                 guard let id = b.id else { continue }
                 state.blocks["\(ch.slug)/\(id)"] = b.spec.map { (try? Runner.keys($0, context: context)) ?? ["unreadable-data"] } ?? ["invalid"]
@@ -71,14 +72,13 @@ enum Stages {
         return PlannedBuild(validated: validated, context: context, state: state)
     }
 
-    static func pageDigest(book: LoadedBook, bookYML: String, chapter: LoadedChapter) -> String {
-        let chapterSource = (try? String(contentsOf: book.directory.appendingPathComponent(chapter.file), encoding: .utf8)) ?? ""
+    static func pageDigest(book: LoadedBook, chapter: LoadedChapter) -> String {
         let neighbours = book.chapters.map(\.file).joined(separator: "\n")   // prev/next links and the index
         let css = book.customCSS.map { String(decoding: $0, as: UTF8.self) } ?? ""
         // The sidebar, cross-references and link checks show what other chapters hold (titles, headings, block
         // ids, labels), so the book's outline is part of each page, as are the bibliography and the files the
         // chapters may link to; a prose edit in one chapter still leaves the other pages current.
-        return BuildState.pageDigest([bookYML, chapterSource, neighbours, book.templateSource ?? "", css,
+        return BuildState.pageDigest([book.configText, chapter.source, neighbours, book.templateSource ?? "", css,
                                       SiteWriter.builtInFingerprint, BookLinks.outline(book),
                                       BookLinks.bibliographyText(book), BookLinks.chapterFilesFingerprint(book)])
     }

@@ -3,6 +3,7 @@
 import Foundation
 import LabbookCore
 import Testing
+import Execute
 @testable import LabbookKit
 @testable import Preview
 
@@ -101,6 +102,24 @@ import Testing
             "chapters/02-pipe.md:1:1: error: cannot read the chapter: it is not a regular file (a FIFO); the chapter was left out; chapters, templates and assets must be ordinary files",
         ])
         #expect(loaded.chapters.map(\.slug) == ["01"])
+    }
+
+    /// The plan's page digests hash the texts the loader read through the book's file rules; no later stage opens
+    /// book.yml or a chapter again (which would bypass those rules). Files changed on disk after loading do not
+    /// reach the digests.
+    @Test func pageDigestsHashTheTextsTheLoaderRead() throws {
+        let book = try Fixtures.book("digest-once", ["chapters/01.md": Self.good, "book.yml": "title: One\n"])
+        defer { try? FileManager.default.removeItem(at: book) }
+        func plan(_ loaded: LoadedBook) -> [String: String] {
+            Stages.plan(Stages.validate(loaded), context: RunContext(bookDirectory: book.path, environment: [:]), rawHTML: false).state.chapters
+        }
+        let loaded = try BookLoader.load(book)
+        let before = plan(loaded)
+        try Data((Self.good + "\nEdited.\n").utf8).write(to: book.appendingPathComponent("chapters/01.md"))
+        try Data("title: Two\n".utf8).write(to: book.appendingPathComponent("book.yml"))
+        #expect(plan(loaded) == before)
+        // Loaded anew, the edits do change the digest.
+        #expect(plan(try BookLoader.load(book)) != before)
     }
 
     @Test func thePreviewServerDoesNotFollowLinks() throws {
