@@ -91,11 +91,12 @@ public struct RunCache: Sendable {
         let u = url(for: key)
         guard let data = try? Data(contentsOf: u) else { return .miss }
         guard data.count > 32 else { return .damaged("cache entry \(u.lastPathComponent) is truncated") }
-        let sum = data.prefix(32), payload = data.dropFirst(32)
-        guard Data(SHA256.bytes(Data(payload))) == sum else {
+        // One copy of the payload (rebased at 0), for the checksum and the decoders.
+        let sum = data.prefix(32), payload = Data(data.dropFirst(32))
+        guard Data(SHA256.bytes(payload)) == sum else {
             return .damaged("cache entry \(u.lastPathComponent) is damaged (checksum mismatch)")
         }
-        if let stored = try? PropertyListDecoder().decode(Stored.self, from: Data(payload)) {
+        if let stored = try? PropertyListDecoder().decode(Stored.self, from: payload) {
             if let k = stored.kernel, k.lowercased() != kernel.lowercased() {
                 return .damaged("cache entry \(u.lastPathComponent) was computed with the BLAS kernel \(k); this process uses \(kernel), whose last bits differ")
             }
@@ -103,7 +104,7 @@ public struct RunCache: Sendable {
         }
         // An entry written before samples were stored as bytes: read it, and store it anew.
         do {
-            let outcome = try PropertyListDecoder().decode(VariantOutcome.self, from: Data(payload))
+            let outcome = try PropertyListDecoder().decode(VariantOutcome.self, from: payload)
             try? store(outcome, key: key)
             return .hit(outcome)
         } catch {
