@@ -16,8 +16,9 @@ struct Labbook: AsyncParsableCommand {
     static func main() async {
         #if LABBOOK_ENGINE_HASWELL
         // This build's engine uses AVX2 and FMA instructions (Package.swift); say so instead of dying on SIGILL.
-        if let missing = missingCPUFeatures(["avx2", "fma"]) {
-            printError("error: this labbook was built for x86-64 CPUs with AVX2 and FMA, and this CPU lacks \(missing.joined(separator: ", ")).\n"
+        // What `-target-cpu haswell` lets the compiler use (/proc/cpuinfo's names; `abm` is LZCNT).
+        if let missing = missingCPUFeatures(["avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "abm"]) {
+            printError("error: this labbook was built for x86-64 CPUs with AVX2, FMA and BMI2 (Haswell or later), and this CPU lacks \(missing.joined(separator: ", ")).\n"
                 + "  hint: rebuild it portable: LABBOOK_BASELINE_CPU=1 swift build -c release --product labbook")
             Foundation.exit(1)
         }
