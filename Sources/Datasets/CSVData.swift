@@ -24,9 +24,13 @@ public enum CSVData {
             throw DataError(file: path, "the file lies outside the book's directory",
                             fix: "keep data files inside the book (e.g. data/), in $LABBOOK_DATA or in \(systemDataDirectory)")
         }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: real, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw DataError(file: path, "is a directory, not a CSV file")
+        // The IDX files' rule: only a regular file (a FIFO would block the read and the hash), named as written.
+        do {
+            try DataFile.requireRegularFile(real)
+        } catch var e as DataError {
+            e.file = path
+            e.fix = "data.\(key) must name a CSV file"
+            throw e
         }
         return real
     }

@@ -1,5 +1,6 @@
 // CSV tables: parsing, class order, splits, a separate test file, the cache digest, bad cells and paths outside the book.
 import Foundation
+import Synchronization
 import Testing
 import Vocabulary
 @testable import Datasets
@@ -38,6 +39,35 @@ import Vocabulary
         #expect(t.lines == [3, 4])
         #expect(throws: CSVError.self) { try CSV.parse("a,b\n1,\"2\n") }
         #expect(throws: CSVError.self) { try CSV.parse("a,a\n1,2\n") }
+    }
+
+    /// Only a regular file is read or hashed: a FIFO would block both. Named as written, with the fix.
+    @Test func aFIFOOrADirectoryIsNotATable() throws {
+        let dir = try book(["data/t.csv": table])
+        defer { dir.remove() }
+        #expect(mkfifo(dir.file("data/pipe.csv"), 0o644) == 0)
+        try FileManager.default.createDirectory(atPath: dir.file("data/dir.csv"), withIntermediateDirectories: true)
+        for (name, what) in [("pipe", "a FIFO"), ("dir", "a directory")] {
+            let s = spec(CSVSettings(label: "quality"), path: "data/\(name).csv"), root = dir.path
+            // On a thread: were the FIFO opened, the read would block until a writer came, so after 20 s the test
+            // opens the write end itself (the reader then sees end-of-file) and fails instead of hanging.
+            let done = DispatchSemaphore(value: 0)
+            let thrown = Mutex<DataError?>(nil)
+            Thread.detachNewThread {
+                do { _ = try DataLoader.digest(s, bookDirectory: root, environment: [:]) } catch let e as DataError {
+                    thrown.withLock { $0 = e }
+                } catch {}
+                done.signal()
+            }
+            let blocked = done.wait(timeout: .now() + 20) == .timedOut
+            if blocked {
+                let fd = open(dir.file("data/pipe.csv"), O_WRONLY | O_NONBLOCK)
+                if fd >= 0 { close(fd) }
+                _ = done.wait(timeout: .now() + 20)
+            }
+            #expect(!blocked, "the digest blocked on \(what)")
+            #expect(thrown.withLock { $0 } == DataError(file: "data/\(name).csv", "not a regular file (\(what))", fix: "data.path must name a CSV file"))
+        }
     }
 
     @Test func classesInNumericOrderAndSplitsBySeed() throws {
