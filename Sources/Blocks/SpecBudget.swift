@@ -38,7 +38,7 @@ enum SpecBudget {
             if bytes > Double(memory) {
                 let featuresDominate = width > data.samples
                 c.error(featuresDominate ? at("data", "features") : at("data", "samples"),
-                        "the data set (\(data.samples) samples × \(width) features) needs ~\(gib(bytes)) GiB, over the \(gib(Double(memory))) GiB memory budget",
+                        "the data set (\(data.samples) samples × \(width) features) needs ~\(NumberFormat.gibibytes(bytes)) GiB, over the \(NumberFormat.gibibytes(Double(memory))) GiB memory budget",
                         hint: featuresDominate ? "use fewer features" : "use fewer samples")
                 return
             }
@@ -75,11 +75,11 @@ enum SpecBudget {
         let work = Double(r.weightScales.count) * 2 * t * h * h
         if bytes > Double(memory) {
             c.error(h * h >= 4 * h * t ? hiddenAt : stepsAt,
-                    "the recurrent probe (hidden \(r.hidden), \(r.steps) steps) needs ~\(gib(bytes)) GiB, over the \(gib(Double(memory))) GiB memory budget",
+                    "the recurrent probe (hidden \(r.hidden), \(r.steps) steps) needs ~\(NumberFormat.gibibytes(bytes)) GiB, over the \(NumberFormat.gibibytes(Double(memory))) GiB memory budget",
                     hint: "a probe shows vanishing gradients with hidden 32 and 50 steps")
         } else if work > Budget.maxWork {
             c.error(h * h >= 4 * h * t ? hiddenAt : stepsAt,
-                    "the recurrent probe needs ~\(sci(work)) multiply-adds, over the work limit of \(sci(Budget.maxWork))",
+                    "the recurrent probe needs ~\(NumberFormat.exponential(work, 1, shortExponent: true)) multiply-adds, over the work limit of \(NumberFormat.exponential(Budget.maxWork, 1, shortExponent: true))",
                     hint: "use fewer steps or a smaller hidden state")
         }
     }
@@ -91,27 +91,5 @@ enum SpecBudget {
         if case .sequence(let s) = show.value { items = s } else { items = [show] }
         for item in items { if let bins = item["histogram"]?["bins"] { return bins.location } }
         return nil
-    }
-
-    /// "2" for 2 GiB, "16.3" otherwise: Engine's Budget style.
-    static func gib(_ bytes: Double) -> String {
-        let text = NumberFormat.fixed(bytes / Double(1 << 30), 1)
-        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
-    }
-
-    static func sci(_ x: Double) -> String {
-        guard x > 0, x.isFinite else { return "\(x)" }
-        let e = Int(x.magnitude.log10Floor)
-        return "\(NumberFormat.fixed(x / pow10(e), 1))e\(e)"
-    }
-
-    static func pow10(_ e: Int) -> Double { (0..<max(0, e)).reduce(1.0) { a, _ in a * 10 } }
-}
-
-private extension Double {
-    var log10Floor: Double {
-        var e = 0.0, m = self
-        while m >= 10 { m /= 10; e += 1 }
-        return e
     }
 }

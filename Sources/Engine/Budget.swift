@@ -99,13 +99,7 @@ extension Budget {
             throw EngineError.overBudget("training needs ~\(NumberFormat.exponential(work, 1, shortExponent: true)) multiply-adds, over the work limit of \(NumberFormat.exponential(maxWork, 1, shortExponent: true)); reduce epochs, data or widths")
         }
         guard bytes <= memoryBudget else {
-            throw EngineError.overBudget("the network (\(parameters) parameters, batch \(t.batch)) needs ~\(gibibytes(bytes)) GiB, over the \(gibibytes(memoryBudget)) GiB memory budget; reduce widths, depth or batch")
+            throw EngineError.overBudget("the network (\(parameters) parameters, batch \(t.batch)) needs ~\(NumberFormat.gibibytes(Double(bytes))) GiB, over the \(NumberFormat.gibibytes(Double(memoryBudget))) GiB memory budget; reduce widths, depth or batch")
         }
-    }
-
-    /// "3.1" for 3.1 GiB, one decimal, no Foundation.
-    static func gibibytes(_ bytes: Int) -> String {
-        let tenths = Int((Double(bytes) / Double(1 << 30) * 10).rounded())
-        return tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)"
     }
 }

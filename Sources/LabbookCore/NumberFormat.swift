@@ -34,6 +34,12 @@ public enum NumberFormat {
         return s
     }
 
+    /// A size in GiB for budget messages, one decimal without a trailing ".0": "2" for 2 GiB, "16.3".
+    public static func gibibytes(_ bytes: Double) -> String {
+        let text = fixed(bytes / Double(1 << 30), 1)
+        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+    }
+
     /// A percentage with fixed decimals and the unit: "88.69 %".
     public static func percent(_ fraction: Double, _ decimals: Int = 2) -> String {
         fixed(fraction * 100, decimals) + " %"

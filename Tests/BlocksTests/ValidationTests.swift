@@ -112,6 +112,15 @@ import LabbookCore
             == ["chapters/01-intro.md:12:30: error: 'data.samples' must be a multiple of 4 for xor data (the 4 corners repeated), got '6'"])
     }
 
+    /// A recurrent probe over the work limit, in the engine's exponent style: 421 scales × 2 × 7000 steps × 13000²
+    /// = 9.96e14 multiply-adds rounds to "1.0e15" (a hand-written formatter once wrote "10.0e14").
+    @Test func recurrentProbeOverTheWorkLimit() {
+        let scales = Array(repeating: "1.0", count: 421).joined(separator: ", ")
+        #expect(messages("id: r\nrecurrent: {hidden: 13000, steps: 7000, weight-scale: [\(scales)]}\n") == [
+            "chapters/01-intro.md:12:35: error: the recurrent probe needs ~1.0e15 multiply-adds, over the work limit of 2.0e14; use fewer steps or a smaller hidden state",
+        ])
+    }
+
     @Test func inconsistentCombinations() {
         let softmaxBCE = read("id: a\ndata: {source: fashion-mnist}\nmodel: {hidden: [10]}\nloss: bce\n").1
         #expect(softmaxBCE.map(\.description) == ["chapters/01-intro.md:14:7: error: loss 'bce' does not fit output 'softmax'; use 'loss: cross-entropy' with a softmax output, or 'output: sigmoid' for two classes"])
