@@ -106,22 +106,16 @@ enum ClassRegionChart {
 
     /// Class i: its colour, and a shape that cycles circle, square, triangle, diamond (colour is never the only cue).
     static func drawPoints(_ w: inout Markup, _ points: [HeatmapPoint], frame: PanelFrame) {
-        guard !points.isEmpty else { return }
-        w.element("g", [("class", "points"), ("clip-path", "url(#\(frame.clipID))")]) { w in
-            for p in points {
-                guard let x = frame.x.position(p.x), let y = frame.y.position(p.y) else { continue }
-                let shape: (String, Attributes)
-                let cls = Int(p.value)
-                switch cls % 4 {
-                case 0: shape = ("circle", [("cx", num(x)), ("cy", num(y)), ("r", "4.5")])
-                case 1: shape = ("rect", [("x", num(x - 4)), ("y", num(y - 4)), ("width", "8"), ("height", "8")])
-                case 2: shape = ("path", [("d", "M\(num(x)) \(num(y - 5.5))L\(num(x + 5)) \(num(y + 3.5))L\(num(x - 5)) \(num(y + 3.5))Z")])
-                default: shape = ("path", [("d", "M\(num(x)) \(num(y - 5.5))L\(num(x + 5)) \(num(y))L\(num(x)) \(num(y + 5.5))L\(num(x - 5)) \(num(y))Z")])
-                }
-                let fill = Palette.classColor(cls)
-                w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#000"), ("stroke-width", "3")])
-                w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#fff"), ("stroke-width", "1")])
+        HeatmapChart.outlinedMarkers(&w, points, frame: frame, outline: ("3", "1")) { p, x, y in
+            let shape: (String, Attributes)
+            let cls = Int(p.value)
+            switch cls % 4 {
+            case 0: shape = ("circle", [("cx", num(x)), ("cy", num(y)), ("r", "4.5")])
+            case 1: shape = ("rect", [("x", num(x - 4)), ("y", num(y - 4)), ("width", "8"), ("height", "8")])
+            case 2: shape = ("path", [("d", "M\(num(x)) \(num(y - 5.5))L\(num(x + 5)) \(num(y + 3.5))L\(num(x - 5)) \(num(y + 3.5))Z")])
+            default: shape = ("path", [("d", "M\(num(x)) \(num(y - 5.5))L\(num(x + 5)) \(num(y))L\(num(x)) \(num(y + 5.5))L\(num(x - 5)) \(num(y))Z")])
             }
+            return (shape, Palette.classColor(cls))
         }
     }
 }

@@ -149,17 +149,28 @@ enum HeatmapChart {
 
     /// Markers with a black and a white outline, visible on every colour of the scale.
     static func drawPoints(_ w: inout Markup, _ points: [HeatmapPoint], frame: PanelFrame, unit: (Double) -> Double) {
+        outlinedMarkers(&w, points, frame: frame, outline: ("4", "1.5")) { p, x, y in
+            let t = unit(p.value)
+            let fill = Palette.divergingColor(t.isFinite ? (t < 0.5 ? 0 : 1) : .nan)
+            let shape: (String, Attributes) = t < 0.5
+                ? ("circle", [("cx", num(x)), ("cy", num(y)), ("r", "6")])
+                : ("rect", [("x", num(x - 5.5)), ("y", num(y - 5.5)), ("width", "11"), ("height", "11")])
+            return (shape, fill)
+        }
+    }
+
+    /// Each point's marker drawn twice, a wide black outline under a thin white one, so that it shows on any
+    /// colour beneath (a heatmap's scale, a class region's tints). `marker(p, x, y)` gives the element, its
+    /// geometry at the point's position (x, y), and its fill.
+    static func outlinedMarkers(_ w: inout Markup, _ points: [HeatmapPoint], frame: PanelFrame, outline: (outer: String, inner: String),
+                                _ marker: (HeatmapPoint, Double, Double) -> (shape: (String, Attributes), fill: String)) {
         guard !points.isEmpty else { return }
         w.element("g", [("class", "points"), ("clip-path", "url(#\(frame.clipID))")]) { w in
             for p in points {
                 guard let x = frame.x.position(p.x), let y = frame.y.position(p.y) else { continue }
-                let t = unit(p.value)
-                let fill = Palette.divergingColor(t.isFinite ? (t < 0.5 ? 0 : 1) : .nan)
-                let shape: (String, Attributes) = t < 0.5
-                    ? ("circle", [("cx", num(x)), ("cy", num(y)), ("r", "6")])
-                    : ("rect", [("x", num(x - 5.5)), ("y", num(y - 5.5)), ("width", "11"), ("height", "11")])
-                w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#000"), ("stroke-width", "4")])
-                w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#fff"), ("stroke-width", "1.5")])
+                let (shape, fill) = marker(p, x, y)
+                w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#000"), ("stroke-width", outline.outer)])
+                w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#fff"), ("stroke-width", outline.inner)])
             }
         }
     }

@@ -178,9 +178,7 @@ enum LineChart {
                 w.empty("path", attrs)
             }
             if !dots.isEmpty {
-                // Circles as a path of two arcs each: one element for all dots keeps the file small.
-                let r = 3.0
-                let path = dots.map { "M\(num($0.0 - r)) \(num($0.1))a\(num(r)) \(num(r)) 0 1 0 \(num(2 * r)) 0a\(num(r)) \(num(r)) 0 1 0 \(num(-2 * r)) 0" }.joined()
+                let path = dots.map { dotPath(x: $0.0, y: $0.1, r: 3) }.joined()
                 w.empty("path", [("d", path), ("fill", color)])
             }
         }

@@ -68,7 +68,7 @@ enum ScatterChart {
                 var d = ""
                 for p in dots {
                     guard let x = frame.x.position(p.x), let y = frame.y.position(p.y) else { continue }
-                    d += "M\(num(x - r)) \(num(y))a\(num(r)) \(num(r)) 0 1 0 \(num(2 * r)) 0a\(num(r)) \(num(r)) 0 1 0 \(num(-2 * r)) 0"
+                    d += dotPath(x: x, y: y, r: r)
                 }
                 w.element("g", [("class", "points"), ("clip-path", "url(#\(frame.clipID))")]) { w in
                     w.element("title", text: spec.pointLabel)
