@@ -94,12 +94,8 @@ enum ClassRegionChart {
     /// the points, drawn at full colour with outlines, stand out on their own region.
     static func tint(_ hex: String, _ t: Double) -> String {
         let share = 0.2 + 0.55 * min(max(t, 0), 1)
-        let digits = Array(hex.utf8.dropFirst())
-        guard digits.count == 6 else { return hex }
-        func channel(_ i: Int) -> Double {
-            let v = digits[(2 * i)..<(2 * i + 2)].reduce(0) { acc, d in acc * 16 + Int(d <= 57 ? d - 48 : (d | 0x20) - 87) }
-            return Double(v)
-        }
+        guard hex.utf8.count == 7, let rgb = UInt32(hex.dropFirst(), radix: 16) else { return hex }
+        func channel(_ i: Int) -> Double { Double((rgb >> (16 - 8 * i)) & 0xFF) }
         func mix(_ i: Int) -> Int { Int((255 + (channel(i) - 255) * share).rounded()) }
         return Palette.hex(mix(0), mix(1), mix(2))
     }
