@@ -39,17 +39,14 @@ enum ClassRegionChart {
     static func render(_ spec: ClassRegionSpec) -> Markup {
         let problems = [Unplottable.range("x", spec.xRange), Unplottable.range("y", spec.yRange)].compactMap { $0 }
         if !problems.isEmpty { return Unplottable.placeholder(id: spec.id, title: spec.title, problems: problems) }
-        var style = PanelStyle.single
         let xd = AxisDomain(scale: .linear, extent: nil, target: 5, fixed: spec.xRange)
         let yd = AxisDomain(scale: .linear, extent: nil, target: 5, fixed: spec.yRange)
-        let (l, t, r, b) = Frame.margins(style: style, hasTitle: !spec.title.isEmpty, x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
-        style.height += (r - l) - (b - t)
+        let style = Frame.square(.single, title: spec.title, x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
         let cid = Fragment.chartID(spec.id)
         let pid = "\(cid)-p0"
         let k = max(spec.classNames.count, 2)
-        let panel = Frame.panel(id: pid, width: style.width, height: style.height, title: spec.title, style: style,
-                                description: describe(spec)) { w in
-            let frame = Frame.draw(&w, id: pid, style: style, title: spec.title, x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
+        let panel = Frame.framed(id: pid, title: spec.title, style: style, description: describe(spec), frameTitle: spec.title,
+                                 x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel) { w, frame in
             if spec.classes.allSatisfy(\.isEmpty) { Frame.noData(&w, frame) } else { drawCells(&w, spec, frame: frame, k: k) }
             drawPoints(&w, spec.points, frame: frame)
         }

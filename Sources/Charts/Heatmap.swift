@@ -61,24 +61,19 @@ enum HeatmapChart {
         let problems = [Unplottable.range("x", spec.xRange), Unplottable.range("y", spec.yRange),
                         Unplottable.range("colour", spec.valueRange)].compactMap { $0 }
         if !problems.isEmpty { return Unplottable.placeholder(id: spec.id, title: spec.title, problems: problems) }
-        var style = PanelStyle.single
         let xd = AxisDomain(scale: .linear, extent: nil, target: 5, fixed: spec.xRange)
         let yd = AxisDomain(scale: .linear, extent: nil, target: 5, fixed: spec.yRange)
         // Colour bar under the x-axis label: bar, its tick labels, its caption.
-        let reserve = 12.0 + 6 + style.font + 6 + style.font + 8
-        // Square plot area: choose the height that makes the plot as tall as it is wide.
-        let (l, t, r, b) = Frame.margins(style: style, hasTitle: !spec.title.isEmpty, x: xd, y: yd,
-                                         xLabel: spec.xLabel, yLabel: spec.yLabel, reserveBottom: reserve)
-        style.height += (r - l) - (b - t)
+        let single = PanelStyle.single
+        let reserve = 12.0 + 6 + single.font + 6 + single.font + 8
+        let style = Frame.square(single, title: spec.title, x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel, reserveBottom: reserve)
 
         let cid = Fragment.chartID(spec.id)
         let pid = "\(cid)-p0"
         let (vlo, vhi) = (spec.valueRange.lowerBound, spec.valueRange.upperBound)
         func unit(_ v: Double) -> Double { vhi == vlo ? 0.5 : (v - vlo) / (vhi - vlo) }
-        let panel = Frame.panel(id: pid, width: style.width, height: style.height, title: spec.title, style: style,
-                                description: Describe.heatmap(spec)) { w in
-            let frame = Frame.draw(&w, id: pid, style: style, title: spec.title, x: xd, y: yd,
-                                   xLabel: spec.xLabel, yLabel: spec.yLabel, reserveBottom: reserve)
+        let panel = Frame.framed(id: pid, title: spec.title, style: style, description: Describe.heatmap(spec), frameTitle: spec.title,
+                                 x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel, reserveBottom: reserve) { w, frame in
             if spec.values.isEmpty || spec.values.allSatisfy(\.isEmpty) {
                 Frame.noData(&w, frame)
             } else {

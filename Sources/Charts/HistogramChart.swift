@@ -125,10 +125,8 @@ enum HistogramChart {
             let edges = range.map { Histogram.edges(range: $0, bins: bins) } ?? []
             let description = Describe.histogram(counts: counts[i], edges: edges, total: finiteCount, percent: spec.percent,
                                                  xLabel: spec.xLabel)
-            svgs.append(Frame.panel(id: pid, width: style.width, height: style.height, title: a11y, style: style,
-                                    description: description) { w in
-                let frame = Frame.draw(&w, id: pid, style: style, title: multiple ? panelTitle : spec.title,
-                                       x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
+            svgs.append(Frame.framed(id: pid, title: a11y, style: style, description: description,
+                                     frameTitle: multiple ? panelTitle : spec.title, x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel) { w, frame in
                 let skipped = raw.count - finiteCount
                 if range != nil, counts[i].contains(where: { $0 > 0 }) {
                     drawBars(&w, counts[i], edges: edges, frame: frame, color: Palette.color(cell.row), label: panelTitle)
