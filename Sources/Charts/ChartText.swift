@@ -22,6 +22,12 @@ func num(_ x: Double) -> String {
     return NumberFormat.compact((x * 100).rounded() / 100, significant: 12)
 }
 
+/// A circle of radius `r` around (x, y) as a path of two arcs: one `<path>` for all dots of a series
+/// keeps the file small, where one `<circle>` each would not.
+func dotPath(x: Double, y: Double, r: Double) -> String {
+    "M\(num(x - r)) \(num(y))a\(num(r)) \(num(r)) 0 1 0 \(num(2 * r)) 0a\(num(r)) \(num(r)) 0 1 0 \(num(-2 * r)) 0"
+}
+
 /// Rough width of `text` at `fontSize` user units; only used for margins and label thinning,
 /// so it errs on the wide side (0.6 em per character fits digits and most Latin text).
 func textWidth(_ text: String, fontSize: Double) -> Double {

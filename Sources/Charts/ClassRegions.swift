@@ -39,17 +39,14 @@ enum ClassRegionChart {
     static func render(_ spec: ClassRegionSpec) -> Markup {
         let problems = [Unplottable.range("x", spec.xRange), Unplottable.range("y", spec.yRange)].compactMap { $0 }
         if !problems.isEmpty { return Unplottable.placeholder(id: spec.id, title: spec.title, problems: problems) }
-        var style = PanelStyle.single
         let xd = AxisDomain(scale: .linear, extent: nil, target: 5, fixed: spec.xRange)
         let yd = AxisDomain(scale: .linear, extent: nil, target: 5, fixed: spec.yRange)
-        let (l, t, r, b) = Frame.margins(style: style, hasTitle: !spec.title.isEmpty, x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
-        style.height += (r - l) - (b - t)
+        let style = Frame.square(.single, title: spec.title, x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
         let cid = Fragment.chartID(spec.id)
         let pid = "\(cid)-p0"
         let k = max(spec.classNames.count, 2)
-        let panel = Frame.panel(id: pid, width: style.width, height: style.height, title: spec.title, style: style,
-                                description: describe(spec)) { w in
-            let frame = Frame.draw(&w, id: pid, style: style, title: spec.title, x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
+        let panel = Frame.framed(id: pid, title: spec.title, style: style, description: describe(spec), frameTitle: spec.title,
+                                 x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel) { w, frame in
             if spec.classes.allSatisfy(\.isEmpty) { Frame.noData(&w, frame) } else { drawCells(&w, spec, frame: frame, k: k) }
             drawPoints(&w, spec.points, frame: frame)
         }
@@ -94,34 +91,24 @@ enum ClassRegionChart {
     /// the points, drawn at full colour with outlines, stand out on their own region.
     static func tint(_ hex: String, _ t: Double) -> String {
         let share = 0.2 + 0.55 * min(max(t, 0), 1)
-        let digits = Array(hex.utf8.dropFirst())
-        guard digits.count == 6 else { return hex }
-        func channel(_ i: Int) -> Double {
-            let v = digits[(2 * i)..<(2 * i + 2)].reduce(0) { acc, d in acc * 16 + Int(d <= 57 ? d - 48 : (d | 0x20) - 87) }
-            return Double(v)
-        }
+        guard hex.utf8.count == 7, let rgb = UInt32(hex.dropFirst(), radix: 16) else { return hex }
+        func channel(_ i: Int) -> Double { Double((rgb >> (16 - 8 * i)) & 0xFF) }
         func mix(_ i: Int) -> Int { Int((255 + (channel(i) - 255) * share).rounded()) }
         return Palette.hex(mix(0), mix(1), mix(2))
     }
 
     /// Class i: its colour, and a shape that cycles circle, square, triangle, diamond (colour is never the only cue).
     static func drawPoints(_ w: inout Markup, _ points: [HeatmapPoint], frame: PanelFrame) {
-        guard !points.isEmpty else { return }
-        w.element("g", [("class", "points"), ("clip-path", "url(#\(frame.clipID))")]) { w in
-            for p in points {
-                guard let x = frame.x.position(p.x), let y = frame.y.position(p.y) else { continue }
-                let shape: (String, Attributes)
-                let cls = Int(p.value)
-                switch cls % 4 {
-                case 0: shape = ("circle", [("cx", num(x)), ("cy", num(y)), ("r", "4.5")])
-                case 1: shape = ("rect", [("x", num(x - 4)), ("y", num(y - 4)), ("width", "8"), ("height", "8")])
-                case 2: shape = ("path", [("d", "M\(num(x)) \(num(y - 5.5))L\(num(x + 5)) \(num(y + 3.5))L\(num(x - 5)) \(num(y + 3.5))Z")])
-                default: shape = ("path", [("d", "M\(num(x)) \(num(y - 5.5))L\(num(x + 5)) \(num(y))L\(num(x)) \(num(y + 5.5))L\(num(x - 5)) \(num(y))Z")])
-                }
-                let fill = Palette.classColor(cls)
-                w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#000"), ("stroke-width", "3")])
-                w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#fff"), ("stroke-width", "1")])
+        HeatmapChart.outlinedMarkers(&w, points, frame: frame, outline: ("3", "1")) { p, x, y in
+            let shape: (String, Attributes)
+            let cls = Int(p.value)
+            switch cls % 4 {
+            case 0: shape = ("circle", [("cx", num(x)), ("cy", num(y)), ("r", "4.5")])
+            case 1: shape = ("rect", [("x", num(x - 4)), ("y", num(y - 4)), ("width", "8"), ("height", "8")])
+            case 2: shape = ("path", [("d", "M\(num(x)) \(num(y - 5.5))L\(num(x + 5)) \(num(y + 3.5))L\(num(x - 5)) \(num(y + 3.5))Z")])
+            default: shape = ("path", [("d", "M\(num(x)) \(num(y - 5.5))L\(num(x + 5)) \(num(y))L\(num(x)) \(num(y + 5.5))L\(num(x - 5)) \(num(y))Z")])
             }
+            return (shape, Palette.classColor(cls))
         }
     }
 }

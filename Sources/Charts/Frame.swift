@@ -62,6 +62,29 @@ enum Frame {
         return (left, top, right, bottom)
     }
 
+    /// `style` with the height that makes the plot area as tall as it is wide, for charts whose two axes
+    /// are both positions in one plane (a surface, a scatter with equal axes).
+    static func square(_ style: PanelStyle, title: String, x xDomain: AxisDomain, y yDomain: AxisDomain,
+                       xLabel: String, yLabel: String, reserveBottom: Double = 0) -> PanelStyle {
+        let (l, t, r, b) = margins(style: style, hasTitle: !title.isEmpty, x: xDomain, y: yDomain,
+                                   xLabel: xLabel, yLabel: yLabel, reserveBottom: reserveBottom)
+        var squared = style
+        squared.height += (r - l) - (b - t)
+        return squared
+    }
+
+    /// A `panel` of the style's size whose body starts with `draw`: `title` names the svg for screen readers,
+    /// `frameTitle` is the one drawn above the plot; `body` gets the frame to draw the data in.
+    static func framed(id: String, title: String, style: PanelStyle, description: String?, frameTitle: String?,
+                       x xDomain: AxisDomain, y yDomain: AxisDomain, xLabel: String, yLabel: String,
+                       reserveBottom: Double = 0, _ body: (inout Markup, PanelFrame) -> Void) -> Markup {
+        panel(id: id, width: style.width, height: style.height, title: title, style: style, description: description) { w in
+            let frame = draw(&w, id: id, style: style, title: frameTitle, x: xDomain, y: yDomain,
+                             xLabel: xLabel, yLabel: yLabel, reserveBottom: reserveBottom)
+            body(&w, frame)
+        }
+    }
+
     /// Draws the panel title, grid, axes, ticks and axis labels, and returns where the data goes.
     /// Data drawn afterwards sits on top of the grid; `clipID` names a clip rectangle slightly larger
     /// than the plot so that lines leaving a fixed range are cut while edge markers stay whole.

@@ -61,24 +61,19 @@ enum HeatmapChart {
         let problems = [Unplottable.range("x", spec.xRange), Unplottable.range("y", spec.yRange),
                         Unplottable.range("colour", spec.valueRange)].compactMap { $0 }
         if !problems.isEmpty { return Unplottable.placeholder(id: spec.id, title: spec.title, problems: problems) }
-        var style = PanelStyle.single
         let xd = AxisDomain(scale: .linear, extent: nil, target: 5, fixed: spec.xRange)
         let yd = AxisDomain(scale: .linear, extent: nil, target: 5, fixed: spec.yRange)
         // Colour bar under the x-axis label: bar, its tick labels, its caption.
-        let reserve = 12.0 + 6 + style.font + 6 + style.font + 8
-        // Square plot area: choose the height that makes the plot as tall as it is wide.
-        let (l, t, r, b) = Frame.margins(style: style, hasTitle: !spec.title.isEmpty, x: xd, y: yd,
-                                         xLabel: spec.xLabel, yLabel: spec.yLabel, reserveBottom: reserve)
-        style.height += (r - l) - (b - t)
+        let single = PanelStyle.single
+        let reserve = 12.0 + 6 + single.font + 6 + single.font + 8
+        let style = Frame.square(single, title: spec.title, x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel, reserveBottom: reserve)
 
         let cid = Fragment.chartID(spec.id)
         let pid = "\(cid)-p0"
         let (vlo, vhi) = (spec.valueRange.lowerBound, spec.valueRange.upperBound)
         func unit(_ v: Double) -> Double { vhi == vlo ? 0.5 : (v - vlo) / (vhi - vlo) }
-        let panel = Frame.panel(id: pid, width: style.width, height: style.height, title: spec.title, style: style,
-                                description: Describe.heatmap(spec)) { w in
-            let frame = Frame.draw(&w, id: pid, style: style, title: spec.title, x: xd, y: yd,
-                                   xLabel: spec.xLabel, yLabel: spec.yLabel, reserveBottom: reserve)
+        let panel = Frame.framed(id: pid, title: spec.title, style: style, description: Describe.heatmap(spec), frameTitle: spec.title,
+                                 x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel, reserveBottom: reserve) { w, frame in
             if spec.values.isEmpty || spec.values.allSatisfy(\.isEmpty) {
                 Frame.noData(&w, frame)
             } else {
@@ -149,17 +144,28 @@ enum HeatmapChart {
 
     /// Markers with a black and a white outline, visible on every colour of the scale.
     static func drawPoints(_ w: inout Markup, _ points: [HeatmapPoint], frame: PanelFrame, unit: (Double) -> Double) {
+        outlinedMarkers(&w, points, frame: frame, outline: ("4", "1.5")) { p, x, y in
+            let t = unit(p.value)
+            let fill = Palette.divergingColor(t.isFinite ? (t < 0.5 ? 0 : 1) : .nan)
+            let shape: (String, Attributes) = t < 0.5
+                ? ("circle", [("cx", num(x)), ("cy", num(y)), ("r", "6")])
+                : ("rect", [("x", num(x - 5.5)), ("y", num(y - 5.5)), ("width", "11"), ("height", "11")])
+            return (shape, fill)
+        }
+    }
+
+    /// Each point's marker drawn twice, a wide black outline under a thin white one, so that it shows on any
+    /// colour beneath (a heatmap's scale, a class region's tints). `marker(p, x, y)` gives the element, its
+    /// geometry at the point's position (x, y), and its fill.
+    static func outlinedMarkers(_ w: inout Markup, _ points: [HeatmapPoint], frame: PanelFrame, outline: (outer: String, inner: String),
+                                _ marker: (HeatmapPoint, Double, Double) -> (shape: (String, Attributes), fill: String)) {
         guard !points.isEmpty else { return }
         w.element("g", [("class", "points"), ("clip-path", "url(#\(frame.clipID))")]) { w in
             for p in points {
                 guard let x = frame.x.position(p.x), let y = frame.y.position(p.y) else { continue }
-                let t = unit(p.value)
-                let fill = Palette.divergingColor(t.isFinite ? (t < 0.5 ? 0 : 1) : .nan)
-                let shape: (String, Attributes) = t < 0.5
-                    ? ("circle", [("cx", num(x)), ("cy", num(y)), ("r", "6")])
-                    : ("rect", [("x", num(x - 5.5)), ("y", num(y - 5.5)), ("width", "11"), ("height", "11")])
-                w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#000"), ("stroke-width", "4")])
-                w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#fff"), ("stroke-width", "1.5")])
+                let (shape, fill) = marker(p, x, y)
+                w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#000"), ("stroke-width", outline.outer)])
+                w.empty(shape.0, shape.1 + [("fill", fill), ("stroke", "#fff"), ("stroke-width", outline.inner)])
             }
         }
     }

@@ -93,19 +93,18 @@ enum HistogramChart {
         }
         func label(_ list: [String], _ i: Int) -> String { i < list.count ? list[i] : "" }
 
-        let sharedRange = spec.range ?? Histogram.range(of: cells.flatMap { values($0.row, $0.col) })
         // A fixed range is checked as given; otherwise every panel's own range lies inside the shared one.
-        let binned = spec.range ?? Histogram.range(of: cells.flatMap { values($0.row, $0.col) })
-        if let problem = Unplottable.range("x", binned) {
+        let sharedRange = spec.range ?? Histogram.range(of: cells.flatMap { values($0.row, $0.col) })
+        if let problem = Unplottable.range("x", sharedRange) {
             return Unplottable.placeholder(id: spec.id, title: spec.title, problems: [problem])
         }
         let ranges = cells.map { spec.sharedAxes ? sharedRange : (spec.range ?? Histogram.range(of: values($0.row, $0.col))) }
-        let counts: [[Double]] = zip(cells, ranges).map { cell, range in
-            guard let range else { return [] }
-            let raw = values(cell.row, cell.col)
-            let c = Histogram.bin(raw, range: range, bins: bins).map(Double.init)
+        let finiteCounts = cells.map { values($0.row, $0.col).filter(\.isFinite).count }
+        let counts: [[Double]] = cells.indices.map { i in
+            guard let range = ranges[i] else { return [] }
+            let c = Histogram.bin(values(cells[i].row, cells[i].col), range: range, bins: bins).map(Double.init)
             guard spec.percent else { return c }
-            let total = Double(raw.filter(\.isFinite).count)
+            let total = Double(finiteCounts[i])
             return total > 0 ? c.map { $0 / total * 100 } : c
         }
         let sharedMax = counts.flatMap { $0 }.max() ?? 0
@@ -122,14 +121,12 @@ enum HistogramChart {
             let yd = AxisDomain(scale: .linear, extent: maxCount > 0 ? (0, maxCount) : nil, target: multiple ? 4 : 5)
             let pid = "\(cid)-p\(i)"
             let raw = values(cell.row, cell.col)
-            let finiteCount = raw.filter(\.isFinite).count
+            let finiteCount = finiteCounts[i]
             let edges = range.map { Histogram.edges(range: $0, bins: bins) } ?? []
             let description = Describe.histogram(counts: counts[i], edges: edges, total: finiteCount, percent: spec.percent,
                                                  xLabel: spec.xLabel)
-            svgs.append(Frame.panel(id: pid, width: style.width, height: style.height, title: a11y, style: style,
-                                    description: description) { w in
-                let frame = Frame.draw(&w, id: pid, style: style, title: multiple ? panelTitle : spec.title,
-                                       x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
+            svgs.append(Frame.framed(id: pid, title: a11y, style: style, description: description,
+                                     frameTitle: multiple ? panelTitle : spec.title, x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel) { w, frame in
                 let skipped = raw.count - finiteCount
                 if range != nil, counts[i].contains(where: { $0 > 0 }) {
                     drawBars(&w, counts[i], edges: edges, frame: frame, color: Palette.color(cell.row), label: panelTitle)

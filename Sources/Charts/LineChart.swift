@@ -128,10 +128,8 @@ enum LineChart {
             let yd = AxisDomain(scale: spec.yScale, extent: spec.sharedY ? yAll : yExtents[i], target: target, fixed: spec.yRange)
             let pid = "\(cid)-p\(i)"
             let a11y = multiple && !panel.title.isEmpty ? "\(spec.title) — \(panel.title)" : spec.title
-            svgs.append(Frame.panel(id: pid, width: style.width, height: style.height, title: a11y, style: style,
-                                    description: Describe.line(panel.series, xLabel: spec.xLabel, yLabel: spec.yLabel)) { w in
-                let frame = Frame.draw(&w, id: pid, style: style, title: multiple ? panel.title : spec.title,
-                                       x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
+            svgs.append(Frame.framed(id: pid, title: a11y, style: style, description: Describe.line(panel.series, xLabel: spec.xLabel, yLabel: spec.yLabel),
+                                     frameTitle: multiple ? panel.title : spec.title, x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel) { w, frame in
                 var drewSomething = false
                 for s in panel.series {
                     drewSomething = drawSeries(&w, s, color: colorIndex[s.label] ?? 0, frame: frame, markers: markers) || drewSomething
@@ -178,9 +176,7 @@ enum LineChart {
                 w.empty("path", attrs)
             }
             if !dots.isEmpty {
-                // Circles as a path of two arcs each: one element for all dots keeps the file small.
-                let r = 3.0
-                let path = dots.map { "M\(num($0.0 - r)) \(num($0.1))a\(num(r)) \(num(r)) 0 1 0 \(num(2 * r)) 0a\(num(r)) \(num(r)) 0 1 0 \(num(-2 * r)) 0" }.joined()
+                let path = dots.map { dotPath(x: $0.0, y: $0.1, r: 3) }.joined()
                 w.empty("path", [("d", path), ("fill", color)])
             }
         }

@@ -91,7 +91,7 @@ struct AxisDomain {
             let (dlo, dhi) = (lo, hi)
             t = t.filter { $0 >= dlo * (1 - 1e-9) && $0 <= dhi * (1 + 1e-9) }
             ticks = t
-            labels = t.map { fewDecades ? Ticks.minus(NumberFormat.compact($0, significant: 3)) : Ticks.decadeLabel($0) }
+            labels = t.map { fewDecades ? NumberFormat.minus(NumberFormat.compact($0, significant: 3)) : Ticks.decadeLabel($0) }
         }
     }
 

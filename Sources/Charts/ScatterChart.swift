@@ -51,15 +51,13 @@ enum ScatterChart {
             let lo = min(xd.lo, yd.lo), hi = max(xd.hi, yd.hi)
             xd = AxisDomain(scale: .linear, extent: (lo, hi), target: 6)
             yd = xd
-            let (l, t, r, b) = Frame.margins(style: style, hasTitle: !spec.title.isEmpty, x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
-            style.height += (r - l) - (b - t)
+            style = Frame.square(style, title: spec.title, x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
         }
         let cid = Fragment.chartID(spec.id)
         let pid = "\(cid)-p0"
         var legend = dots.isEmpty ? [] : [LegendItem(label: spec.pointLabel, swatch: .classMarker(shape: 0, fill: Palette.color(0)))]
-        let panel = Frame.panel(id: pid, width: style.width, height: style.height, title: spec.title, style: style,
-                                description: Describe.scatter(spec, count: dots.count)) { w in
-            let frame = Frame.draw(&w, id: pid, style: style, title: spec.title, x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel)
+        let panel = Frame.framed(id: pid, title: spec.title, style: style, description: Describe.scatter(spec, count: dots.count),
+                                 frameTitle: spec.title, x: xd, y: yd, xLabel: spec.xLabel, yLabel: spec.yLabel) { w, frame in
             if dots.isEmpty && linePoints.isEmpty { Frame.noData(&w, frame) }
             if !dots.isEmpty {
                 // All dots in one path of two arcs each, partly transparent so that overlaps show density, ringed in
@@ -68,7 +66,7 @@ enum ScatterChart {
                 var d = ""
                 for p in dots {
                     guard let x = frame.x.position(p.x), let y = frame.y.position(p.y) else { continue }
-                    d += "M\(num(x - r)) \(num(y))a\(num(r)) \(num(r)) 0 1 0 \(num(2 * r)) 0a\(num(r)) \(num(r)) 0 1 0 \(num(-2 * r)) 0"
+                    d += dotPath(x: x, y: y, r: r)
                 }
                 w.element("g", [("class", "points"), ("clip-path", "url(#\(frame.clipID))")]) { w in
                     w.element("title", text: spec.pointLabel)

@@ -68,23 +68,17 @@ public enum Ticks {
         let stepExp = Int((log10(abs(step)) + 1e-9).rounded(.down))
         let decimals = max(0, -stepExp)
         if abs(v) < 1e6 && decimals <= 5 {
-            return minus(NumberFormat.fixed(v, decimals))
+            return NumberFormat.minus(NumberFormat.fixed(v, decimals))
         }
         let e = Int((log10(abs(v)) + 1e-9).rounded(.down))
         let mantissa = v / powerOfTen(e)
         let mantissaText = NumberFormat.fixed(mantissa, max(0, e - stepExp))
-        return minus(mantissaText) + "×10" + superscript(e)
+        return NumberFormat.minus(mantissaText) + "×10" + NumberFormat.superscript(e)
     }
 
     /// "10⁻⁶" for a decade tick.
     static func decadeLabel(_ v: Double) -> String {
-        "10" + superscript(Int((log10(v)).rounded()))
+        "10" + NumberFormat.superscript(Int((log10(v)).rounded()))
     }
 
-    static func superscript(_ n: Int) -> String { NumberFormat.superscript(n) }
-
-    /// Typographic minus sign (U+2212), which is as wide as a digit and reads better than a hyphen.
-    static func minus(_ s: String) -> String {
-        s.hasPrefix("-") ? "−" + s.dropFirst() : s
-    }
 }

@@ -17,8 +17,8 @@ enum Unplottable {
     /// "the x values span −1e+308 … 1e+308, more than a double can hold" when hi − lo overflows.
     static func span(_ axis: String, _ e: (lo: Double, hi: Double)?) -> String? {
         guard let e, !(e.hi - e.lo).isFinite else { return nil }
-        return "the \(axis) values span \(Ticks.minus(NumberFormat.compact(e.lo, significant: 3))) … "
-            + "\(Ticks.minus(NumberFormat.compact(e.hi, significant: 3))), "
+        return "the \(axis) values span \(NumberFormat.minus(NumberFormat.compact(e.lo, significant: 3))) … "
+            + "\(NumberFormat.minus(NumberFormat.compact(e.hi, significant: 3))), "
             + "more than a double can hold"
     }
 

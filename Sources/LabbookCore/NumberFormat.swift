@@ -52,13 +52,13 @@ public enum NumberFormat {
         let e = Int(floor(log10(abs(x))))
         if (-3...3).contains(e) {
             let decimals = max(0, 1 - e)
-            return fixed(x, decimals).replacingOccurrences(of: "-", with: "−")
+            return minus(fixed(x, decimals))
         }
         let m = x / pow(10, Double(e))
         var mant = fixed(m, 1)
         var exp = e
         if mant == "10.0" || mant == "-10.0" { mant = m < 0 ? "-1.0" : "1.0"; exp += 1 }
-        return mant.replacingOccurrences(of: "-", with: "−") + " × 10" + superscript(exp)
+        return minus(mant) + " × 10" + superscript(exp)
     }
 
     /// C's `%e` with `decimals` mantissa decimals, for tables of tiny differences: "3.00e-06". With
@@ -72,6 +72,12 @@ public enum NumberFormat {
         if exponent.first == "+" || negative { exponent = exponent.dropFirst() }
         while exponent.count > 1, exponent.first == "0" { exponent = exponent.dropFirst() }
         return s[..<e] + "e" + (negative ? "-" : "") + exponent
+    }
+
+    /// A leading hyphen as the typographic minus sign (U+2212), which is as wide as a digit and reads better;
+    /// for `fixed`'s output, whose only hyphen is the sign, and `compact`'s, whose exponent keeps its hyphen.
+    public static func minus(_ s: String) -> String {
+        s.hasPrefix("-") ? "−" + s.dropFirst() : s
     }
 
     /// An integer in superscript digits, for exponents: -4 → "⁻⁴".

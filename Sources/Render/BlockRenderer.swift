@@ -114,9 +114,7 @@ public enum BlockRenderer {
         let figureHTML = Markup.build { w in
             w.element("figure", [("class", "experiment"), ("id", input.id)], breaks: .inside) { w in w.append(html) }
         }
-        var figure = BlockFigure(html: figureHTML.string, json: json, csv: csv)
-        figure.tables = json == nil ? [] : tables
-        return figure
+        return BlockFigure(html: figureHTML.string, json: json, csv: csv, tables: tables)
     }
 
     /// The contract's `<div class="experiment-error">` naming `chapter.md:LINE` and the cause.

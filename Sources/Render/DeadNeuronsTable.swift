@@ -5,6 +5,7 @@ import Outcomes
 import Vocabulary
 
 extension ReportContext {
+    /// One table per variant, each under the variant's name when the block is a sweep.
     func deadNeurons(_ when: MomentChoice) -> RenderedReport {
         let runs = trained
         guard !runs.isEmpty else { return RenderedReport(html: section("Dead neurons", note("No training run in this block."))) }
@@ -40,6 +41,4 @@ extension ReportContext {
         let pct = d.units > 0 ? Double(d.dead) / Double(d.units) : 0
         return [.num(NumberFormat.grouped(d.dead)), .num(NumberFormat.percent(pct, 1))]
     }
-
-    /// One table per variant, each under the variant's name when the block is a sweep.
 }

@@ -38,16 +38,8 @@ extension ReportContext {
                                  xRange: grid.xRange, yRange: grid.yRange, values: values, points: trainingPoints(label))
             html += runs.count > 1 ? Chart.heatmap(hm) : chartSection(Chart.heatmap(hm))
         }
-        // A sweep's surfaces side by side (two a line from about 900 px), so the boundaries can be compared.
-        if runs.count > 1 {
-            let surfaces = html
-            html = Markup.build { w in
-                w.element("div", [("class", "report variants"),
-                                  ("style", "display:grid;gap:0 1.5rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,400px),1fr))")],
-                          breaks: .around) { w in w.append(surfaces) }
-            }
-        }
-        return RenderedReport(html: html)
+        // A sweep's surfaces side by side, so the boundaries can be compared.
+        return RenderedReport(html: runs.count > 1 ? sideBySide(html) : html)
     }
 
     /// The two inputs' names: a CSV table's feature columns ("(normalised)" when they were), else x₁ and x₂.

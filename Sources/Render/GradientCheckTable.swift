@@ -25,7 +25,4 @@ extension ReportContext {
         body += note("Backpropagation against central differences, both in Float64: |a − n| / max(|a| + |n|, 10⁻¹²).")
         return RenderedReport(html: section("Gradient check", body), tables: tables)
     }
-
-    /// One decision surface per variant, each titled with the variant's name in a sweep; the training points
-    /// of a generated 2-D set are drawn on top (at most 200, two classes).
 }

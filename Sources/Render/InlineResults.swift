@@ -199,7 +199,7 @@ public enum InlineResults {
             }
             let logs = sample.gradients.filter { $0 != 0 }.map { log10(Double(abs($0))) }.sorted()
             guard !logs.isEmpty else { return .failure(ReferenceError("every gradient of layer \(layer) is zero")) }
-            return .success(NumberFormat.fixed(logs[logs.count / 2], 1).replacingOccurrences(of: "-", with: "−"))
+            return .success(NumberFormat.minus(NumberFormat.fixed(logs[logs.count / 2], 1)))
         case "mean-abs-gradient-first", "mean-abs-gradient-last":
             let rec = ref.quantity.hasSuffix("first") ? r.iterations.first : r.iterations.last
             guard let layer = int(0), let rec, layer >= 0, layer < rec.meanAbsGradient.count else {
@@ -255,7 +255,7 @@ public enum InlineResults {
         case "mae": m.mae
         default: m.r2
         }
-        if parts[1] == "r2" { return .some(NumberFormat.fixed(x, 3).replacingOccurrences(of: "-", with: "−")) }
+        if parts[1] == "r2" { return .some(NumberFormat.minus(NumberFormat.fixed(x, 3))) }
         return .some(NumberFormat.compact(x, significant: 4))
     }
 }

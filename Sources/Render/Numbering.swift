@@ -115,7 +115,9 @@ struct Numbering {
     /// into the nearest `<table>` before it (several captions of one table: the later one first), or
     /// becomes a `table-caption` paragraph when no table precedes it.
     func restore(_ html: String, rawHTML: Bool) -> (String, [Label]) {
-        let src = Array(html.utf8), s = Array(stem.utf8)
+        // ChapterRenderer calls this for every page; most have neither, so no token can match.
+        guard !equations.isEmpty || !captions.isEmpty else { return (html, []) }
+        let src = Array(html.utf8), equationStem = Array((stem + "E").utf8), captionStem = Array((stem + "T").utf8)
         let pOpen = Array("<p>".utf8), pClose = Array("</p>".utf8), table = Array("<table>".utf8)
         let displayOpen = Array("<span class=\"math display\">".utf8), spanClose = Array("</span>".utf8)
         var out: [UInt8] = []
@@ -133,18 +135,12 @@ struct Numbering {
         }
         var i = 0
         while i < src.count {
-            guard src[i] == s[0], i + s.count + 2 < src.count, src[i..<(i + s.count)].elementsEqual(s),
-                  src[i + s.count] == UInt8(ascii: "E") || src[i + s.count] == UInt8(ascii: "T") else {
+            let equation = Tokens.match(src, at: i, stem: equationStem, count: equations.count)
+            guard let (n, j) = equation ?? Tokens.match(src, at: i, stem: captionStem, count: captions.count) else {
                 copy(src[i]); i += 1; continue
             }
-            let kind = src[i + s.count]
-            var j = i + s.count + 1, n = 0, digits = 0
-            while j < src.count, digits < 10, (48...57).contains(src[j]) { n = n * 10 + Int(src[j] - 48); j += 1; digits += 1 }
-            let count = kind == UInt8(ascii: "E") ? equations.count : captions.count
-            guard digits > 0, j < src.count, src[j] == UInt8(ascii: "Z"), n < count else { copy(src[i]); i += 1; continue }
-            j += 1
             let closes = j + pClose.count <= src.count && src[j..<(j + pClose.count)].elementsEqual(pClose)
-            if kind == UInt8(ascii: "E") {
+            if equation != nil {
                 let anchor = "eq:\(equations[n])"
                 let numberHTML = Markup.build { w in w.element("span", [("class", "eq-number")], text: "(\(number(n + 1)))") }
                 if closes, out.last == UInt8(ascii: " "), let p = paragraphs.last {

@@ -75,14 +75,8 @@ extension ReportContext {
                     lines: [Series(label: "model's prediction", points: zip(curve.x, curve.y).map { Point($0, $1) })], lineStyles: [3])))
             }
         }
-        // Side by side from about 900 px, as the decision surfaces of a sweep.
-        let html = charts.count > 1
-            ? Markup.build { w in
-                w.element("div", [("class", "report variants"),
-                                  ("style", "display:grid;gap:0 1.5rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,400px),1fr))")],
-                          breaks: .around) { w in w.append(contentsOf: charts) }
-            }
-            : chartSection(Markup.build { $0.append(contentsOf: charts) })
-        return RenderedReport(html: html)
+        // Side by side, as the decision surfaces of a sweep.
+        let all = Markup.build { $0.append(contentsOf: charts) }
+        return RenderedReport(html: charts.count > 1 ? sideBySide(all) : chartSection(all))
     }
 }

@@ -61,6 +61,15 @@ extension ReportContext {
         }
     }
 
+    /// Charts side by side, two a line from about 900 px, so that variants can be compared.
+    func sideBySide(_ charts: Markup) -> Markup {
+        Markup.build { w in
+            w.element("div", [("class", "report variants"),
+                              ("style", "display:grid;gap:0 1.5rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,400px),1fr))")],
+                      breaks: .around) { w in w.append(charts) }
+        }
+    }
+
     func note(_ text: String) -> Markup {
         Markup.build { w in w.element("p", [("class", "report-note")], text: text, breaks: .after) }
     }

@@ -22,6 +22,16 @@ enum Tokens {
         return base + String(repeating: "X", count: longest + 1)
     }
 
+    /// The token `STEM<n>Z` at `i` in `src`, where `stem` is every byte before the digits: its `n` when
+    /// below `count` (at most 10 digits), and where it ends (just after the `Z`).
+    static func match(_ src: [UInt8], at i: Int, stem: [UInt8], count: Int) -> (n: Int, end: Int)? {
+        guard src[i] == stem[0], i + stem.count < src.count, src[i..<(i + stem.count)].elementsEqual(stem) else { return nil }
+        var j = i + stem.count, n = 0, digits = 0
+        while j < src.count, digits < 10, (48...57).contains(src[j]) { n = n * 10 + Int(src[j] - 48); j += 1; digits += 1 }
+        guard digits > 0, j < src.count, src[j] == UInt8(ascii: "Z"), n < count else { return nil }
+        return (n, j + 1)
+    }
+
     /// Replaces every `STEM<n>Z` (n below `count`) in `html`. `replace(n, alone)` gets whether the token is
     /// the whole of a `<p>…</p>` and returns the replacement, and whether it replaces that paragraph too;
     /// nil leaves the token as it is.
@@ -33,15 +43,10 @@ enum Tokens {
         out.reserveCapacity(src.count)
         var i = 0
         while i < src.count {
-            guard src[i] == s[0], i + s.count < src.count, src[i..<(i + s.count)].elementsEqual(s) else {
+            guard let (n, end) = match(src, at: i, stem: s, count: count) else {
                 out.append(src[i]); i += 1; continue
             }
-            var j = i + s.count, n = 0, digits = 0
-            while j < src.count, digits < 10, (48...57).contains(src[j]) { n = n * 10 + Int(src[j] - 48); j += 1; digits += 1 }
-            guard digits > 0, j < src.count, src[j] == UInt8(ascii: "Z"), n < count else {
-                out.append(src[i]); i += 1; continue
-            }
-            j += 1
+            var j = end
             let alone = out.count >= open.count && out.suffix(open.count).elementsEqual(open)
                 && j + close.count <= src.count && src[j..<(j + close.count)].elementsEqual(close)
             guard let r = replace(n, alone) else {

@@ -151,19 +151,19 @@ public enum SiteWriter {
     /// `labbook check` compares with output/. `templateError`: why the book's template was not used.
     public static func files(_ input: SiteInput, katexDirectory: String,
                              highlightDirectory: String = defaultHighlightDirectory) throws -> (files: [String: Data], templateError: String?) {
-        var input = input
+        var template: MustacheTemplate?
         var templateError: String?
         if let source = input.templateSource {
             do {
-                _ = try PageTemplate.compile(source)
+                template = try PageTemplate.compile(source)
             } catch {
                 templateError = "\(error)"
-                input.templateSource = nil
             }
         }
         let highlight = highlightAssets(highlightDirectory)
-        var files = try pages(input, highlight: !highlight.isEmpty)
-        if input.chapters.contains(where: { $0.html.contains("<code class=\"language-") }) {
+        let hasCode = input.chapters.map { $0.html.contains("<code class=\"language-") }
+        var files = try pages(input, template: template, highlight: !highlight.isEmpty, hasCode: hasCode)
+        if hasCode.contains(true) {
             for (path, data) in highlight { files[path] = data }
         }
         files["assets/search-index.js"] = Data(SearchIndex.script(SearchIndex.documents(input.chapters)).utf8)
@@ -192,12 +192,18 @@ public enum SiteWriter {
 
     // MARK: - Pages
 
-    static func pages(_ input: SiteInput, highlight: Bool = false) throws -> [String: Data] {
+    /// `bookTemplate`: the book's template, compiled once by `files`; nil (none, or it did not compile) for the
+    /// built-in one. `hasCode[i]`: chapter i has a `language-` code block, so its page loads the highlighter.
+    static func pages(_ input: SiteInput, template bookTemplate: MustacheTemplate?, highlight: Bool, hasCode: [Bool]) throws -> [String: Data] {
         let template: MustacheTemplate
-        do {
-            template = try PageTemplate.compile(input.templateSource ?? PageTemplate.builtIn)
-        } catch {
-            throw SiteError.template("\(error)")
+        if let bookTemplate {
+            template = bookTemplate
+        } else {
+            do {
+                template = try PageTemplate.compile(PageTemplate.builtIn)
+            } catch {
+                throw SiteError.template("\(error)")
+            }
         }
         let book = input.book
         let anyMath = input.chapters.contains { $0.hasMath }
@@ -225,7 +231,6 @@ public enum SiteWriter {
                 }
             }
         }.string
-        let anyCode = input.chapters.contains { $0.html.contains("<code class=\"language-") }
         out["index.html"] = Data(template.render(context(
             book: book, language: book.language, pageTitle: book.title, content: index, toc: "", isIndex: true, katex: anyMath,
             highlight: false, custom: input.customCSS != nil, position: "", prev: nil, next: nil,
@@ -238,7 +243,7 @@ public enum SiteWriter {
             out["\(ch.slug).html"] = Data(template.render(context(
                 book: book, language: ch.language, pageTitle: "\(ch.title) · \(book.title)", content: ch.html,
                 toc: chapterTOC(ch, strings: strings), isIndex: false, katex: ch.hasMath,
-                highlight: highlight && anyCode && ch.html.contains("<code class=\"language-"), custom: input.customCSS != nil,
+                highlight: highlight && hasCode[i], custom: input.customCSS != nil,
                 position: strings.chapterPosition(i + 1, input.chapters.count),
                 prev: prev.map { ["href": "\($0.slug).html", "titleHTML": $0.titleHTML] },
                 next: next.map { ["href": "\($0.slug).html", "titleHTML": $0.titleHTML] },
