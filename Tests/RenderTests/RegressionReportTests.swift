@@ -82,7 +82,9 @@ import Vocabulary
         r.predictionGrid?.classes = [0, 1, 2, 2]
         r.predictionGrid?.confidence = [0.9, 0.5, 0.4, 1]
         r.predictionGrid?.classCount = 3
-        let ctx = try VariantReportTests.context("id: b\ndata: {source: blobs, samples: 30, classes: 3}\nmodel: {hidden: [4]}\nshow: [predictions]\n", [r])
+        var ctx = try VariantReportTests.context("id: b\ndata: {source: blobs, samples: 30, classes: 3}\nmodel: {hidden: [4]}\nshow: [predictions]\n", [r])
+        // The points a run attaches (Execute: PageNumbersTests), one of each class.
+        ctx.outcome.variants[0].trainingPoints = (0..<3).map { PlanePoint(x: 0.25 * Double($0 + 1), y: 0.5, label: $0) }
         let html = ctx.predictions(chartID: "b-0").html.string
         #expect(html.contains("Most probable class") && !html.contains("P(class 1)"))
         for k in 0..<3 { #expect(html.contains(">class \(k)</li>")) }
