@@ -25,14 +25,15 @@ extension TrainingSession {
     func regressionResult() -> RegressionResult? {
         guard data.train.isRegression else { return nil }
         let units = shape.outputUnits
-        func metrics(_ d: Dataset) -> RegressionMetrics {
-            let (p, a) = regressionValues(d)
-            return RegressionMetrics(predicted: p, actual: a, width: units)
+        // One evaluation pass per split: the metrics, and the pairs drawn from the last split there is.
+        let train = regressionValues(data.train), validation = data.validation.map(regressionValues), test = data.test.map(regressionValues)
+        func metrics(_ v: (predicted: [Double], actual: [Double])) -> RegressionMetrics {
+            RegressionMetrics(predicted: v.predicted, actual: v.actual, width: units)
         }
-        var result = RegressionResult(train: metrics(data.train), validation: data.validation.map(metrics), test: data.test.map(metrics))
+        var result = RegressionResult(train: metrics(train), validation: validation.map(metrics), test: test.map(metrics))
         guard job.diagnostics.predictionGrid != nil else { return result }
-        let (name, split) = data.test.map { ("test", $0) } ?? data.validation.map { ("validation", $0) } ?? ("train", data.train)
-        let (p, a) = regressionValues(split)
+        let (name, split, (p, a)) = if let d = data.test, let v = test { ("test", d, v) }
+            else if let d = data.validation, let v = validation { ("validation", d, v) } else { ("train", data.train, train) }
         let step = max(1, (split.count + RegressionResult.maxPairs - 1) / RegressionResult.maxPairs)
         let picked = Array(stride(from: 0, to: split.count, by: step))
         result.split = name
