@@ -107,13 +107,8 @@ public final class SafeDirectory: @unchecked Sendable {
 
     /// The bytes of the regular file at `path`, or nil if it is missing, a link, or not a regular file.
     public func read(_ path: String) -> Data? {
-        guard let (dir, name) = try? parent(of: path, create: false) else { return nil }
-        defer { if dir != fd { close(dir) } }
-        let f = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard f >= 0 else { return nil }
+        guard let (f, _) = openRegularFile(path) else { return nil }
         defer { close(f) }
-        var st = stat()
-        guard fstat(f, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
         return SafeDirectory.readAll(f)
     }
 
