@@ -7,6 +7,11 @@ import Parse
 import Render
 
 enum InlineReferences {
+    /// The block ids of `chapter` among keys "chapter/id", sorted: the did-you-mean list of a missing block.
+    static func blockIDs(among keys: some Collection<String>, chapter: String) -> [String] {
+        keys.filter { $0.hasPrefix("\(chapter)/") }.map { String($0.split(separator: "/").last ?? "") }.sorted()
+    }
+
     struct Found {
         var chapter: LoadedChapter
         var location: SourceLocation
@@ -67,8 +72,7 @@ extension InlineReferences {
                 continue
             }
             guard let spec = blocks[key] else {
-                let ids = blocks.keys.filter { $0.hasPrefix("\(ref.chapter ?? found.chapter.slug)/") }
-                    .map { String($0.split(separator: "/").last ?? "") }.sorted()
+                let ids = blockIDs(among: blocks.keys, chapter: ref.chapter ?? found.chapter.slug)
                 out.append(.error(at: at, "inline result '{=\(body)}': no valid block '\(ref.block)' in \(ref.chapter ?? "this chapter")",
                                   hint: suggestion(for: ref.block, in: ids)))
                 continue

@@ -153,7 +153,7 @@ enum Stages {
                 let key = "\(ref.chapter ?? slug)/\(ref.block)"
                 if let outcome = outcomes[key] { return InlineResults.evaluate(ref, in: outcome) }
                 if failedBlocks.contains(key) { return .failure(ReferenceError("block '\(ref.block)' failed")) }
-                let known = outcomes.keys.filter { $0.hasPrefix("\(ref.chapter ?? slug)/") }.map { String($0.split(separator: "/").last ?? "") }.sorted()
+                let known = InlineReferences.blockIDs(among: outcomes.keys, chapter: ref.chapter ?? slug)
                 return .failure(ReferenceError("no block '\(ref.block)' in \(ref.chapter ?? "this chapter")", hint: suggestion(for: ref.block, in: known)))
             }
         }
